@@ -1,0 +1,78 @@
+//! The `chronicle` command: a thin layer of argument parsing over the library crates.
+//!
+//! Each subcommand lives in a module of its own; this file only parses arguments, sets up
+//! the thread pool and turns outcomes into exit statuses: 0 when everything went in, 1 when
+//! some input was rejected (each rejection was reported on standard error), 2 for a usage
+//! or configuration error.
+
+mod bench;
+mod extract;
+mod pretty;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "chronicle", version, about = "A sourced, dated, queryable ledger of a campaign's public record.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by every command that extracts.
+#[derive(clap::Args, Clone)]
+pub struct DomainArgs {
+    /// A domain pack (TOML) that extends the built-in coalition pack; repeatable.
+    #[arg(long = "domain", value_name = "FILE")]
+    pub domain: Vec<PathBuf>,
+    /// Use only the packs given with --domain, not the built-in one.
+    #[arg(long)]
+    pub no_builtin_domain: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract timexes, quantities, entities, metrics, events and claims; one JSON line per
+    /// document on standard output (format: corpus/FORMAT.md, documented in `chronicle-extract`'s
+    /// `output` module).
+    Extract(extract::Args),
+    /// Measure extraction throughput (MB/s, documents/s) on one thread and on all cores.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Extraction panics are caught per document and reported with the document's id; the
+    // hook keeps the report to one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| eprintln!("chronicle: internal error: {info}")));
+    let outcome = match cli.command {
+        Command::Extract(args) => extract::run(args),
+        Command::Bench(args) => bench::run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("chronicle: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Builds the extractor from the built-in pack and any user packs.
+pub fn build_extractor(args: &DomainArgs) -> anyhow::Result<chronicle_extract::Extractor> {
+    use anyhow::Context;
+    use chronicle_extract::{Extractor, Pack};
+    let mut pack = if args.no_builtin_domain { Pack::default() } else { Pack::coalition() };
+    for path in &args.domain {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("{}: cannot read domain pack", path.display()))?;
+        pack.extend(Pack::parse(&path.display().to_string(), &text)?);
+    }
+    Ok(Extractor::new(&pack)?)
+}
+
+/// A rayon pool of `threads` threads (0 = all cores).
+pub fn thread_pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?)
+}

@@ -1,0 +1,343 @@
+//! Sentences and tokens, computed once per document and shared by every stage.
+//!
+//! Every fact chronicle extracts is tied to the sentence that states it, and every stage
+//! reasons over words (word boundaries belong here, not in each stage's automaton). The
+//! analysis is one left-to-right pass over the text that allocates two vectors per document,
+//! nothing per token.
+//!
+//! Sentences end at a newline (reports put titles, datelines and paragraphs on lines of their
+//! own) or at `.`, `!` or `?` (optionally followed by closing quotes or brackets) before
+//! whitespace and a capital, digit or opening quote, unless the full stop closes a known
+//! abbreviation ("Mr.", "U.S.", "Feb.") that is not at the end of a paragraph.
+
+use crate::Span;
+
+/// What kind of token a [`Token`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters, with inner apostrophes and hyphens ("Da'esh", "al-Abadi", "sixty-eight").
+    Word,
+    /// Digits, with inner separators ("19,000", "7.7", "2014-09-15" is three tokens).
+    Number,
+    /// Any other single non-space character.
+    Punct,
+}
+
+/// One token: a byte span and its kind. Eight bytes of offsets keep the token vector compact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokenKind,
+}
+
+impl Token {
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start as usize..self.end as usize]
+    }
+}
+
+/// The shared analysis of one document's text.
+pub struct Text<'a> {
+    pub text: &'a str,
+    /// Sentence spans in text order; they cover every token, trimmed of outer whitespace.
+    pub sentences: Vec<Span>,
+    /// Tokens in text order.
+    pub tokens: Vec<Token>,
+}
+
+/// Abbreviations whose full stop does not end a sentence (lower-cased, without the stop).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "sen", "rep", "gov",
+    "pres", "amb", "st", "jr", "sr", "rev", "hon", "no", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur",
+    "thurs", "fri", "sat", "sun", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "approx", "est", "fig", "mt",
+    "ft",
+];
+
+impl<'a> Text<'a> {
+    /// Analyses `text` into sentences and tokens.
+    pub fn new(text: &'a str) -> Text<'a> {
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        Text { text, sentences, tokens }
+    }
+
+    /// The index of the sentence holding byte `pos` (the last one starting at or before it).
+    pub fn sentence_at(&self, pos: usize) -> usize {
+        match self.sentences.binary_search_by(|s| s.start.cmp(&pos)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The span of sentence `i` (an empty span when there is none).
+    pub fn sentence(&self, i: usize) -> Span {
+        self.sentences.get(i).copied().unwrap_or_default()
+    }
+
+    /// The index of the first token starting at or after byte `pos`.
+    pub fn token_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| (t.start as usize) < pos)
+    }
+
+    /// Tokens that lie inside `span`.
+    pub fn tokens_in(&self, span: Span) -> &[Token] {
+        let a = self.token_at(span.start);
+        let b = self.tokens.partition_point(|t| (t.end as usize) <= span.end);
+        &self.tokens[a..b.max(a)]
+    }
+
+    /// Whether `span` starts and ends on token boundaries (no word is cut in two).
+    pub fn on_word_boundaries(&self, span: Span) -> bool {
+        let ok_start =
+            span.start == 0 || !is_word_char_before(self.text, span.start) || !is_word_char_at(self.text, span.start);
+        let ok_end = span.end >= self.text.len()
+            || !is_word_char_at(self.text, span.end)
+            || !is_word_char_before(self.text, span.end);
+        ok_start && ok_end
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_word_char_at(text: &str, pos: usize) -> bool {
+    text.get(pos..).and_then(|s| s.chars().next()).is_some_and(is_word_char)
+}
+
+fn is_word_char_before(text: &str, pos: usize) -> bool {
+    text.get(..pos).and_then(|s| s.chars().next_back()).is_some_and(is_word_char)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let (kind, mut end) = if c.is_alphabetic() {
+            (TokenKind::Word, start + c.len_utf8())
+        } else if c.is_ascii_digit() {
+            (TokenKind::Number, start + 1)
+        } else {
+            tokens.push(Token { start: start as u32, end: (start + c.len_utf8()) as u32, kind: TokenKind::Punct });
+            continue;
+        };
+        while let Some(&(i, n)) = it.peek() {
+            let continues = match kind {
+                TokenKind::Word => n.is_alphanumeric() || n == '_',
+                _ => n.is_ascii_digit(),
+            };
+            if continues {
+                it.next();
+                end = i + n.len_utf8();
+                continue;
+            }
+            // Inner joiners: apostrophes and hyphens inside words, separators inside numbers.
+            let joiner = match kind {
+                TokenKind::Word => is_apostrophe(n) || is_hyphen(n),
+                _ => n == ',' || n == '.',
+            };
+            if !joiner {
+                break;
+            }
+            let after = text[i + n.len_utf8()..].chars().next();
+            let joins = match (kind, after) {
+                (TokenKind::Word, Some(a)) => a.is_alphabetic(),
+                (_, Some(a)) => a.is_ascii_digit(),
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            it.next();
+            end = i + n.len_utf8();
+        }
+        tokens.push(Token { start: start as u32, end: end as u32, kind });
+    }
+    tokens
+}
+
+fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
+    let mut sentences = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last_end = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < tokens.len() {
+        let tok = tokens[i];
+        let (ts, te) = (tok.start as usize, tok.end as usize);
+        i += 1;
+        // A newline between the previous token and this one closes the sentence.
+        if let Some(s) = start {
+            if memchr::memchr(b'\n', &bytes[last_end..ts]).is_some() {
+                sentences.push(Span::new(s, last_end));
+                start = None;
+            }
+        }
+        if start.is_none() {
+            start = Some(ts);
+        }
+        last_end = te;
+        if tok.kind != TokenKind::Punct || !matches!(&text[ts..te], "." | "!" | "?") {
+            continue;
+        }
+        // Closing quotes and brackets right after the stop stay with the sentence they close.
+        let mut j = i;
+        while let Some(t) = tokens.get(j) {
+            if t.start as usize == last_end && matches!(t.text(text), "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]")
+            {
+                last_end = t.end as usize;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let stop = i - 1;
+        i = j;
+        let Some(next) = tokens.get(j) else { continue };
+        let gap = &text[last_end..next.start as usize];
+        if gap.is_empty() || gap.contains('\n') {
+            continue; // no space: "U.S.-led"; a newline closes the sentence anyway
+        }
+        let first = next.text(text).chars().next().unwrap_or(' ');
+        let opens = first.is_uppercase()
+            || first.is_ascii_digit()
+            || matches!(first, '"' | '\u{201c}' | '\'' | '\u{2018}' | '(');
+        if !opens || (text[ts..te] == *"." && ends_abbreviation(text, tokens, stop)) {
+            continue;
+        }
+        if let Some(s) = start.take() {
+            sentences.push(Span::new(s, last_end));
+        }
+    }
+    if let Some(s) = start {
+        sentences.push(Span::new(s, last_end));
+    }
+    sentences
+}
+
+/// Whether the full stop at token `i` closes an abbreviation ("Mr.", "U.S.", "Feb.").
+fn ends_abbreviation(text: &str, tokens: &[Token], i: usize) -> bool {
+    if i == 0 {
+        return false;
+    }
+    let prev = tokens[i - 1];
+    if prev.end != tokens[i].start || prev.kind != TokenKind::Word {
+        return false;
+    }
+    let word = prev.text(text);
+    // Single capitals are initials ("John F. Kennedy") or parts of "U.S." style names.
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    // Dotted abbreviations: "U.S." as tokens U . S . -> look one pair back.
+    let mut key = word.to_ascii_lowercase();
+    if i >= 3 {
+        let (a, dot) = (tokens[i - 3], tokens[i - 2]);
+        if dot.text(text) == "." && a.end == dot.start && dot.end == prev.start {
+            key = format!("{}.{}", a.text(text).to_ascii_lowercase(), key);
+        }
+    }
+    ABBREVIATIONS.contains(&key.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let t = Text::new(text);
+        t.sentences.iter().map(|s| s.of(text)).collect()
+    }
+
+    #[test]
+    fn splits_on_full_stops_and_newlines() {
+        assert_eq!(
+            sentences(
+                "Global Coalition Meeting\n\nMar 24, 2017\n\nOn March 22, Mr. Tillerson spoke. The U.S. Army agreed."
+            ),
+            vec![
+                "Global Coalition Meeting",
+                "Mar 24, 2017",
+                "On March 22, Mr. Tillerson spoke.",
+                "The U.S. Army agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_stay_with_their_sentence() {
+        assert_eq!(
+            sentences("He said \u{201c}quickly.\u{201d} Then he left."),
+            vec!["He said \u{201c}quickly.\u{201d}", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn abbreviation_before_lowercase_does_not_split() {
+        assert_eq!(sentences("Troops arrived at 5 p.m. and left."), vec!["Troops arrived at 5 p.m. and left."]);
+    }
+
+    #[test]
+    fn tokens_join_apostrophes_hyphens_and_separators() {
+        let text = "Da\u{2019}esh lost 19,000.5 of al-Abadi's sixty-eight, U.S.-led";
+        let t = Text::new(text);
+        let words: Vec<&str> = t.tokens.iter().map(|tok| tok.text(text)).collect();
+        assert_eq!(
+            words,
+            vec![
+                "Da\u{2019}esh",
+                "lost",
+                "19,000.5",
+                "of",
+                "al-Abadi's",
+                "sixty-eight",
+                ",",
+                "U",
+                ".",
+                "S",
+                ".",
+                "-",
+                "led"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_at_finds_the_enclosing_sentence() {
+        let text = "One. Two here.";
+        let t = Text::new(text);
+        assert_eq!(t.sentence_at(text.find("here").unwrap()), 1);
+        assert_eq!(t.sentence_at(0), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_analyses_without_panic(s in "\\PC{0,200}") {
+            let t = Text::new(&s);
+            for w in t.sentences.windows(2) {
+                proptest::prop_assert!(w[0].end <= w[1].start);
+            }
+            for tok in &t.tokens {
+                proptest::prop_assert!(s.is_char_boundary(tok.start as usize) && s.is_char_boundary(tok.end as usize));
+            }
+        }
+    }
+}
