@@ -1,16 +1,28 @@
-//! Numbers: every figure a report states, with its bounds, qualifier and unit.
+//! Numbers: every figure a report states, with its bounds, qualifier, unit and counted noun.
 //!
 //! Figures are what the campaign is measured by ("almost 2,000 strikes", "between 20,000 and
-//! 31,000 fighters"). This crate finds them as [`Quantity`] facts; which metric a figure
-//! belongs to is the domain stage's business, not this one's. It does no I/O.
+//! 31,000 fighters", "the 68-member Global Coalition", "US$718 million"). This crate finds them
+//! as [`Quantity`] facts: digits and number words, scale words, vague amounts ("tens of
+//! thousands"), fractions and percents, ranges (both bounds kept), qualifiers, compound
+//! modifiers, ordinals, money and areas, and it leaves out numbers that are no quantities
+//! (years, dates, clock times, resolution numbers, phone numbers, list markers, numbers inside
+//! names). Which metric a figure belongs to is the domain stage's business, not this one's.
+//! The word lists are data ([`lexicon`]); the tagger does no I/O and allocates only per figure.
+
+pub mod lexicon;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, TokenKind};
+use chronicle_core::{Qualifier, Span, Text, Token, TokenKind};
+use lexicon::{Cue, Lexicon};
 use serde::Serialize;
+use std::collections::HashMap;
+
+pub use lexicon::LexiconError;
 
 /// One figure in the text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Quantity {
+    /// The figure with its qualifier, currency and unit ("more than $2.1 billion").
     #[serde(skip)]
     pub span: Span,
     #[serde(serialize_with = "serialize_number")]
@@ -18,40 +30,836 @@ pub struct Quantity {
     #[serde(serialize_with = "serialize_opt_number")]
     pub value_max: Option<f64>,
     pub qualifier: Qualifier,
-    /// `count`, `percent`, a currency code (`USD`), `km2` or `ordinal`.
+    /// `count`, `percent`, a currency code (`USD`, `CAD`), `km2` or `ordinal`.
     pub unit: &'static str,
     /// The rule that produced it.
     pub rule: &'static str,
+    /// The noun phrase the figure counts, as written ("strikes", "Iraqi Security Force
+    /// members"); empty when none follows the figure.
+    pub counted: String,
+    /// Where `counted` is in the text.
+    #[serde(skip)]
+    pub counted_span: Option<Span>,
+    /// The noun of a compound modifier, lower-cased ("member" of "the 68-member coalition").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier: Option<String>,
+}
+
+/// How the figure itself is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Digits,
+    Words,
+    Vague,
+    Fraction,
+    Ordinal,
+}
+
+/// The figure proper, before unit, range and qualifier.
+#[derive(Clone, Copy, Debug)]
+struct Core {
+    /// Token range `[start, end)` within the sentence.
+    start: usize,
+    end: usize,
+    value: f64,
+    kind: Kind,
+    /// A scale word or suffix multiplied the figure ("7.7 million").
+    scaled: bool,
+    /// A plain four-digit integer (a year unless a unit says otherwise).
+    year_like: bool,
+    qualifier: Option<Qualifier>,
+    unit: Option<&'static str>,
+    /// Token index of a compound modifier's noun ("member" of "68-member").
+    modifier: Option<usize>,
+    /// The hyphenated word's modifier part, when the figure is one word ("sixty-member").
+    word_modifier: Option<(u32, u32)>,
+}
+
+/// Which table a lower-cased word is in.
+fn get<'m, V>(map: &'m HashMap<String, V>, w: &str) -> Option<&'m V> {
+    map.get(w)
 }
 
 /// The quantity tagger; build once, share across threads.
-#[derive(Default)]
-pub struct Tagger {}
+pub struct Tagger {
+    lex: LexiconRef,
+}
+
+enum LexiconRef {
+    Builtin(&'static Lexicon),
+    Owned(Box<Lexicon>),
+}
+
+impl Default for Tagger {
+    fn default() -> Self {
+        Tagger::new()
+    }
+}
 
 impl Tagger {
+    /// A tagger with the built-in word lists.
     pub fn new() -> Tagger {
-        Tagger {}
+        Tagger { lex: LexiconRef::Builtin(Lexicon::builtin()) }
     }
 
-    /// Tags every figure written in digits.
+    /// A tagger with other word lists (a lexicon file of the same shape as the built-in one).
+    pub fn with_lexicon(lex: Lexicon) -> Tagger {
+        Tagger { lex: LexiconRef::Owned(Box::new(lex)) }
+    }
+
+    fn lex(&self) -> &Lexicon {
+        match &self.lex {
+            LexiconRef::Builtin(l) => l,
+            LexiconRef::Owned(l) => l,
+        }
+    }
+
+    /// Tags every figure of the text, in text order. Never panics.
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
         let mut out = Vec::new();
-        for tok in &text.tokens {
-            if tok.kind != TokenKind::Number {
-                continue;
-            }
-            let s = tok.text(text.text).replace(',', "");
-            if let Ok(value) = s.parse::<f64>() {
-                out.push(Quantity {
-                    span: tok.span(),
-                    value,
-                    value_max: None,
-                    qualifier: Qualifier::Exact,
-                    unit: "count",
-                    rule: "number.digits",
-                });
+        for sentence in &text.sentences {
+            let toks = text.tokens_in(*sentence);
+            let cx = Cx { text: text.text, toks, lex: self.lex() };
+            let mut i = 0;
+            while i < toks.len() {
+                match cx.quantity_at(i) {
+                    Some((q, next)) => {
+                        out.push(q);
+                        i = next.max(i + 1);
+                    }
+                    // "2014-2015": the second half of a pair whose first half is no quantity.
+                    None if cx.number(i)
+                        && matches!(cx.s(i + 1), "-" | "\u{2013}")
+                        && cx.glued(i + 1)
+                        && cx.number(i + 2)
+                        && cx.glued(i + 2) =>
+                    {
+                        i += 3
+                    }
+                    None => i += 1,
+                }
             }
         }
         out
+    }
+}
+
+/// One sentence's tokens and the lexicon.
+struct Cx<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    lex: &'a Lexicon,
+}
+
+/// A lower-cased copy of a short ASCII word in a stack buffer (longer or non-ASCII words are
+/// lower-cased on the heap; they are rare and never number words).
+struct Lower {
+    buf: [u8; 32],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Lower {
+    fn new(s: &str) -> Lower {
+        let mut l = Lower { buf: [0; 32], len: 0, heap: None };
+        if s.len() <= 32 && s.is_ascii() {
+            for (d, b) in l.buf.iter_mut().zip(s.bytes()) {
+                *d = b.to_ascii_lowercase();
+            }
+            l.len = s.len();
+        } else {
+            l.heap = Some(s.to_lowercase());
+        }
+        l
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(h) => h,
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
+        }
+    }
+}
+
+fn parse_digits(s: &str) -> Option<f64> {
+    let (int, frac) = match s.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    if let Some(f) = frac {
+        if f.contains('.') || f.contains(',') || f.is_empty() {
+            return None;
+        }
+    }
+    if int.contains(',') {
+        let mut groups = int.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let clean: String = s.chars().filter(|c| *c != ',').collect();
+    let v: f64 = clean.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+fn round_converted(v: f64) -> f64 {
+    if v.abs() >= 100.0 {
+        v.round()
+    } else {
+        (v * 100.0).round() / 100.0
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn n(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn s(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    fn is(&self, i: usize, w: &str) -> bool {
+        self.s(i).eq_ignore_ascii_case(w)
+    }
+
+    fn lower(&self, i: usize) -> Lower {
+        Lower::new(self.s(i))
+    }
+
+    /// Token `i` touches token `i - 1` (no space between them).
+    fn glued(&self, i: usize) -> bool {
+        i > 0 && i < self.n() && self.toks[i].start == self.toks[i - 1].end
+    }
+
+    fn word(&self, i: usize) -> bool {
+        self.kind(i) == Some(TokenKind::Word)
+    }
+
+    fn number(&self, i: usize) -> bool {
+        self.kind(i) == Some(TokenKind::Number)
+    }
+
+    fn matches_at(&self, i: usize, cue: &[String]) -> bool {
+        i + cue.len() <= self.n() && cue.iter().enumerate().all(|(k, c)| self.s(i + k).eq_ignore_ascii_case(c))
+    }
+
+    fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
+        cues.iter().find(|c| self.matches_at(i, &c.tokens))
+    }
+
+    /// The longest cue that ends right before token `end`.
+    fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
+        cues.iter().find(|c| c.tokens.len() <= end && self.matches_at(end - c.tokens.len(), &c.tokens))
+    }
+
+    fn span(&self, a: usize, b: usize) -> Span {
+        Span::new(self.toks[a].start as usize, self.toks[b - 1].end as usize)
+    }
+
+    /// A whole figure starting at token `i`: the quantity and the token after it.
+    fn quantity_at(&self, i: usize) -> Option<(Quantity, usize)> {
+        let lex = self.lex;
+        let mut a = self.core(i)?;
+        // Currency written before the figure ("$", "US$", "Can$").
+        let mut start = a.start;
+        let mut currency = None;
+        if let Some(c) = self.backward(a.start, &lex.currency_prefix) {
+            currency = Some(c.value);
+            start = a.start - c.tokens.len();
+        }
+        let mut end = a.end;
+        let mut factor = 1.0;
+        self.unit_after(&mut a, &mut end, &mut factor, &mut currency);
+        if a.kind == Kind::Digits && a.year_like && currency.is_none() && a.unit.is_none() && !a.scaled {
+            return None;
+        }
+        // A range: "between X and Y", "X to Y", "X-Y", "X or Y".
+        let between = start > 0 && self.is(start - 1, "between");
+        let mut value_max = None;
+        if let Some((b, b_end, b_unit, b_factor, b_currency)) = self.range_after(&a, end, between, start) {
+            let mut av = a.value;
+            if b.scaled && !a.scaled {
+                let s = b.value / self.unscaled_value(&b);
+                if av * s <= b.value {
+                    av *= s;
+                }
+            }
+            if b.value > av {
+                if a.unit.is_none() {
+                    a.unit = b_unit;
+                    factor = b_factor;
+                }
+                if currency.is_none() {
+                    currency = b_currency;
+                }
+                a.value = av;
+                value_max = Some(b.value);
+                end = b_end;
+                if b.modifier.is_some() {
+                    a.modifier = b.modifier;
+                }
+            }
+        }
+        if between && value_max.is_some() {
+            start -= 1;
+        }
+        // Qualifier cues before ("more than") and after ("or more", "-plus").
+        let mut qualifier = a.qualifier;
+        if !between || value_max.is_none() {
+            if let Some(c) = self.backward(start, &lex.prefix) {
+                start -= c.tokens.len();
+                if qualifier.is_none() || c.value != Qualifier::Exact {
+                    qualifier = Some(c.value);
+                }
+            }
+        }
+        if a.modifier.is_none() && a.word_modifier.is_none() {
+            if let Some(c) = self.forward(end, &lex.suffix) {
+                let plus_glued = c.tokens[0] != "+" || self.glued(end);
+                if plus_glued {
+                    end += c.tokens.len();
+                    qualifier = Some(c.value);
+                }
+            }
+        }
+        let mut modifier = None;
+        if let Some(m) = a.modifier {
+            let w = self.lower(m);
+            if w.as_str() == "plus" {
+                qualifier = Some(Qualifier::MoreThan);
+            } else {
+                modifier = Some(w.as_str().to_string());
+            }
+            end = end.max(m + 1);
+        }
+        if let Some((s, e)) = a.word_modifier {
+            let w = self.text[s as usize..e as usize].to_lowercase();
+            if w == "plus" {
+                qualifier = Some(Qualifier::MoreThan);
+            } else {
+                modifier = Some(w);
+            }
+        }
+        let mut value = a.value * factor;
+        if factor != 1.0 {
+            value = round_converted(value);
+        }
+        let value_max = value_max.map(|v| if factor != 1.0 { round_converted(v * factor) } else { v });
+        let unit = currency.or(a.unit).unwrap_or(if a.kind == Kind::Ordinal { "ordinal" } else { "count" });
+        let (counted, counted_span) = self.counted(&a, end, unit);
+        let rule = match (a.kind, value_max.is_some()) {
+            (Kind::Digits, false) => "number.digits",
+            (Kind::Digits, true) => "number.digits.range",
+            (Kind::Words, false) => "number.words",
+            (Kind::Words, true) => "number.words.range",
+            (Kind::Vague, _) => "number.vague",
+            (Kind::Fraction, _) => "number.fraction",
+            (Kind::Ordinal, _) => "number.ordinal",
+        };
+        Some((
+            Quantity {
+                span: self.span(start, end),
+                value,
+                value_max,
+                qualifier: qualifier.unwrap_or_default(),
+                unit,
+                rule,
+                counted,
+                counted_span,
+                modifier,
+            },
+            end,
+        ))
+    }
+
+    fn unscaled_value(&self, c: &Core) -> f64 {
+        match self.kind(c.start) {
+            Some(TokenKind::Number) => parse_digits(self.s(c.start)).filter(|v| *v != 0.0).unwrap_or(1.0),
+            _ => 1.0,
+        }
+    }
+
+    /// Units and currencies written after the figure ("percent", "square miles", "dollars",
+    /// "billions of dollars").
+    fn unit_after(&self, c: &mut Core, end: &mut usize, factor: &mut f64, currency: &mut Option<&'static str>) {
+        let lex = self.lex;
+        if c.kind == Kind::Ordinal || c.modifier.is_some() || c.word_modifier.is_some() {
+            return;
+        }
+        if c.kind != Kind::Fraction {
+            if let Some(u) = self.forward(*end, &lex.units) {
+                c.unit = Some(u.value.unit);
+                *factor = u.value.factor;
+                *end += u.tokens.len();
+                return;
+            }
+        }
+        let mut at = *end;
+        if c.kind == Kind::Vague && self.is(at, "of") {
+            at += 1;
+        }
+        if let Some(u) = self.forward(at, &lex.currency_suffix) {
+            if currency.is_none() {
+                *currency = Some(u.value);
+            }
+            *end = at + u.tokens.len();
+        }
+    }
+
+    /// The second bound of a range after the first figure (ending at `end`).
+    #[allow(clippy::type_complexity)]
+    fn range_after(
+        &self,
+        a: &Core,
+        end: usize,
+        between: bool,
+        start: usize,
+    ) -> Option<(Core, usize, Option<&'static str>, f64, Option<&'static str>)> {
+        if !matches!(a.kind, Kind::Digits | Kind::Words) || a.modifier.is_some() || a.word_modifier.is_some() {
+            return None;
+        }
+        let conn = self.s(end);
+        let dash = matches!(conn, "-" | "\u{2013}" | "\u{2014}" | "\u{2010}" | "\u{2011}");
+        let ok = if between {
+            conn.eq_ignore_ascii_case("and")
+        } else if dash {
+            // "5,000-6,000": a hyphen joins digits only when it touches both.
+            conn != "-" || (self.glued(end) && self.glued(end + 1))
+        } else if conn.eq_ignore_ascii_case("to") {
+            !(start > 0 && self.is(start - 1, "from"))
+        } else {
+            conn.eq_ignore_ascii_case("or")
+        };
+        if !ok {
+            return None;
+        }
+        let mut bi = end + 1;
+        let mut b_currency = None;
+        if let Some(c) = self.forward(bi, &self.lex.currency_prefix) {
+            b_currency = Some(c.value);
+            bi += c.tokens.len();
+        }
+        if dash && !self.number(bi) {
+            return None;
+        }
+        let mut b = self.core(bi)?;
+        if !matches!(b.kind, Kind::Digits | Kind::Words) || b.word_modifier.is_some() {
+            return None;
+        }
+        let mut b_end = b.end;
+        let mut b_factor = 1.0;
+        self.unit_after(&mut b, &mut b_end, &mut b_factor, &mut b_currency);
+        if b.year_like && b.unit.is_none() && !b.scaled && b_currency.is_none() {
+            return None;
+        }
+        if let (Some(ua), Some(ub)) = (a.unit, b.unit) {
+            if ua != ub {
+                return None;
+            }
+        }
+        if b.modifier.is_some() {
+            b_end = b_end.max(b.modifier.unwrap_or(0) + 1);
+        }
+        Some((b, b_end, b.unit, b_factor, b_currency))
+    }
+
+    /// The noun phrase the figure counts, from token `end` on.
+    fn counted(&self, c: &Core, end: usize, unit: &str) -> (String, Option<Span>) {
+        let lex = self.lex;
+        let mut i = end;
+        let skip_of = matches!(c.kind, Kind::Vague | Kind::Fraction) || c.scaled || unit == "percent";
+        if skip_of && self.is(i, "of") {
+            i += 1;
+            if matches!(
+                self.lower(i).as_str(),
+                "the" | "its" | "their" | "his" | "her" | "our" | "all" | "these" | "those"
+            ) {
+                i += 1;
+            }
+        }
+        let first = i;
+        let mut last = None;
+        while i < self.n() && i < first + 6 && self.word(i) {
+            let w = self.lower(i);
+            let w = w.as_str();
+            if lex.stop.contains(w) {
+                break;
+            }
+            let capital = self.s(i).starts_with(|ch: char| ch.is_uppercase());
+            if last.is_some() && !capital && (w.ends_with("ed") || w.ends_with("ing")) {
+                break;
+            }
+            // After a name ("Global Coalition"), a lower-case word continues the phrase only as
+            // a plural head noun ("Iraqi Security Force members"), not as a verb ("met").
+            let prev_capital = last.is_some_and(|l| self.s(l).starts_with(|ch: char| ch.is_uppercase()));
+            if prev_capital && !capital && !w.ends_with('s') {
+                break;
+            }
+            last = Some(i);
+            i += 1;
+        }
+        match last {
+            Some(l) => {
+                let span = self.span(first, l + 1);
+                (span.of(self.text).to_string(), Some(span))
+            }
+            None => (String::new(), None),
+        }
+    }
+
+    /// Whether the number token at `i` is no quantity (a date, time, name, reference...).
+    fn not_a_quantity(&self, i: usize) -> bool {
+        let lex = self.lex;
+        let s = self.s(i);
+        let n = self.n();
+        // Inside a name: "F-16", "Su-24", "COVID-19".
+        if self.glued(i) {
+            let p = self.s(i - 1);
+            if self.word(i - 1) {
+                return true;
+            }
+            let joined = i >= 2
+                && match p {
+                    "-" => self.word(i - 2),
+                    "/" | ":" | "." | "#" => self.word(i - 2) || self.number(i - 2),
+                    _ => false,
+                };
+            if joined && self.glued(i - 1) {
+                return true;
+            }
+            if matches!(p, "/" | ":" | "#") {
+                return true;
+            }
+        }
+        if i + 1 < n && self.glued(i + 1) {
+            let nx = self.s(i + 1);
+            if matches!(nx, "/" | ":") && (self.number(i + 2) || self.word(i + 2)) && self.glued(i + 2) {
+                return true;
+            }
+            // Three groups joined by hyphens or dots: a date or a phone number.
+            if matches!(nx, "-" | ".")
+                && self.number(i + 2)
+                && self.glued(i + 2)
+                && matches!(self.s(i + 3), "-" | ".")
+                && self.glued(i + 3)
+                && self.number(i + 4)
+            {
+                return true;
+            }
+        }
+        // The middle or last group of such a chain.
+        let joint = |k: usize| k < n && matches!(self.s(k), "-" | ".") && self.glued(k) && self.glued(k + 1);
+        if i >= 2
+            && joint(i - 1)
+            && self.number(i - 2)
+            && ((i >= 4 && joint(i - 3) && self.number(i - 4)) || joint(i + 1) && self.number(i + 2))
+        {
+            return true;
+        }
+        // Leading zeros ("0600") and long digit strings (ids, phone numbers).
+        let b = s.as_bytes();
+        if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
+            return true;
+        }
+        if b.len() >= 7 && b.iter().all(u8::is_ascii_digit) {
+            return true;
+        }
+        // A reference: "Resolution 2178", "Article 5", "No. 3".
+        let mut p = i;
+        if p > 0 && matches!(self.s(p - 1), "." | "#") {
+            p -= 1;
+        }
+        if p > 0 && self.word(p - 1) && lex.negative_before.contains(self.lower(p - 1).as_str()) {
+            return true;
+        }
+        // Dates: "March 22", "Dec. 15", "22 March", "15th of December".
+        if p > 0 && self.word(p - 1) && lex.months.contains(self.lower(p - 1).as_str()) {
+            return true;
+        }
+        let mut q = i + 1;
+        if self.glued(q) && matches!(self.lower(q).as_str(), "st" | "nd" | "rd" | "th") {
+            q += 1;
+        }
+        if self.is(q, "of") {
+            q += 1;
+        }
+        if self.word(q) && lex.months.contains(self.lower(q).as_str()) {
+            return true;
+        }
+        // Clock times: "5 p.m.", "10 am".
+        if lex.clock.iter().any(|c| self.matches_at(i + 1, &c.tokens)) {
+            return true;
+        }
+        // List markers: "1." or "2)" opening a line; "(3)".
+        let line_start = i == 0 || self.text[self.toks[i - 1].end as usize..self.toks[i].start as usize].contains('\n');
+        if line_start && matches!(self.s(i + 1), "." | ")") && self.glued(i + 1) && !self.number(i + 2) {
+            return true;
+        }
+        if i > 0 && self.s(i - 1) == "(" && self.glued(i) && self.s(i + 1) == ")" && self.glued(i + 1) && b.len() <= 2 {
+            return true;
+        }
+        false
+    }
+
+    /// The figure proper starting at token `i`, if one does.
+    fn core(&self, i: usize) -> Option<Core> {
+        match self.kind(i)? {
+            TokenKind::Number => self.digits_core(i),
+            TokenKind::Word => self.word_core(i),
+            TokenKind::Punct => None,
+        }
+    }
+
+    fn digits_core(&self, i: usize) -> Option<Core> {
+        let lex = self.lex;
+        if self.not_a_quantity(i) {
+            return None;
+        }
+        let s = self.s(i);
+        let mut value = parse_digits(s)?;
+        let plain = s.bytes().all(|b| b.is_ascii_digit());
+        let mut c = Core {
+            start: i,
+            end: i + 1,
+            value,
+            kind: Kind::Digits,
+            scaled: false,
+            year_like: plain && s.len() == 4 && (1800.0..=2100.0).contains(&value),
+            qualifier: None,
+            unit: None,
+            modifier: None,
+            word_modifier: None,
+        };
+        let mut j = i + 1;
+        if self.glued(j) && self.word(j) {
+            let w = self.lower(j);
+            let w = w.as_str();
+            if matches!(w, "st" | "nd" | "rd" | "th") {
+                c.kind = Kind::Ordinal;
+                c.end = j + 1;
+                return Some(c);
+            } else if let Some(sc) = get(&lex.glued_scales, w).or_else(|| get(&lex.scales, w)) {
+                value *= sc;
+                c.scaled = true;
+                j += 1;
+            } else if !lex.units.iter().any(|u| u.tokens.len() == 1 && u.tokens[0] == w) {
+                return None; // "9mm", "1980s"
+            }
+        }
+        while self.word(j) {
+            match get(&lex.scales, self.lower(j).as_str()) {
+                Some(sc) => {
+                    value *= sc;
+                    c.scaled = true;
+                    j += 1;
+                }
+                None => break,
+            }
+        }
+        c.value = value;
+        c.end = j;
+        // Compound modifier: "60-member", "60-plus", "74-strong".
+        if !c.scaled && self.s(j) == "-" && self.glued(j) && self.word(j + 1) && self.glued(j + 1) {
+            let w = self.lower(j + 1);
+            let head = w.as_str().split('-').next().unwrap_or("");
+            if lex.time_units.contains(w.as_str()) || lex.time_units.contains(head) {
+                return None;
+            }
+            c.modifier = Some(j + 1);
+            c.end = j + 2;
+        }
+        Some(c)
+    }
+
+    fn word_core(&self, i: usize) -> Option<Core> {
+        let lex = self.lex;
+        let w0 = self.lower(i);
+        let w0 = w0.as_str();
+        let first_part = w0.split('-').next().unwrap_or("");
+        if !lex.starters.contains(first_part) {
+            return None;
+        }
+        let blank = Core {
+            start: i,
+            end: i + 1,
+            value: 0.0,
+            kind: Kind::Words,
+            scaled: false,
+            year_like: false,
+            qualifier: None,
+            unit: None,
+            modifier: None,
+            word_modifier: None,
+        };
+        // Vague amounts: "tens of thousands", "hundreds", "a few thousand".
+        if let Some(v) = self.forward(i, &lex.vague) {
+            let (value, q) = v.value;
+            return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
+        }
+        // Fractions: "two-thirds", "a third", "three quarters", "half".
+        if let Some(c) = self.fraction(i, w0, blank) {
+            return Some(c);
+        }
+        // Ordinals that count: "the fifth country to join".
+        if !lex.cardinals.contains_key(w0) {
+            if let Some(&v) = get(&lex.ordinals, w0) {
+                let counts = (i + 1..(i + 3).min(self.n()))
+                    .any(|k| self.word(k) && lex.ordinal_nouns.contains(self.lower(k).as_str()));
+                return counts.then_some(Core { value: v, kind: Kind::Ordinal, ..blank });
+            }
+        }
+        // Cardinal words with scales: "sixty-eight", "a hundred", "ten thousand", "two dozen".
+        let mut total: f64 = 0.0;
+        let mut current: f64 = 0.0;
+        let mut last: u8 = 0; // 0 none, 1 ones/teens, 2 tens, 3 hundred, 4 big scale, 5 article
+        let mut j = i;
+        let mut word_modifier = None;
+        let mut scaled = false;
+        while j < self.n() && self.word(j) {
+            let w = self.lower(j);
+            let w = w.as_str();
+            if j == i && matches!(w, "a" | "an") {
+                if !self.word(j + 1) || get(&lex.scales, self.lower(j + 1).as_str()).is_none() {
+                    return None;
+                }
+                last = 5;
+                j += 1;
+                continue;
+            }
+            if w == "and" {
+                if matches!(last, 3 | 4)
+                    && self.word(j + 1)
+                    && get(&lex.cardinals, self.lower(j + 1).as_str().split('-').next().unwrap_or("")).is_some()
+                {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            if let Some(&sc) = get(&lex.scales, w) {
+                if last == 0 {
+                    break;
+                }
+                scaled = true;
+                if sc >= 1000.0 {
+                    total += current.max(1.0) * sc;
+                    current = 0.0;
+                    last = 4;
+                } else {
+                    current = current.max(1.0) * sc;
+                    last = 3;
+                }
+                j += 1;
+                continue;
+            }
+            // A (possibly hyphenated) cardinal: "sixty", "sixty-eight", "sixty-member".
+            let mut parts = w.split('-');
+            let mut val = 0.0;
+            let mut n_parts = 0;
+            let mut rest_at = None;
+            let mut offset = 0;
+            for part in parts.by_ref() {
+                match get(&lex.cardinals, part) {
+                    Some(&v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
+                        val += v;
+                        n_parts += 1;
+                        offset += part.len() + 1;
+                    }
+                    _ => {
+                        rest_at = Some(offset);
+                        break;
+                    }
+                }
+            }
+            if n_parts == 0 {
+                break;
+            }
+            let is_tens = n_parts == 1 && val >= 20.0;
+            let fits = match last {
+                0 | 3 | 4 => true,
+                2 => val < 10.0,
+                _ => false,
+            };
+            if !fits {
+                break;
+            }
+            current += val;
+            last = if is_tens { 2 } else { 1 };
+            j += 1;
+            if let Some(off) = rest_at {
+                // "sixty-member", "three-day", "sixty-plus".
+                let tok = self.toks[j - 1];
+                let rest = &self.text[tok.start as usize + off..tok.end as usize];
+                let lower_rest = rest.to_lowercase();
+                let head = lower_rest.split('-').next().unwrap_or("");
+                if lex.time_units.contains(lower_rest.as_str()) || lex.time_units.contains(head) {
+                    return None;
+                }
+                word_modifier = Some((tok.start + off as u32, tok.end));
+                break;
+            }
+        }
+        if last == 0 || last == 5 {
+            return None;
+        }
+        let value = total + current;
+        Some(Core { end: j, value, scaled, word_modifier, ..blank })
+    }
+
+    fn fraction(&self, i: usize, w0: &str, blank: Core) -> Option<Core> {
+        let lex = self.lex;
+        let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
+        let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !lex.time_units.contains(self.lower(k).as_str());
+        if let Some((a, b)) = w0.split_once('-') {
+            if let (Some(&num), Some(&den)) = (get(&lex.cardinals, a), get(&lex.fractions, b)) {
+                if ok_after(i + 1) {
+                    return Some(Core { value: frac(num, den), kind: Kind::Fraction, unit: Some("percent"), ..blank });
+                }
+            }
+            return None;
+        }
+        let num = match w0 {
+            "a" | "an" => Some(1.0),
+            _ => get(&lex.cardinals, w0).copied(),
+        };
+        if let Some(num) = num {
+            if self.word(i + 1) {
+                let w1 = self.lower(i + 1);
+                if let Some(&den) = get(&lex.fractions, w1.as_str()) {
+                    let plural = w1.as_str().ends_with('s');
+                    let agrees = if num == 1.0 { !plural } else { plural };
+                    let tail_ok = !self.word(i + 2) || self.is(i + 2, "of");
+                    if agrees && tail_ok && den >= 2.0 && num < den {
+                        return Some(Core {
+                            end: i + 2,
+                            value: frac(num, den),
+                            kind: Kind::Fraction,
+                            unit: Some("percent"),
+                            ..blank
+                        });
+                    }
+                }
+            }
+            return None;
+        }
+        if w0 == "half" {
+            let prev_ok = i > 0 && self.word(i - 1) && {
+                let p = self.lower(i - 1);
+                lex.fraction_before.contains(p.as_str())
+            };
+            let prev_bad = i > 0
+                && self.word(i - 1)
+                && matches!(self.lower(i - 1).as_str(), "the" | "a" | "first" | "second" | "other" | "latter");
+            if !prev_bad && (prev_ok || self.is(i + 1, "of")) && ok_after(i + 1) {
+                return Some(Core { value: 50.0, kind: Kind::Fraction, unit: Some("percent"), ..blank });
+            }
+        }
+        None
     }
 }
