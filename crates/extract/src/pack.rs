@@ -62,6 +62,8 @@ pub struct Pack {
     #[serde(default, rename = "event")]
     pub events: Vec<events::EventDef>,
     #[serde(default)]
+    pub event_words: events::EventWords,
+    #[serde(default)]
     pub claims: claims::ClaimCues,
 }
 
@@ -89,6 +91,7 @@ impl Pack {
         self.actors.extend(other.actors);
         self.metrics.extend(other.metrics);
         self.events.extend(other.events);
+        self.event_words.extend(other.event_words);
         self.claims.extend(other.claims);
     }
 
