@@ -1,38 +1,154 @@
 //! Campaign metrics: which figures count what, by the domain pack's cues.
 //!
 //! A quantity becomes a metric when its sentence says what it counts (METRICS.md). The pack
-//! lists, for each metric, the nouns the figure counts; a figure whose counted noun follows it
-//! in the same sentence gets that metric. `as_of` is the report's creation date.
+//! lists rules (`[[metric]]`, several per metric allowed, tried in file order): the cues after
+//! the figure (`nouns`: what it counts), right before it (`before`: "coalition of", "down
+//! by"), around it (`context`: "met", "pledged", "liberated"), cues that veto it (`exclude`),
+//! compound-modifier nouns (`modifiers`: "68-member"), the unit, value bounds and how its scope
+//! is read. Every cue of every rule is compiled once into one Aho-Corasick automaton that runs
+//! once per document. Scope comes from the place mentions and demonyms near the figure,
+//! `as_of` from the sentence's timexes (else the creation date), and `text` is the shortest
+//! phrase with the figure and what it counts. A new campaign is a new pack, not new code.
 
 use crate::pack::Pack;
 use crate::{Context, PackError};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span};
+use chronicle_core::{Qualifier, Span, Text, TokenKind};
+use chronicle_entities::EntityType;
+use chronicle_numbers::Quantity;
+use chronicle_time::TimexType;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
-/// One metric of a pack.
+/// How a rule reads the scope of its figure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeRule {
+    /// Never scoped (coalition size, meetings).
+    None,
+    /// Places and demonyms in what the figure counts ("nearly 90,000 Iraqi ... members") or
+    /// after a preposition that follows it ("62 percent ... in Iraq", "17 airstrikes near
+    /// Kobani").
+    #[default]
+    Place,
+    /// As `place` (only "from" after the figure), else the member the sentence makes its
+    /// subject ("Canada has deployed six fighter jets").
+    Member,
+    /// As `place`, else the member subject or a place named earlier in the clause.
+    PlaceOrSubject,
+}
+
+/// One metric rule of a pack. Several rules may name the same metric; the first that
+/// matches a figure wins.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricDef {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// `count`, `percent`, `km2` or a currency code (`USD`): the figure's unit must be it.
     #[serde(default = "default_unit")]
     pub unit: String,
+    /// Whether the metric is a running total (informational).
     #[serde(default)]
     pub cumulative: bool,
-    /// Nouns the figure counts ("strikes", "fighters").
+    /// Cues within `noun_window` tokens after the figure, in its clause: what it counts.
     #[serde(default)]
     pub nouns: Vec<String>,
+    /// Nouns of a compound modifier ("member" of "the 68-member coalition").
+    #[serde(default)]
+    pub modifiers: Vec<String>,
+    /// Cues ending at most `before_window` tokens before the figure ("coalition of").
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// When not empty, one of these must occur within `window` tokens of the figure.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// None of these may occur within `exclude_window` tokens of the figure.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Cues right before the figure that make the value negative ("down by", "lost").
+    #[serde(default)]
+    pub negate: Vec<String>,
+    /// The figure must count nothing of its own ("now exceeds 20,000").
+    #[serde(default)]
+    pub bare: bool,
+    /// The sentence must date the figure to a day ("on Monday", "today", "June 3").
+    #[serde(default)]
+    pub requires_day: bool,
+    /// The sentence must date the figure at all (a change "within the first half of 2016").
+    #[serde(default)]
+    pub requires_date: bool,
+    /// The figure must have a scope ("17 airstrikes near Kobani").
+    #[serde(default)]
+    pub requires_scope: bool,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub scope: ScopeRule,
+    #[serde(default = "default_noun_window")]
+    pub noun_window: usize,
+    #[serde(default = "default_before_window")]
+    pub before_window: usize,
+    #[serde(default = "default_window")]
+    pub window: usize,
+    #[serde(default)]
+    pub exclude_window: Option<usize>,
 }
 
 fn default_unit() -> String {
     "count".to_string()
 }
+fn default_noun_window() -> usize {
+    6
+}
+fn default_before_window() -> usize {
+    2
+}
+fn default_window() -> usize {
+    12
+}
+
+/// Cues every metric rule shares: how scopes are read (`[metric_settings]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSettings {
+    /// Words after which a place names the figure's scope ("in", "near", "west of").
+    #[serde(default)]
+    pub scope_prepositions: Vec<String>,
+    /// Words that name a state by its people or forces ("Iraqi" -> "Iraq", "ISF" -> "Iraq").
+    #[serde(default)]
+    pub demonyms: BTreeMap<String, String>,
+    /// Words after a country that make it the sentence's acting subject ("Canada has").
+    #[serde(default)]
+    pub subject_cues: Vec<String>,
+    /// The places that together make the whole theatre: a scope naming all of them is null.
+    #[serde(default)]
+    pub theatre: Vec<String>,
+    /// Organisations that can be a scope ("European Union").
+    #[serde(default)]
+    pub scope_organizations: Vec<String>,
+}
+
+impl MetricSettings {
+    pub fn extend(&mut self, other: MetricSettings) {
+        self.scope_prepositions.extend(other.scope_prepositions);
+        self.demonyms.extend(other.demonyms);
+        self.subject_cues.extend(other.subject_cues);
+        if !other.theatre.is_empty() {
+            self.theatre = other.theatre;
+        }
+        self.scope_organizations.extend(other.scope_organizations);
+    }
+}
 
 /// One campaign figure.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Metric {
+    /// The shortest phrase with the figure and what it counts (the output's `text`).
     #[serde(skip)]
     pub span: Span,
     pub metric: String,
@@ -48,51 +164,730 @@ pub struct Metric {
     pub rule: String,
 }
 
+/// What a cue is to a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CueKind {
+    Noun,
+    Before,
+    Context,
+    Exclude,
+    Negate,
+    Preposition,
+    Subject,
+}
+
+const NOUN: u8 = 1;
+const BEFORE: u8 = 2;
+const CONTEXT: u8 = 4;
+const EXCLUDE: u8 = 8;
+const NEGATE: u8 = 16;
+
+/// Which rule (or the settings, `usize::MAX`) a pattern belongs to, and as what.
+type Entry = (usize, CueKind);
+
 /// The compiled metric cues of a pack.
 pub struct MetricRules {
-    defs: Vec<(String, Vec<String>)>,
+    defs: Vec<MetricDef>,
+    automaton: Option<AhoCorasick>,
+    /// Per pattern, the rules that use it.
+    entries: Vec<Vec<Entry>>,
+    /// Lower-cased modifier nouns per rule.
+    modifiers: Vec<Vec<String>>,
+    demonyms: HashMap<String, String>,
+    theatre: Vec<String>,
+    scope_organizations: Vec<String>,
 }
+
+/// A cue found in the document: token range `[first, last]` and its pattern.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    start: usize,
+    first: usize,
+    last: usize,
+    pattern: usize,
+}
+
+const SETTINGS: usize = usize::MAX;
 
 impl MetricRules {
     pub fn new(pack: &Pack) -> Result<MetricRules, PackError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<Vec<Entry>> = Vec::new();
+        let mut add = |cue: &str, entry: Entry| -> Result<(), PackError> {
+            let key = cue.trim().to_lowercase();
+            if key.is_empty() {
+                return Err(PackError::Invalid {
+                    source_name: "metrics".into(),
+                    message: format!("an empty cue in metric rule {}", entry.0),
+                });
+            }
+            let id = *index.entry(key.clone()).or_insert_with(|| {
+                patterns.push(key);
+                entries.push(Vec::new());
+                patterns.len() - 1
+            });
+            if !entries[id].contains(&entry) {
+                entries[id].push(entry);
+            }
+            Ok(())
+        };
+        for (r, d) in pack.metrics.iter().enumerate() {
+            if d.name.trim().is_empty() {
+                return Err(PackError::Invalid {
+                    source_name: "metrics".into(),
+                    message: format!("metric rule {r} has no name"),
+                });
+            }
+            for (list, kind) in [
+                (&d.nouns, CueKind::Noun),
+                (&d.before, CueKind::Before),
+                (&d.context, CueKind::Context),
+                (&d.exclude, CueKind::Exclude),
+                (&d.negate, CueKind::Negate),
+            ] {
+                for cue in list {
+                    add(cue, (r, kind))?;
+                }
+            }
+        }
+        let settings = &pack.metric_settings;
+        for p in &settings.scope_prepositions {
+            add(p, (SETTINGS, CueKind::Preposition))?;
+        }
+        for s in &settings.subject_cues {
+            add(s, (SETTINGS, CueKind::Subject))?;
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|e| PackError::Invalid { source_name: "metrics".into(), message: e.to_string() })?,
+            )
+        };
         Ok(MetricRules {
-            defs: pack
-                .metrics
-                .iter()
-                .map(|m| (m.name.clone(), m.nouns.iter().map(|n| n.to_lowercase()).collect()))
-                .collect(),
+            modifiers: pack.metrics.iter().map(|d| d.modifiers.iter().map(|m| m.to_lowercase()).collect()).collect(),
+            defs: pack.metrics.clone(),
+            automaton,
+            entries,
+            demonyms: settings.demonyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            theatre: settings.theatre.clone(),
+            scope_organizations: settings.scope_organizations.clone(),
         })
     }
 
-    pub fn apply(&self, ctx: &Context) -> Vec<Metric> {
-        let text = ctx.text.text;
+    /// Every cue in the text on word boundaries, in text order.
+    fn hits(&self, text: &Text) -> Vec<Hit> {
+        let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
-        for (qi, q) in ctx.quantities.iter().enumerate() {
-            // The counted noun: the next word after the figure, within its sentence.
-            let sentence = ctx.text.sentence(ctx.text.sentence_at(q.span.start));
-            let rest = &ctx.text.tokens[ctx.text.token_at(q.span.end)..];
-            let Some(noun) = rest
-                .iter()
-                .take_while(|t| (t.end as usize) <= sentence.end)
-                .find(|t| t.kind == chronicle_core::TokenKind::Word)
-            else {
+        for m in ac.find_overlapping_iter(text.text) {
+            let span = Span::new(m.start(), m.end());
+            if !text.on_word_boundaries(span) {
                 continue;
+            }
+            let first = text.token_at(span.start);
+            let last = text.tokens.partition_point(|t| (t.start as usize) < span.end).saturating_sub(1);
+            out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern().as_usize() });
+        }
+        out.sort_by_key(|h| (h.start, h.pattern));
+        out
+    }
+
+    pub fn apply(&self, ctx: &Context) -> Vec<Metric> {
+        if ctx.quantities.is_empty() {
+            return Vec::new();
+        }
+        let text = ctx.text;
+        let hits = self.hits(text);
+        let mut out: Vec<Built> = Vec::new();
+        // Quantity index -> index in `out`.
+        let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
+        let views: Vec<Option<QView>> = ctx.quantities.iter().map(|q| QView::new(ctx, q)).collect();
+        for (qi, q) in ctx.quantities.iter().enumerate() {
+            let Some(v) = &views[qi] else { continue };
+            if let Some(m) = self.assign(ctx, &hits, qi, q, v) {
+                assigned[qi] = Some(out.len());
+                out.push(m);
+            }
+        }
+        // A figure coordinated with an assigned one of the same unit and counting nothing of
+        // its own shares its metric ("62 percent of the terrain ... and 30 percent in Syria",
+        // "About 300 Australian and 100 New Zealand personnel").
+        for qi in 0..ctx.quantities.len() {
+            if assigned[qi].is_some() {
+                continue;
+            }
+            let Some(v) = &views[qi] else { continue };
+            let q = &ctx.quantities[qi];
+            let sibling = self.sibling(ctx, &views, &assigned, qi);
+            if let Some(si) = sibling {
+                let Some(mi) = assigned[si] else { continue };
+                let def_idx = out[mi].rule_index;
+                let _ = &out[mi].metric;
+                let d = &self.defs[def_idx];
+                let flags = self.flags(ctx, &hits, v);
+                let scope = self.scope(ctx, &hits, v, d.scope);
+                let m = self.build(ctx, q, qi, v, def_idx, flags[def_idx], scope, "sibling");
+                assigned[qi] = Some(out.len());
+                out.push(m);
+            }
+        }
+        out.sort_by_key(|b| (b.metric.span.start, b.metric.span.end));
+        out.into_iter().map(|b| b.metric).collect()
+    }
+
+    /// The assigned figure next to quantity `qi` it is coordinated with, if any.
+    fn sibling(&self, ctx: &Context, views: &[Option<QView>], assigned: &[Option<usize>], qi: usize) -> Option<usize> {
+        let text = ctx.text;
+        let v = views[qi].as_ref()?;
+        let q = &ctx.quantities[qi];
+        // Before it: "..., and 30 percent", ", around 100".
+        if v.first > 0 {
+            let joiner = text.tokens[v.first - 1].text(text.text);
+            if joiner.eq_ignore_ascii_case("and") || joiner == "," {
+                for pi in (0..qi).rev() {
+                    let (Some(pv), Some(_)) = (&views[pi], assigned[pi]) else { continue };
+                    if pv.sentence != v.sentence {
+                        break;
+                    }
+                    if ctx.quantities[pi].unit == q.unit && v.first.saturating_sub(pv.end_tok) <= 12 {
+                        return Some(pi);
+                    }
+                    break;
+                }
+            }
+        }
+        // After it: "About 300 Australian and 100 New Zealand personnel".
+        let ni = qi + 1;
+        if let (Some(Some(nv)), Some(Some(_))) = (views.get(ni), assigned.get(ni)) {
+            if nv.sentence == v.sentence && ctx.quantities[ni].unit == q.unit && nv.first > v.end_tok {
+                let between = &text.tokens[v.end_tok..nv.first];
+                if between.len() <= 3 && between.iter().any(|t| t.text(text.text).eq_ignore_ascii_case("and")) {
+                    return Some(ni);
+                }
+            }
+        }
+        None
+    }
+
+    /// The cue flags of every rule for one figure.
+    fn flags(&self, ctx: &Context, hits: &[Hit], v: &QView) -> Vec<u8> {
+        let text = ctx.text;
+        let mut flags = vec![0u8; self.defs.len()];
+        let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
+        for h in &hits[lo..] {
+            if h.start >= v.sentence_span.end {
+                break;
+            }
+            for &(r, kind) in &self.entries[h.pattern] {
+                if r == SETTINGS {
+                    continue;
+                }
+                let d = &self.defs[r];
+                let bit = match kind {
+                    CueKind::Noun => {
+                        let ok = h.first >= v.end_tok
+                            && h.first - v.end_tok <= d.noun_window
+                            && !clause_break(text, v.end_tok, h.first);
+                        if ok {
+                            NOUN
+                        } else {
+                            0
+                        }
+                    }
+                    CueKind::Before | CueKind::Negate => {
+                        let ok = h.last < v.first && v.first - h.last - 1 <= d.before_window;
+                        match (ok, kind) {
+                            (true, CueKind::Before) => BEFORE,
+                            (true, _) if v.first - h.last - 1 == 0 => NEGATE,
+                            _ => 0,
+                        }
+                    }
+                    CueKind::Context => {
+                        if near(h, v, d.window) {
+                            CONTEXT
+                        } else {
+                            0
+                        }
+                    }
+                    CueKind::Exclude => {
+                        if near(h, v, d.exclude_window.unwrap_or(d.window)) {
+                            EXCLUDE
+                        } else {
+                            0
+                        }
+                    }
+                    _ => 0,
+                };
+                flags[r] |= bit;
+            }
+        }
+        flags
+    }
+
+    fn assign(&self, ctx: &Context, hits: &[Hit], qi: usize, q: &Quantity, v: &QView) -> Option<Built> {
+        let flags = self.flags(ctx, hits, v);
+        let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
+        for (r, d) in self.defs.iter().enumerate() {
+            if !unit_fits(&d.unit, q.unit) {
+                continue;
+            }
+            let f = flags[r];
+            let modifier_hit = q.modifier.as_ref().is_some_and(|m| self.modifiers[r].iter().any(|x| x == m));
+            let has_primary = !d.nouns.is_empty() || !d.before.is_empty() || !d.modifiers.is_empty();
+            let primary = !has_primary || f & (NOUN | BEFORE) != 0 || modifier_hit;
+            if !primary || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
+                continue;
+            }
+            if d.bare && !q.counted.is_empty() {
+                continue;
+            }
+            if d.min.is_some_and(|m| q.value < m) || d.max.is_some_and(|m| q.value > m) {
+                continue;
+            }
+            if d.requires_day && !self.dated(ctx, v, true) {
+                continue;
+            }
+            if d.requires_date && !self.dated(ctx, v, false) {
+                continue;
+            }
+            let slot = d.scope as usize;
+            let scope = scopes[slot].get_or_insert_with(|| self.scope(ctx, hits, v, d.scope)).clone();
+            if d.requires_scope && scope.as_ref().is_none_or(|s| s.is_none()) {
+                continue;
+            }
+            return Some(self.build(ctx, q, qi, v, r, f, scope, "cue"));
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &self,
+        ctx: &Context,
+        q: &Quantity,
+        qi: usize,
+        v: &QView,
+        r: usize,
+        flags: u8,
+        scope: Option<Option<String>>,
+        how: &str,
+    ) -> Built {
+        let d = &self.defs[r];
+        let negative = flags & NEGATE != 0;
+        let sign = if negative { -1.0 } else { 1.0 };
+        let (value, value_max) = match (negative, q.value_max) {
+            (true, Some(max)) => (-max, Some(-q.value)),
+            _ => (q.value * sign, q.value_max),
+        };
+        // The phrase: the figure and what it counts ("more than 19,000 strikes").
+        let mut span = q.span;
+        if let Some(c) = q.counted_span {
+            if flags & NOUN != 0 || q.modifier.is_some() {
+                span.end = span.end.max(c.end);
+            }
+        }
+        Built {
+            rule_index: r,
+            metric: Metric {
+                span,
+                metric: d.name.clone(),
+                value,
+                value_max,
+                qualifier: q.qualifier,
+                as_of: self.as_of(ctx, v),
+                scope: scope.flatten(),
+                quantity: qi,
+                rule: format!("metric.{how}:{}", d.name),
+            },
+        }
+    }
+
+    /// Whether a timex in the figure's sentence dates it (to a day, when `day`).
+    fn dated(&self, ctx: &Context, v: &QView, day: bool) -> bool {
+        ctx.timexes.iter().any(|t| {
+            v.sentence_span.contains(t.span)
+                && match t.kind {
+                    TimexType::Date | TimexType::Time => {
+                        if day {
+                            t.value.len() >= 10 || t.value.contains('W') || t.value == "PRESENT_REF"
+                        } else {
+                            t.value.starts_with(|c: char| c.is_ascii_digit())
+                        }
+                    }
+                    _ => false,
+                }
+        })
+    }
+
+    /// The date the sentence ties the figure to, else the creation date.
+    fn as_of(&self, ctx: &Context, v: &QView) -> Option<String> {
+        let text = ctx.text;
+        let dct = ctx.dct.date.map(|d| d.to_string());
+        let mut best: Option<(usize, String)> = None;
+        let in_sentence: Vec<&chronicle_time::Timex> =
+            ctx.timexes.iter().filter(|t| v.sentence_span.contains(t.span)).collect();
+        for (k, t) in in_sentence.iter().enumerate() {
+            if !matches!(t.kind, TimexType::Date | TimexType::Time) {
+                continue;
+            }
+            let value = if t.value == "PRESENT_REF" {
+                match &dct {
+                    Some(d) => d.clone(),
+                    None => continue,
+                }
+            } else {
+                match as_of_value(&t.value) {
+                    Some(v) => v,
+                    None => continue,
+                }
             };
-            let noun = noun.text(text).to_lowercase();
-            if let Some((name, _)) = self.defs.iter().find(|(_, nouns)| nouns.contains(&noun)) {
-                out.push(Metric {
-                    span: q.span,
-                    metric: name.clone(),
-                    value: q.value,
-                    value_max: q.value_max,
-                    qualifier: q.qualifier,
-                    as_of: ctx.dct.date.map(|d| d.to_string()),
-                    scope: None,
-                    quantity: qi,
-                    rule: format!("metric.noun:{name}"),
-                });
+            let first = text.token_at(t.span.start);
+            // "since its peak in 2014", "began on November 5": a start, not the figure's date.
+            let lead = &text.tokens[first.saturating_sub(4).max(text.token_at(v.sentence_span.start))..first];
+            let start_cue = lead.iter().any(|tok| {
+                let w = tok.text(text.text);
+                ["since", "from", "after", "began", "begun", "started", "peak", "beginning", "until", "before"]
+                    .iter()
+                    .any(|c| w.eq_ignore_ascii_case(c))
+            });
+            let between = first > 0 && text.tokens[first - 1].text(text.text).eq_ignore_ascii_case("between");
+            let mut value = value;
+            if between {
+                // "between mid-2014 and March 2015": the end of the period.
+                match in_sentence.get(k + 1).and_then(|n| as_of_value(&n.value)) {
+                    Some(end) => value = end,
+                    None => continue,
+                }
+            } else if start_cue {
+                continue;
+            }
+            let last = text.tokens.partition_point(|tok| (tok.start as usize) < t.span.end).saturating_sub(1);
+            let dist = if last < v.first { v.first - last } else { first.saturating_sub(v.end_tok) };
+            if best.as_ref().is_none_or(|(d, _)| dist < *d) {
+                best = Some((dist, value));
+            }
+        }
+        best.map(|(_, v)| v).or(dct)
+    }
+
+    /// The figure's scope: `None` when the rule does not read one, `Some(None)` when nothing
+    /// restricts the figure.
+    fn scope(&self, ctx: &Context, hits: &[Hit], v: &QView, rule: ScopeRule) -> Option<Option<String>> {
+        if rule == ScopeRule::None {
+            return None;
+        }
+        let text = ctx.text;
+        let toks = &text.tokens;
+        // 1. What the figure counts: "nearly 90,000 Iraqi Security Force members", "Hundreds of
+        //    Australian and New Zealand forces", "up to 5,000 EU citizens".
+        let mut stop = v.end_tok;
+        while stop < toks.len()
+            && stop < v.end_tok + 8
+            && (toks[stop].start as usize) < v.sentence_span.end
+            && toks[stop].kind != TokenKind::Number
+            && !is_clause_break(toks[stop].text(text.text))
+        {
+            stop += 1;
+        }
+        let counted_end = toks.get(stop.saturating_sub(1)).map_or(v.span.end, |t| t.end as usize);
+        let first_stop = self.first_stop_word(ctx, v.end_tok, stop);
+        let names = self.places_in(ctx, v.end_tok, first_stop.min(stop), counted_end);
+        let _ = v.span;
+        if !names.is_empty() {
+            return Some(self.joint(names));
+        }
+        // 2. A place after a preposition: "in Iraq", "near Kobani", "from Germany".
+        let lo = hits.partition_point(|h| h.start < v.span.end);
+        for h in &hits[lo..] {
+            if h.first >= v.end_tok + 10 || h.start >= v.sentence_span.end {
+                break;
+            }
+            if !self.entries[h.pattern].contains(&(SETTINGS, CueKind::Preposition)) {
+                continue;
+            }
+            if clause_break(text, v.end_tok, h.first) || next_number(text, v.end_tok, h.first) {
+                break;
+            }
+            if rule == ScopeRule::Member && !toks[h.first].text(text.text).eq_ignore_ascii_case("from") {
+                continue;
+            }
+            let mut at = h.last + 1;
+            if toks.get(at).is_some_and(|t| t.text(text.text).eq_ignore_ascii_case("the")) {
+                at += 1;
+            }
+            let names = self.places_from(ctx, at, v.sentence_span.end);
+            if !names.is_empty() {
+                return Some(self.joint(names));
+            }
+        }
+        if rule == ScopeRule::Place {
+            return Some(None);
+        }
+        // 3. The member the sentence makes its subject ("Canada has deployed ...", "the
+        //    Canadian government will provide ..."), or a place earlier in the clause.
+        let s_first = text.token_at(v.sentence_span.start);
+        for h in hits.iter().filter(|h| h.start >= v.sentence_span.start && h.last < v.first) {
+            if !self.entries[h.pattern].contains(&(SETTINGS, CueKind::Subject)) || h.first <= s_first {
+                continue;
+            }
+            // The word right before the cue must end a member's name or be its demonym.
+            let prev = toks[h.first - 1];
+            let named = ctx
+                .mentions
+                .iter()
+                .find(|m| m.span.end == prev.end as usize && self.scope_kind(m))
+                .map(|m| m.canonical.to_string())
+                .or_else(|| self.demonym(prev.text(text.text)).map(str::to_string));
+            if let Some(n) = named {
+                return Some(self.joint(vec![(h.first - 1, n)]));
+            }
+        }
+        if rule == ScopeRule::PlaceOrSubject || rule == ScopeRule::Member {
+            let mut k = v.first;
+            while k > s_first {
+                k -= 1;
+                let w = toks[k].text(text.text);
+                if is_clause_break(w) {
+                    break;
+                }
+                let is_prep = hits
+                    .iter()
+                    .any(|h| h.first == k && self.entries[h.pattern].contains(&(SETTINGS, CueKind::Preposition)));
+                if is_prep && rule == ScopeRule::PlaceOrSubject {
+                    let names = self.places_from(ctx, k + 1, toks[v.first].start as usize);
+                    if !names.is_empty() {
+                        return Some(self.joint(names));
+                    }
+                }
+            }
+        }
+        Some(None)
+    }
+
+    fn first_stop_word(&self, ctx: &Context, from: usize, to: usize) -> usize {
+        let text = ctx.text;
+        for k in from..to {
+            let w = text.tokens[k].text(text.text);
+            if ["who", "which", "that", "to", "from", "in", "on", "at", "with", "by", "for"]
+                .iter()
+                .any(|s| w.eq_ignore_ascii_case(s))
+            {
+                return k;
+            }
+        }
+        to
+    }
+
+    /// Places and demonyms in tokens `[from, to)`, in order, with their token index.
+    fn places_in(&self, ctx: &Context, from: usize, to: usize, limit: usize) -> Vec<(usize, String)> {
+        let text = ctx.text;
+        let mut out: Vec<(usize, String)> = Vec::new();
+        if from >= to {
+            return out;
+        }
+        let a = text.tokens[from].start as usize;
+        let b = text.tokens[to - 1].end as usize;
+        let b = b.min(limit.max(a));
+        for m in ctx.mentions.iter().filter(|m| m.span.start >= a && m.span.end <= b) {
+            if self.scope_kind(m) {
+                out.push((text.token_at(m.span.start), m.canonical.to_string()));
+            }
+        }
+        for k in from..to {
+            let tok = text.tokens[k];
+            if (tok.end as usize) > b {
+                break;
+            }
+            // A demonym not already inside a place mention ("Iraqi" -> Iraq).
+            if let Some(c) = self.demonym(tok.text(text.text)) {
+                let inside = ctx.mentions.iter().any(|m| m.span.contains(tok.span()) && self.scope_kind(m));
+                if !inside {
+                    out.push((k, c.to_string()));
+                }
+            }
+        }
+        out.sort_by_key(|(k, _)| *k);
+        out
+    }
+
+    /// A list of places starting at token `at`: "Yemen, Libya and Pakistan", "Iraqi".
+    fn places_from(&self, ctx: &Context, at: usize, limit: usize) -> Vec<(usize, String)> {
+        let text = ctx.text;
+        let toks = &text.tokens;
+        let mut out = Vec::new();
+        let mut k = at;
+        loop {
+            let Some(tok) = toks.get(k) else { break };
+            if tok.start as usize >= limit {
+                break;
+            }
+            let start = tok.start as usize;
+            if let Some(m) = ctx.mentions.iter().find(|m| m.span.start == start && self.scope_kind(m)) {
+                out.push((k, m.canonical.to_string()));
+                k = text.token_at(m.span.end);
+            } else if let Some(c) = self.demonym(tok.text(text.text)) {
+                out.push((k, c.to_string()));
+                k += 1;
+            } else {
+                break;
+            }
+            match toks.get(k).map(|t| t.text(text.text)) {
+                Some(",") if toks.get(k + 1).is_some_and(|t| t.text(text.text).eq_ignore_ascii_case("and")) => k += 2,
+                Some(",") => k += 1,
+                Some(w) if w.eq_ignore_ascii_case("and") => k += 1,
+                _ => break,
             }
         }
         out
+    }
+
+    fn demonym(&self, word: &str) -> Option<&str> {
+        self.demonyms.get(word).map(String::as_str)
+    }
+
+    fn scope_kind(&self, m: &chronicle_entities::Mention) -> bool {
+        match m.kind {
+            EntityType::Country | EntityType::City | EntityType::Region => true,
+            EntityType::Organization => self.scope_organizations.iter().any(|o| **o == *m.canonical),
+            _ => false,
+        }
+    }
+
+    /// Joins places into one scope ("Australia and New Zealand"); the whole theatre is null.
+    fn joint(&self, names: Vec<(usize, String)>) -> Option<String> {
+        let mut uniq: Vec<String> = Vec::new();
+        for (_, n) in names {
+            if !uniq.contains(&n) {
+                uniq.push(n);
+            }
+        }
+        if !self.theatre.is_empty() && self.theatre.iter().all(|t| uniq.contains(t)) {
+            return None;
+        }
+        match uniq.len() {
+            0 => None,
+            1 => uniq.pop(),
+            n => Some(format!("{} and {}", uniq[..n - 1].join(", "), uniq[n - 1])),
+        }
+    }
+}
+
+/// A metric with the rule that made it.
+struct Built {
+    rule_index: usize,
+    metric: Metric,
+}
+
+/// A quantity's place in the text, computed once.
+struct QView {
+    span: Span,
+    /// First token of the figure (its qualifier included) and the token after it.
+    first: usize,
+    end_tok: usize,
+    sentence: usize,
+    sentence_span: Span,
+}
+
+impl QView {
+    /// `None` for figures that are no metric: ordinals, and figures inside a timex.
+    fn new(ctx: &Context, q: &Quantity) -> Option<QView> {
+        if q.unit == "ordinal" || ctx.timexes.iter().any(|t| t.span.overlaps(q.span)) {
+            return None;
+        }
+        let text = ctx.text;
+        let sentence = text.sentence_at(q.span.start);
+        Some(QView {
+            span: q.span,
+            first: text.token_at(q.span.start),
+            end_tok: text.token_at(q.span.end),
+            sentence,
+            sentence_span: text.sentence(sentence),
+        })
+    }
+}
+
+fn unit_fits(def_unit: &str, unit: &str) -> bool {
+    def_unit.eq_ignore_ascii_case(unit)
+}
+
+fn is_clause_break(w: &str) -> bool {
+    matches!(
+        w,
+        "," | ";" | ":" | "(" | ")" | "\u{2014}" | "\u{2013}" | "." | "!" | "?" | "\"" | "\u{201c}" | "\u{201d}"
+    )
+}
+
+/// Whether a clause ends between tokens `[from, to)`.
+fn clause_break(text: &Text, from: usize, to: usize) -> bool {
+    text.tokens[from.min(to)..to.min(text.tokens.len())].iter().any(|t| is_clause_break(t.text(text.text)))
+}
+
+/// Whether another figure lies between tokens `[from, to)`.
+fn next_number(text: &Text, from: usize, to: usize) -> bool {
+    text.tokens[from.min(to)..to.min(text.tokens.len())].iter().any(|t| t.kind == TokenKind::Number)
+}
+
+fn near(h: &Hit, v: &QView, window: usize) -> bool {
+    h.last + window >= v.first && h.first <= v.end_tok + window
+}
+
+/// A timex value as an `as_of` date: `2015-12`, `2015-12-28`; halves and quarters by their
+/// last month (`2016-H1` -> `2016-06`).
+fn as_of_value(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = &value[..4];
+    let rest = &value[4..];
+    if rest.is_empty() {
+        return Some(year.to_string());
+    }
+    let end_month = match rest {
+        "-H1" => Some("06"),
+        "-H2" => Some("12"),
+        "-Q1" => Some("03"),
+        "-Q2" => Some("06"),
+        "-Q3" => Some("09"),
+        "-Q4" => Some("12"),
+        _ => None,
+    };
+    if let Some(m) = end_month {
+        return Some(format!("{year}-{m}"));
+    }
+    let rb = rest.as_bytes();
+    if rb.len() >= 3 && rb[0] == b'-' && rb[1].is_ascii_digit() && rb[2].is_ascii_digit() {
+        if rb.len() >= 6 && rb[3] == b'-' && rb[4].is_ascii_digit() && rb[5].is_ascii_digit() {
+            return Some(value[..10].to_string());
+        }
+        return Some(value[..7].to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_values_keep_their_precision() {
+        for (value, want) in [
+            ("2015-12", Some("2015-12")),
+            ("2015-12-28", Some("2015-12-28")),
+            ("2015-12-28T10:25", Some("2015-12-28")),
+            ("2016-H1", Some("2016-06")),
+            ("2015-Q4", Some("2015-12")),
+            ("2014", Some("2014")),
+            ("PAST_REF", None),
+            ("P5Y", None),
+            ("2014-SU", None),
+        ] {
+            assert_eq!(as_of_value(value).as_deref(), want, "{value}");
+        }
     }
 }

@@ -59,6 +59,9 @@ pub struct Pack {
     pub actors: Vec<ActorDef>,
     #[serde(default, rename = "metric")]
     pub metrics: Vec<metrics::MetricDef>,
+    /// Cues every metric rule shares (scope prepositions, demonyms, the theatre).
+    #[serde(default)]
+    pub metric_settings: metrics::MetricSettings,
     #[serde(default, rename = "event")]
     pub events: Vec<events::EventDef>,
     #[serde(default)]
@@ -90,6 +93,7 @@ impl Pack {
         }
         self.actors.extend(other.actors);
         self.metrics.extend(other.metrics);
+        self.metric_settings.extend(other.metric_settings);
         self.events.extend(other.events);
         self.event_words.extend(other.event_words);
         self.claims.extend(other.claims);
