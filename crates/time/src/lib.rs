@@ -4,11 +4,26 @@
 //! ("January 22", "last week"); they mean something only against the report's creation date
 //! (DCT). This crate finds the DCT ([`Dct`]) and tags and normalises temporal expressions
 //! ([`Timex`]) against it. It does no I/O.
+//!
+//! The work is in three steps: the grammar (`tag.rs`) finds expressions and what they mean
+//! before any DCT is known; the DCT is chosen (`dct.rs`: metadata, URL, dateline, inferred);
+//! then each meaning is resolved against the DCT (here), with the calendar arithmetic of
+//! `norm.rs`. Word lists live in `data/lexicon.toml` (`lexicon.rs`).
+
+pub mod dct;
+pub mod lexicon;
+pub mod norm;
+pub mod tag;
+
+#[cfg(test)]
+mod tests;
 
 use chronicle_core::{Document, Span, Text};
 use jiff::civil::Date;
-use regex::Regex;
+use lexicon::{Lexicon, Unit};
+use norm::{Point, Tense};
 use serde::Serialize;
+use tag::{Grammar, Mention, Sem};
 
 /// TimeML's four timex types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -29,11 +44,41 @@ pub struct Timex {
     pub kind: TimexType,
     /// TimeML value: `2015-01-22`, `2015-W04`, `P5Y`, `PRESENT_REF`, `XXXX-01-22` ...
     pub value: String,
-    /// TimeML `mod` (EARLY, MID, LATE, APPROX, MORE_THAN ...), when the text hedges.
+    /// TimeML `mod` (START, MID, END, APPROX, MORE_THAN ...), when the text hedges.
     #[serde(rename = "mod", skip_serializing_if = "Option::is_none")]
     pub modifier: Option<&'static str>,
     /// The rule that produced it (for `chronicle explain`).
     pub rule: &'static str,
+}
+
+impl Timex {
+    /// The complete calendar date of this timex, when its value names one day.
+    pub fn date(&self) -> Option<Date> {
+        complete_date(&self.value)
+    }
+}
+
+/// The day a TimeML value names, when it names exactly one (`2015-01-22`, also the date of
+/// `2014-09-23T18:58`); `None` for months, years, weeks, durations, references and `XXXX`.
+pub fn complete_date(value: &str) -> Option<Date> {
+    let v = value.get(..10)?;
+    if value.len() > 10 && !value[10..].starts_with('T') {
+        return None;
+    }
+    let b = v.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    Date::new(v[..4].parse().ok()?, v[5..7].parse().ok()?, v[8..10].parse().ok()?).ok()
+}
+
+/// The coarsest useful reading of a DATE value as (year, month): `2015-01-22` and `2015-01`
+/// give month precision, `2015`, `2015-Q1`, `2015-W04` the year only; `None` for REF and X
+/// values. For stages that date facts "as precisely as the text allows".
+pub fn value_year_month(value: &str) -> Option<(i16, Option<i8>)> {
+    let y: i16 = value.get(..4)?.parse().ok()?;
+    let m = value.get(5..7).filter(|_| value.as_bytes().get(4) == Some(&b'-')).and_then(|m| m.parse::<i8>().ok());
+    Some((y, m.filter(|m| (1..=12).contains(m))))
 }
 
 /// Where a document's creation date came from.
@@ -62,24 +107,9 @@ pub struct TimeAnalysis {
 
 /// The temporal tagger; build once, share across threads.
 pub struct Tagger {
-    full_date: Regex,
-    year: Regex,
+    lexicon: Lexicon,
+    dct: dct::DctFinder,
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 impl Default for Tagger {
     fn default() -> Self {
@@ -89,48 +119,268 @@ impl Default for Tagger {
 
 impl Tagger {
     pub fn new() -> Tagger {
-        Tagger {
-            full_date: Regex::new(
-                r"\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b",
-            )
-            .expect("valid regex"),
-            year: Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"),
-        }
+        Tagger { lexicon: Lexicon::builtin(), dct: dct::DctFinder::new() }
     }
 
     /// Finds the DCT of `doc` and tags the timexes of its text.
     pub fn analyse(&self, doc: &Document, text: &Text) -> TimeAnalysis {
-        let dct = match doc.published.as_deref().and_then(|p| p.get(..10)?.parse::<Date>().ok()) {
-            Some(d) => Dct { date: Some(d), source: DctSource::Metadata },
-            None => Dct { date: None, source: DctSource::None },
-        };
-        let mut timexes = Vec::new();
-        for c in self.full_date.captures_iter(text.text) {
-            let m = c.get(0).expect("whole match");
-            let month = MONTHS.iter().position(|n| n.eq_ignore_ascii_case(&c[1])).unwrap_or(0) + 1;
-            let value = format!("{}-{:02}-{:02}", &c[3], month, c[2].parse::<u32>().unwrap_or(0));
-            timexes.push(Timex {
-                span: Span::new(m.start(), m.end()),
-                kind: TimexType::Date,
-                value,
-                modifier: None,
-                rule: "date.month_day_year",
-            });
-        }
-        for m in self.year.find_iter(text.text) {
-            let span = Span::new(m.start(), m.end());
-            if timexes.iter().any(|t| t.span.overlaps(span)) {
-                continue;
-            }
-            timexes.push(Timex {
-                span,
-                kind: TimexType::Date,
-                value: m.as_str().to_string(),
-                modifier: None,
-                rule: "date.year",
-            });
-        }
-        timexes.sort_by_key(|t| t.span);
+        let mentions = Grammar::new(&self.lexicon).mentions(text);
+        let dct = self.dct.find(doc, text, &mentions);
+        let timexes = self.resolve_all(&mentions, dct.date);
         TimeAnalysis { dct, timexes }
+    }
+
+    /// Tags `text` against a given DCT (tests, tools).
+    pub fn tag_with_dct(&self, text: &str, dct: Option<Date>) -> Vec<Timex> {
+        let t = Text::new(text);
+        let mentions = Grammar::new(&self.lexicon).mentions(&t);
+        self.resolve_all(&mentions, dct)
+    }
+
+    fn resolve_all(&self, mentions: &[Mention], dct: Option<Date>) -> Vec<Timex> {
+        let mut out = Vec::with_capacity(mentions.len());
+        // The last calendar point named, anchor of "a day later" and of a lone clock time.
+        let mut anchor: Option<Point> = None;
+        let mut last_quarter: Option<Point> = None;
+        for m in mentions {
+            let r = self.resolve(m, dct, anchor, last_quarter);
+            let Some((value, point)) = r else { continue };
+            if let Some(p) = point {
+                if matches!(p, Point::Quarter { .. }) {
+                    last_quarter = Some(p);
+                }
+                anchor = Some(p);
+            }
+            let clock = !value.starts_with('P') && !value.ends_with("_REF") && value.contains('T');
+            let kind = if m.kind == TimexType::Date && clock { TimexType::Time } else { m.kind };
+            out.push(Timex { span: Span::new(m.start, m.end), kind, value, modifier: m.modifier, rule: m.rule });
+        }
+        out
+    }
+
+    /// The TimeML value of one mention and the calendar point it names (if any).
+    fn resolve(
+        &self,
+        m: &Mention,
+        dct: Option<Date>,
+        anchor: Option<Point>,
+        last_quarter: Option<Point>,
+    ) -> Option<(String, Option<Point>)> {
+        let tense = m.tense;
+        let pt = |p: Point| Some((p.value(), Some(p)));
+        let reference = |sign: i64| {
+            Some((
+                match sign {
+                    s if s < 0 => "PAST_REF",
+                    0 => "PRESENT_REF",
+                    _ => "FUTURE_REF",
+                }
+                .to_string(),
+                None,
+            ))
+        };
+        match &m.sem {
+            Sem::Value(v) => Some((v.clone(), None)),
+            Sem::Point(p) => pt(*p),
+            Sem::DateTime(d, clock) => Some((format!("{}T{clock}", Point::Day(*d).value()), Some(Point::Day(*d)))),
+            Sem::MonthDay { month, day, clock } => {
+                let clock = clock.as_ref().map(|c| format!("T{c}")).unwrap_or_default();
+                match dct {
+                    Some(d) => {
+                        let date = norm::year_for_month_day(d, *month, *day, tense)?;
+                        Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                    }
+                    None => {
+                        // a year named just before ("November 12-21, 2014" style context)
+                        if let Some(y) = anchor.map(|a| a.year()) {
+                            if let Ok(date) = Date::new(y, *month, *day) {
+                                return Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))));
+                            }
+                        }
+                        Some((format!("XXXX-{month:02}-{day:02}{clock}"), None))
+                    }
+                }
+            }
+            Sem::Month(month) => match dct {
+                Some(d) => pt(Point::Month { year: norm::year_for_month(d, *month, tense), month: *month }),
+                None => Some((format!("XXXX-{month:02}"), None)),
+            },
+            Sem::RelativeMonth { month, shift } => match dct {
+                Some(d) => {
+                    let t = match shift {
+                        s if *s < 0 => Tense::Past,
+                        s if *s > 0 => Tense::Future,
+                        _ => tense,
+                    };
+                    let mut y = norm::year_for_month(d, *month, t);
+                    // "last October" said in October is a year back; "next March" in March ahead
+                    if *month == d.month() && *shift != 0 {
+                        y += *shift as i16;
+                    }
+                    pt(Point::Month { year: y, month: *month })
+                }
+                None => Some((format!("XXXX-{month:02}"), None)),
+            },
+            Sem::MonthOfRelativeYear { month, year_shift } => match dct {
+                Some(d) => pt(Point::Month { year: d.year() + *year_shift as i16, month: *month }),
+                None => Some((format!("XXXX-{month:02}"), None)),
+            },
+            Sem::Weekday { weekday, part, shift } => {
+                let part = part.map(|p| format!("T{p}"));
+                match dct {
+                    Some(d) => {
+                        let t = match shift {
+                            Some(s) if *s < 0 => Tense::Past,
+                            Some(_) => Tense::Future,
+                            None => tense,
+                        };
+                        let mut date = norm::date_for_weekday(d, *weekday, t)?;
+                        if shift.is_some() && date == d {
+                            date = norm::shift_date(date, Unit::Week, shift.unwrap_or(0))?;
+                        }
+                        let v = Point::Day(date).value();
+                        Some((format!("{v}{}", part.unwrap_or_default()), Some(Point::Day(date))))
+                    }
+                    None => Some((format!("XXXX-WXX-{weekday}{}", part.unwrap_or_default()), None)),
+                }
+            }
+            Sem::Deictic { days, part } => match dct {
+                Some(d) => {
+                    let date = norm::shift_date(d, Unit::Day, *days)?;
+                    let v = Point::Day(date).value();
+                    match part {
+                        Some(p) => Some((format!("{v}T{p}"), Some(Point::Day(date)))),
+                        None => pt(Point::Day(date)),
+                    }
+                }
+                None => reference(*days),
+            },
+            Sem::Relative { unit, shift } => match dct {
+                Some(d) => {
+                    if *unit == Unit::Weekend {
+                        let p = norm::shifted(d, Unit::Week, *shift)?;
+                        return Some((format!("{}-WE", p.value()), Some(p)));
+                    }
+                    pt(norm::shifted(d, *unit, *shift)?)
+                }
+                None => reference(*shift),
+            },
+            Sem::RelativeSeason { season, shift } => match dct {
+                Some(d) => {
+                    let start = match *season {
+                        "SP" => 3,
+                        "SU" => 6,
+                        "FA" => 9,
+                        _ => 12,
+                    };
+                    let cur = d.month();
+                    // the season's year: this year's season if it has begun (or with the tense)
+                    let begun = cur >= start;
+                    let mut year = d.year();
+                    match shift {
+                        s if *s < 0 => {
+                            if !begun || cur < start + 3 {
+                                year -= 1;
+                            }
+                            if *season == "WI" && cur < 3 {
+                                year -= 0;
+                            }
+                        }
+                        s if *s > 0 => {
+                            if begun {
+                                year += 1;
+                            }
+                        }
+                        _ => {
+                            if !begun && tense == Tense::Past {
+                                year -= 1;
+                            }
+                        }
+                    }
+                    pt(Point::Season { year, season })
+                }
+                None => Some((format!("XXXX-{season}"), None)),
+            },
+            Sem::PartOfYear { quarter, n } => match dct {
+                Some(d) => {
+                    let cur = if *quarter { (d.month() - 1) / 3 + 1 } else { (d.month() - 1) / 6 + 1 };
+                    let year = if *n <= cur || tense == Tense::Future { d.year() } else { d.year() - 1 };
+                    pt(if *quarter { Point::Quarter { year, quarter: *n } } else { Point::Half { year, half: *n } })
+                }
+                None => Some((if *quarter { format!("XXXX-Q{n}") } else { format!("XXXX-H{n}") }, None)),
+            },
+            Sem::PartOfRelativeYear { quarter, n, year_shift } => match dct {
+                Some(d) => {
+                    let year = d.year() + *year_shift as i16;
+                    pt(if *quarter { Point::Quarter { year, quarter: *n } } else { Point::Half { year, half: *n } })
+                }
+                None => Some((if *quarter { format!("XXXX-Q{n}") } else { format!("XXXX-H{n}") }, None)),
+            },
+            Sem::CurrentQuarter => match (last_quarter, dct) {
+                (Some(q), _) => pt(q),
+                (None, Some(d)) => pt(norm::shifted(d, Unit::Quarter, -1)?),
+                (None, None) => Some(("XXXX-QX".into(), None)),
+            },
+            Sem::Ago { n, unit, sign } => match dct {
+                Some(d) => {
+                    // "a year ago" beside a quarter ("up from a year ago") is that quarter a year back
+                    if let (Some(q), Unit::Year) = (last_quarter.filter(|_| anchor == last_quarter), unit) {
+                        if anchor.is_some() && m.rule == "date.units_ago" && last_quarter.is_some() {
+                            return pt(norm::shift_point(q, *unit, n * sign)?);
+                        }
+                    }
+                    let moved = norm::shift_date(d, *unit, n * sign)?;
+                    let g = match unit {
+                        Unit::Decade | Unit::Century => Unit::Year,
+                        Unit::Weekend | Unit::Fortnight => Unit::Week,
+                        u if u.is_clock() => Unit::Day,
+                        u => *u,
+                    };
+                    pt(norm::at_granularity(moved, g))
+                }
+                None => reference(*sign),
+            },
+            Sem::After { n, unit, sign } => match anchor.or(dct.map(Point::Day)) {
+                Some(a) => {
+                    let moved = norm::shift_point(a, *unit, n * sign)?;
+                    pt(moved)
+                }
+                None => reference(*sign),
+            },
+            Sem::Holiday(idx) => {
+                let d = dct?;
+                let year = match tag::holiday_month(&self.lexicon, *idx, d.year()) {
+                    Some((month, _)) if tense == Tense::Past && month > d.month() => d.year() - 1,
+                    Some((month, _)) if tense == Tense::Future && month < d.month() => d.year() + 1,
+                    _ => d.year(),
+                };
+                self.holiday_value(*idx, year)
+            }
+            Sem::HolidayIn(idx, year) => self.holiday_value(*idx, *year),
+            Sem::Clock(clock) => {
+                let day = match anchor {
+                    Some(Point::Day(d)) => Some(d),
+                    _ => dct,
+                };
+                match day {
+                    Some(d) => Some((format!("{}T{clock}", Point::Day(d).value()), None)),
+                    None => Some((format!("XXXX-XX-XXT{clock}"), None)),
+                }
+            }
+        }
+    }
+
+    fn holiday_value(&self, idx: usize, year: i16) -> Option<(String, Option<Point>)> {
+        match tag::holiday_month(&self.lexicon, idx, year) {
+            Some((month, Some(day))) => {
+                let d = Date::new(year, month, day).ok()?;
+                Some((Point::Day(d).value(), Some(Point::Day(d))))
+            }
+            Some((month, None)) => {
+                let p = Point::Month { year, month };
+                Some((p.value(), Some(p)))
+            }
+            None => Some((format!("{year:04}"), Some(Point::Year(year)))),
+        }
     }
 }

@@ -1,0 +1,404 @@
+//! The tagger's word lists, loaded from `data/lexicon.toml`.
+//!
+//! Month and weekday names, number words, calendar units, holidays and tense cues are domain
+//! knowledge, not code: they live in one data file built into the binary, parsed once when the
+//! tagger is built, and looked up per token through one hash map.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The built-in lexicon source.
+pub const LEXICON_TOML: &str = include_str!("../data/lexicon.toml");
+
+/// Why a lexicon could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("lexicon is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("lexicon: unknown {what} code {code:?} for {word:?}")]
+    Code { what: &'static str, code: String, word: String },
+    #[error("lexicon: bad fixed holiday date {0:?} (want MM-DD)")]
+    Holiday(String),
+}
+
+/// A calendar unit of durations and relative expressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Fortnight,
+    Weekend,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+}
+
+impl Unit {
+    fn parse(code: &str) -> Option<Unit> {
+        Some(match code {
+            "TS" => Unit::Second,
+            "TM" => Unit::Minute,
+            "TH" => Unit::Hour,
+            "D" => Unit::Day,
+            "W" => Unit::Week,
+            "2W" => Unit::Fortnight,
+            "WE" => Unit::Weekend,
+            "M" => Unit::Month,
+            "Q" => Unit::Quarter,
+            "Y" => Unit::Year,
+            "DE" => Unit::Decade,
+            "CE" => Unit::Century,
+            _ => return None,
+        })
+    }
+
+    /// Whether the unit is a clock unit (its duration is written PT...).
+    pub fn is_clock(self) -> bool {
+        matches!(self, Unit::Second | Unit::Minute | Unit::Hour)
+    }
+}
+
+/// Everything the lexicon knows about one lower-cased word.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Word {
+    /// Month number (1-12) of a full month name.
+    pub month: u8,
+    /// Month number of an abbreviation ("Sept").
+    pub month_abbr: u8,
+    /// A month name that is also a common word ("may", "march").
+    pub ambiguous_month: bool,
+    /// ISO weekday (1 = Monday) of a full weekday name.
+    pub weekday: u8,
+    /// ISO weekday of an abbreviation ("Tue").
+    pub weekday_abbr: u8,
+    pub season: Option<&'static str>,
+    pub day_part: Option<&'static str>,
+    pub number: Option<f64>,
+    pub vague: bool,
+    pub ordinal: u8,
+    pub unit: Option<Unit>,
+    pub count_noun: bool,
+    pub identifier_cue: bool,
+    pub date_cue: bool,
+    pub reference: Option<&'static str>,
+    pub past: bool,
+    pub future: bool,
+    pub not_past: bool,
+    /// Lets an ambiguous month name stand alone after it ("in May").
+    pub month_cue: bool,
+    /// First word of a holiday name (see [`Lexicon::holidays`]).
+    pub holiday: bool,
+}
+
+/// What a holiday name resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holiday {
+    /// A fixed month and day.
+    Fixed { month: u8, day: u8 },
+    /// A lunar holiday: the Gregorian month it (mostly) falls in, per year.
+    Lunar(HashMap<i32, u8>),
+}
+
+/// FNV-1a: the lexicon's keys are short words, for which SipHash costs more than the lookup.
+#[derive(Clone, Copy, Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+/// The longest word of the lexicon, in bytes; longer tokens are not looked up.
+const MAX_WORD: usize = 16;
+
+/// The loaded word lists.
+pub struct Lexicon {
+    words: HashMap<String, Word, FnvBuild>,
+    /// Holiday names split in words (lower case, straight apostrophes), longest first.
+    pub holidays: Vec<(Vec<String>, Holiday)>,
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    months: HashMap<String, u8>,
+    month_abbreviations: HashMap<String, u8>,
+    ambiguous_months: WordList,
+    weekdays: HashMap<String, u8>,
+    weekday_abbreviations: HashMap<String, u8>,
+    seasons: HashMap<String, String>,
+    day_parts: HashMap<String, String>,
+    numbers: HashMap<String, f64>,
+    vague_quantities: WordList,
+    ordinals: HashMap<String, u8>,
+    units: HashMap<String, String>,
+    count_nouns: WordList,
+    identifier_cues: WordList,
+    date_cues: WordList,
+    month_cues: WordList,
+    grammar_words: WordList,
+    refs: HashMap<String, String>,
+    holidays_fixed: HashMap<String, String>,
+    holidays_lunar: HashMap<String, HashMap<String, u8>>,
+    tense: Tense,
+}
+
+#[derive(Deserialize)]
+struct WordList {
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Tense {
+    past: Vec<String>,
+    future: Vec<String>,
+    not_past: Vec<String>,
+}
+
+const SEASONS: &[&str] = &["SP", "SU", "FA", "WI"];
+const DAY_PARTS: &[&str] = &["MO", "AF", "EV", "NI", "12:00", "24:00"];
+const REFS: &[&str] = &["PRESENT_REF", "PAST_REF", "FUTURE_REF"];
+
+fn intern(code: &str, table: &[&'static str], what: &'static str, word: &str) -> Result<&'static str, LexiconError> {
+    table.iter().copied().find(|c| *c == code).ok_or_else(|| LexiconError::Code {
+        what,
+        code: code.to_string(),
+        word: word.to_string(),
+    })
+}
+
+impl Lexicon {
+    /// The built-in lexicon.
+    pub fn builtin() -> Lexicon {
+        Lexicon::parse(LEXICON_TOML).expect("the built-in lexicon is valid (tested)")
+    }
+
+    /// Parses a lexicon in the format of `data/lexicon.toml`.
+    pub fn parse(source: &str) -> Result<Lexicon, LexiconError> {
+        let raw: Raw = toml::from_str(source)?;
+        let mut words: HashMap<String, Word, FnvBuild> = HashMap::default();
+        fn set(words: &mut HashMap<String, Word, FnvBuild>, w: &str, f: impl FnOnce(&mut Word)) {
+            f(words.entry(w.to_lowercase()).or_default());
+        }
+        for (w, m) in &raw.months {
+            set(&mut words, w, |e| e.month = *m);
+        }
+        for (w, m) in &raw.month_abbreviations {
+            set(&mut words, w, |e| e.month_abbr = *m);
+        }
+        for w in &raw.ambiguous_months.words {
+            set(&mut words, w, |e| e.ambiguous_month = true);
+        }
+        for (w, d) in &raw.weekdays {
+            set(&mut words, w, |e| e.weekday = *d);
+        }
+        for (w, d) in &raw.weekday_abbreviations {
+            set(&mut words, w, |e| e.weekday_abbr = *d);
+        }
+        for (w, code) in &raw.seasons {
+            let c = intern(code, SEASONS, "season", w)?;
+            set(&mut words, w, |e| e.season = Some(c));
+        }
+        for (w, code) in &raw.day_parts {
+            let c = intern(code, DAY_PARTS, "day part", w)?;
+            set(&mut words, w, |e| e.day_part = Some(c));
+        }
+        for (w, n) in &raw.numbers {
+            set(&mut words, w, |e| e.number = Some(*n));
+        }
+        for w in &raw.vague_quantities.words {
+            set(&mut words, w, |e| e.vague = true);
+        }
+        for (w, n) in &raw.ordinals {
+            set(&mut words, w, |e| e.ordinal = *n);
+        }
+        for (w, code) in &raw.units {
+            let u = Unit::parse(code).ok_or_else(|| LexiconError::Code {
+                what: "unit",
+                code: code.clone(),
+                word: w.clone(),
+            })?;
+            set(&mut words, w, |e| e.unit = Some(u));
+        }
+        for w in &raw.count_nouns.words {
+            set(&mut words, w, |e| e.count_noun = true);
+        }
+        for w in &raw.identifier_cues.words {
+            set(&mut words, w, |e| e.identifier_cue = true);
+        }
+        for w in &raw.date_cues.words {
+            set(&mut words, w, |e| e.date_cue = true);
+        }
+        for w in &raw.grammar_words.words {
+            set(&mut words, w, |_| {});
+        }
+        for w in &raw.month_cues.words {
+            set(&mut words, w, |e| e.month_cue = true);
+        }
+        for (w, code) in &raw.refs {
+            let c = intern(code, REFS, "reference", w)?;
+            set(&mut words, w, |e| e.reference = Some(c));
+        }
+        for w in &raw.tense.past {
+            set(&mut words, w, |e| e.past = true);
+        }
+        for w in &raw.tense.future {
+            set(&mut words, w, |e| e.future = true);
+        }
+        for w in &raw.tense.not_past {
+            set(&mut words, w, |e| e.not_past = true);
+        }
+        let mut holidays = Vec::new();
+        for (name, date) in &raw.holidays_fixed {
+            let (m, d) = date
+                .split_once('-')
+                .and_then(|(m, d)| Some((m.parse::<u8>().ok()?, d.parse::<u8>().ok()?)))
+                .filter(|(m, d)| (1..=12).contains(m) && (1..=31).contains(d))
+                .ok_or_else(|| LexiconError::Holiday(date.clone()))?;
+            holidays.push((split_name(name), Holiday::Fixed { month: m, day: d }));
+        }
+        for (name, years) in &raw.holidays_lunar {
+            let table = years.iter().filter_map(|(y, m)| Some((y.parse::<i32>().ok()?, *m))).collect();
+            holidays.push((split_name(name), Holiday::Lunar(table)));
+        }
+        holidays.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        for (parts, _) in &holidays {
+            if let Some(first) = parts.first() {
+                set(&mut words, first, |e| e.holiday = true);
+            }
+        }
+        debug_assert!(words.keys().all(|k| k.len() <= MAX_WORD), "raise MAX_WORD");
+        if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
+            return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
+        }
+        Ok(Lexicon { words, holidays })
+    }
+
+    /// Whether `word` lets an ambiguous month stand alone after it.
+    pub fn month_cue(&self, word: &str) -> bool {
+        self.get(word).is_some_and(|w| w.month_cue)
+    }
+
+    /// Looks up a word already in lower case (ASCII, straight apostrophes).
+    pub fn get_lower(&self, word: &str) -> Option<&Word> {
+        if word.len() > MAX_WORD {
+            return None;
+        }
+        self.words.get(word)
+    }
+
+    /// Looks up a word (any case; curly apostrophes count as straight ones). No allocation for
+    /// ASCII words of up to 32 bytes.
+    pub fn get(&self, word: &str) -> Option<&Word> {
+        if word.len() > MAX_WORD {
+            return None;
+        }
+        let mut buf = [0u8; 32];
+        let key = lower_key(word, &mut buf)?;
+        self.words.get(key)
+    }
+}
+
+/// Lower-cases `word` into `buf` (ASCII only, `’` as `'`); `None` when it does not fit or has
+/// other non-ASCII characters.
+pub fn lower_key<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in word.chars() {
+        let b = match c {
+            '\u{2019}' | '\u{2018}' => b'\'',
+            c if c.is_ascii() => (c as u8).to_ascii_lowercase(),
+            _ => return None,
+        };
+        *buf.get_mut(n)? = b;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
+fn split_name(name: &str) -> Vec<String> {
+    name.split_whitespace().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_loads_every_list() {
+        let lex = Lexicon::builtin();
+        type Check = fn(&Word) -> bool;
+        let cases: &[(&str, Check)] = &[
+            ("September", |w| w.month == 9),
+            ("sept", |w| w.month_abbr == 9),
+            ("May", |w| w.month == 5 && w.ambiguous_month),
+            ("thursday", |w| w.weekday == 4),
+            ("Tue", |w| w.weekday_abbr == 2),
+            ("fall", |w| w.season == Some("FA")),
+            ("evening", |w| w.day_part == Some("EV")),
+            ("twenty", |w| w.number == Some(20.0)),
+            ("several", |w| w.vague),
+            ("third", |w| w.ordinal == 3),
+            ("years", |w| w.unit == Some(Unit::Year)),
+            ("hours", |w| w.unit == Some(Unit::Hour)),
+            ("troops", |w| w.count_noun),
+            ("resolution", |w| w.identifier_cue),
+            ("since", |w| w.date_cue),
+            ("recently", |w| w.reference == Some("PAST_REF")),
+            ("said", |w| w.past),
+            ("will", |w| w.future),
+            ("hundred", |w| w.not_past),
+            ("ramadan", |w| w.holiday),
+            ("new", |w| w.holiday),
+        ];
+        for (word, check) in cases {
+            let w = lex.get(word).unwrap_or_else(|| panic!("{word} missing"));
+            assert!(check(w), "{word}: {w:?}");
+        }
+        assert!(lex.get("Baghdad").is_none());
+    }
+
+    #[test]
+    fn holidays_are_longest_first_and_resolve() {
+        let lex = Lexicon::builtin();
+        let first = lex.holidays.iter().position(|(n, _)| n == &["christmas"]).unwrap();
+        let longer = lex.holidays.iter().position(|(n, _)| n == &["christmas", "eve"]).unwrap();
+        assert!(longer < first);
+        let ramadan = lex.holidays.iter().find(|(n, _)| n == &["ramadan"]).unwrap();
+        match &ramadan.1 {
+            Holiday::Lunar(t) => assert_eq!(t.get(&2016), Some(&6)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_lexicons_are_typed_errors() {
+        let good = LEXICON_TOML;
+        assert!(matches!(Lexicon::parse("not toml ["), Err(LexiconError::Toml(_))));
+        let bad_unit = good.replace("fortnight = \"2W\"", "fortnight = \"ZZ\"");
+        assert!(matches!(Lexicon::parse(&bad_unit), Err(LexiconError::Code { what: "unit", .. })));
+        let bad_holiday = good.replace("christmas = \"12-25\"", "christmas = \"25th\"");
+        assert!(matches!(Lexicon::parse(&bad_holiday), Err(LexiconError::Holiday(_))));
+    }
+
+    #[test]
+    fn lower_key_handles_apostrophes_and_rejects_long_or_foreign_words() {
+        let mut buf = [0u8; 32];
+        assert_eq!(lower_key("Year\u{2019}s", &mut buf), Some("year's"));
+        assert_eq!(lower_key(&"x".repeat(40), &mut buf), None);
+        assert_eq!(lower_key("Décembre", &mut buf), None);
+    }
+}

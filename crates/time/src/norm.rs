@@ -1,0 +1,329 @@
+//! Calendar arithmetic for normalisation: points in time at a granularity (a day, a week, a
+//! month, a quarter ...), shifting them by units, and writing them as TimeML values.
+//!
+//! Relative expressions ("last week", "two years ago", "the fourth quarter") are a point of the
+//! DCT's calendar moved by some units and kept at the unit's granularity; this module is that
+//! arithmetic, separate from the grammar that recognises the words.
+
+use crate::lexicon::Unit;
+use jiff::civil::Date;
+
+/// A calendar point at some granularity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Point {
+    Day(Date),
+    Week { year: i16, week: i8 },
+    Month { year: i16, month: i8 },
+    Quarter { year: i16, quarter: i8 },
+    Half { year: i16, half: i8 },
+    Season { year: i16, season: &'static str },
+    Year(i16),
+    Decade(i16),
+    Century(i16),
+}
+
+impl Point {
+    /// The TimeML value of the point.
+    pub fn value(&self) -> String {
+        match *self {
+            Point::Day(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Point::Week { year, week } => format!("{year:04}-W{week:02}"),
+            Point::Month { year, month } => format!("{year:04}-{month:02}"),
+            Point::Quarter { year, quarter } => format!("{year:04}-Q{quarter}"),
+            Point::Half { year, half } => format!("{year:04}-H{half}"),
+            Point::Season { year, season } => format!("{year:04}-{season}"),
+            Point::Year(y) => format!("{y:04}"),
+            Point::Decade(d) => format!("{d:03}"),
+            Point::Century(c) => format!("{c:02}"),
+        }
+    }
+
+    /// The year the point lies in (its first year for decades and centuries).
+    pub fn year(&self) -> i16 {
+        match *self {
+            Point::Day(d) => d.year(),
+            Point::Week { year, .. }
+            | Point::Month { year, .. }
+            | Point::Quarter { year, .. }
+            | Point::Half { year, .. }
+            | Point::Season { year, .. }
+            | Point::Year(year) => year,
+            Point::Decade(d) => d * 10,
+            Point::Century(c) => c * 100,
+        }
+    }
+
+    /// The first day of the point.
+    pub fn first_day(&self) -> Option<Date> {
+        match *self {
+            Point::Day(d) => Some(d),
+            Point::Week { year, week } => {
+                jiff::civil::ISOWeekDate::new(year, week, jiff::civil::Weekday::Monday).ok().map(|w| w.date())
+            }
+            Point::Month { year, month } => Date::new(year, month, 1).ok(),
+            Point::Quarter { year, quarter } => Date::new(year, (quarter - 1) * 3 + 1, 1).ok(),
+            Point::Half { year, half } => Date::new(year, (half - 1) * 6 + 1, 1).ok(),
+            Point::Season { year, season } => {
+                let m = match season {
+                    "SP" => 3,
+                    "SU" => 6,
+                    "FA" => 9,
+                    _ => 12,
+                };
+                Date::new(year, m, 1).ok()
+            }
+            Point::Year(y) => Date::new(y, 1, 1).ok(),
+            Point::Decade(d) => Date::new(d.checked_mul(10)?, 1, 1).ok(),
+            Point::Century(c) => Date::new(c.checked_mul(100)?, 1, 1).ok(),
+        }
+    }
+}
+
+/// The point of `unit` granularity that contains `date` ("this week", "this month" ...).
+pub fn containing(date: Date, unit: Unit) -> Point {
+    match unit {
+        Unit::Second | Unit::Minute | Unit::Hour | Unit::Day => Point::Day(date),
+        Unit::Week | Unit::Fortnight | Unit::Weekend => {
+            let w = date.iso_week_date();
+            Point::Week { year: w.year(), week: w.week() }
+        }
+        Unit::Month => Point::Month { year: date.year(), month: date.month() },
+        Unit::Quarter => Point::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 },
+        Unit::Year => Point::Year(date.year()),
+        Unit::Decade => Point::Decade(date.year() / 10),
+        Unit::Century => Point::Century(date.year() / 100),
+    }
+}
+
+/// Moves `date` by `n` units (days, weeks, months ...); `None` out of range.
+pub fn shift_date(date: Date, unit: Unit, n: i64) -> Option<Date> {
+    let span = match unit {
+        Unit::Second | Unit::Minute | Unit::Hour => return Some(date),
+        Unit::Day => jiff::Span::new().try_days(n).ok()?,
+        Unit::Week | Unit::Weekend => jiff::Span::new().try_weeks(n).ok()?,
+        Unit::Fortnight => jiff::Span::new().try_weeks(n.checked_mul(2)?).ok()?,
+        Unit::Month => jiff::Span::new().try_months(n).ok()?,
+        Unit::Quarter => jiff::Span::new().try_months(n.checked_mul(3)?).ok()?,
+        Unit::Year => jiff::Span::new().try_years(n).ok()?,
+        Unit::Decade => jiff::Span::new().try_years(n.checked_mul(10)?).ok()?,
+        Unit::Century => jiff::Span::new().try_years(n.checked_mul(100)?).ok()?,
+    };
+    date.checked_add(span).ok()
+}
+
+/// The point `n` units of `unit` away from the one containing `date` ("last week": -1).
+pub fn shifted(date: Date, unit: Unit, n: i64) -> Option<Point> {
+    Some(containing(shift_date(date, unit, n)?, unit))
+}
+
+/// Moves a point by `n` of its own granularity (used for "a year earlier" after a quarter: the
+/// same quarter a year before), keeping its granularity.
+pub fn shift_point(p: Point, unit: Unit, n: i64) -> Option<Point> {
+    let first = p.first_day()?;
+    let moved = shift_date(first, unit, n)?;
+    Some(match p {
+        Point::Day(d) => Point::Day(shift_date(d, unit, n)?),
+        Point::Week { .. } => containing(moved, Unit::Week),
+        Point::Month { .. } => containing(moved, Unit::Month),
+        Point::Quarter { .. } => containing(moved, Unit::Quarter),
+        Point::Half { half, .. } => Point::Half { year: moved.year(), half },
+        Point::Season { season, .. } => Point::Season { year: moved.year(), season },
+        Point::Year(_) => Point::Year(moved.year()),
+        Point::Decade(_) => Point::Decade(moved.year() / 10),
+        Point::Century(_) => Point::Century(moved.year() / 100),
+    })
+}
+
+/// Coarsens a point to the granularity of `unit` when the unit is coarser ("a month later"
+/// after a day stays a day; "a year later" after a month is a year only if the anchor is a
+/// year). Used for "N units ago": the result has the unit's granularity.
+pub fn at_granularity(date: Date, unit: Unit) -> Point {
+    containing(date, unit)
+}
+
+/// The direction a sentence's tense gives to an underspecified date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tense {
+    Past,
+    Future,
+    Neutral,
+}
+
+/// The year of a month-and-day without one, seen from `dct` in a sentence of `tense`.
+/// Dates within a month of the DCT take the nearest year whatever the tense (reports name
+/// recent and coming days alike); further ones follow the tense, and with no tense the nearest.
+pub fn year_for_month_day(dct: Date, month: i8, day: i8, tense: Tense) -> Option<Date> {
+    let cands: Vec<Date> = (-1..=1).filter_map(|dy| Date::new(dct.year() + dy, month, day).ok()).collect();
+    let dist = |d: &Date| (d.since(dct).ok().map(|s| s.get_days()).unwrap_or(i32::MAX) as i64).abs();
+    let nearest = cands.iter().copied().min_by_key(|d| (dist(d), *d > dct))?;
+    if dist(&nearest) <= 31 {
+        return Some(nearest);
+    }
+    match tense {
+        Tense::Past => cands.iter().copied().filter(|d| *d <= dct).max(),
+        Tense::Future => cands.iter().copied().filter(|d| *d >= dct).min(),
+        Tense::Neutral => Some(nearest),
+    }
+}
+
+/// The year of a month named alone, seen from `dct`: the DCT's own month is this year's; other
+/// months follow the tense, or the nearest one with no tense.
+pub fn year_for_month(dct: Date, month: i8, tense: Tense) -> i16 {
+    let (y, m) = (dct.year(), dct.month());
+    if m == month {
+        return y;
+    }
+    let past = if month < m { y } else { y - 1 };
+    let future = if month > m { y } else { y + 1 };
+    match tense {
+        Tense::Past => past,
+        Tense::Future => future,
+        Tense::Neutral => {
+            let back = (m as i32 - month as i32).rem_euclid(12);
+            let ahead = (month as i32 - m as i32).rem_euclid(12);
+            if back <= ahead {
+                past
+            } else {
+                future
+            }
+        }
+    }
+}
+
+/// The date of a weekday named alone: past tense, the last one on or before the DCT; future,
+/// the next one on or after it; no tense, the nearest (ties go back).
+pub fn date_for_weekday(dct: Date, weekday: i8, tense: Tense) -> Option<Date> {
+    let today = dct.weekday().to_monday_one_offset();
+    let back = (today - weekday).rem_euclid(7) as i64;
+    let ahead = (weekday - today).rem_euclid(7) as i64;
+    let offset = match tense {
+        Tense::Past => -back,
+        Tense::Future => ahead,
+        Tense::Neutral => {
+            if back <= ahead {
+                -back
+            } else {
+                ahead
+            }
+        }
+    };
+    shift_date(dct, Unit::Day, offset)
+}
+
+/// The duration value of `n` units: `P5Y`, `PT3H`, `P1.5Y` -> `P18M`, vague `PXY`.
+pub fn duration_value(n: Option<f64>, unit: Unit) -> String {
+    let (clock, letter, scale) = match unit {
+        Unit::Second => (true, "S", 1.0),
+        Unit::Minute => (true, "M", 1.0),
+        Unit::Hour => (true, "H", 1.0),
+        Unit::Day => (false, "D", 1.0),
+        Unit::Week => (false, "W", 1.0),
+        Unit::Fortnight => (false, "W", 2.0),
+        Unit::Weekend => (false, "WE", 1.0),
+        Unit::Month => (false, "M", 1.0),
+        Unit::Quarter => (false, "Q", 1.0),
+        Unit::Year => (false, "Y", 1.0),
+        Unit::Decade => (false, "DE", 1.0),
+        Unit::Century => (false, "CE", 1.0),
+    };
+    let t = if clock { "T" } else { "" };
+    match n {
+        None => format!("P{t}X{letter}"),
+        Some(v) => {
+            let v = v * scale;
+            if v.fract() == 0.0 {
+                format!("P{t}{}{letter}", v as i64)
+            } else {
+                // Halves go one unit down: 1.5 years = 18 months, 2.5 days = 60 hours.
+                let (down, factor) = match unit {
+                    Unit::Year => ("M", 12.0),
+                    Unit::Month => ("W", 4.0),
+                    Unit::Day => ("H", 24.0),
+                    Unit::Hour => ("M", 60.0),
+                    Unit::Week => ("D", 7.0),
+                    _ => return format!("P{t}X{letter}"),
+                };
+                let t2 = if matches!(unit, Unit::Day | Unit::Hour) { "T" } else { t };
+                format!("P{t2}{}{down}", (v * factor).round() as i64)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn points_write_timeml_values() {
+        let cases = [
+            (Point::Day(date(2015, 1, 22)), "2015-01-22"),
+            (Point::Week { year: 2015, week: 4 }, "2015-W04"),
+            (Point::Month { year: 2015, month: 1 }, "2015-01"),
+            (Point::Quarter { year: 2015, quarter: 1 }, "2015-Q1"),
+            (Point::Half { year: 2016, half: 1 }, "2016-H1"),
+            (Point::Season { year: 2014, season: "SU" }, "2014-SU"),
+            (Point::Year(2015), "2015"),
+            (Point::Decade(199), "199"),
+            (Point::Century(19), "19"),
+        ];
+        for (p, want) in cases {
+            assert_eq!(p.value(), want);
+        }
+    }
+
+    #[test]
+    fn shifting_keeps_granularity() {
+        // Monday 15 September 2014: last week is ISO week 37.
+        assert_eq!(shifted(date(2014, 9, 15), Unit::Week, -1).unwrap().value(), "2014-W37");
+        assert_eq!(shifted(date(2015, 1, 22), Unit::Month, -1).unwrap().value(), "2014-12");
+        assert_eq!(shifted(date(2015, 1, 22), Unit::Quarter, 1).unwrap().value(), "2015-Q2");
+        let q = Point::Quarter { year: 1989, quarter: 3 };
+        assert_eq!(shift_point(q, Unit::Year, -1).unwrap().value(), "1988-Q3");
+    }
+
+    #[test]
+    fn month_day_years_follow_tense_beyond_a_month() {
+        let dct = date(2015, 1, 22);
+        let cases = [
+            (11, 5, Tense::Neutral, "2014-11-05"),
+            (11, 5, Tense::Past, "2014-11-05"),
+            (11, 5, Tense::Future, "2015-11-05"),
+            (1, 20, Tense::Future, "2015-01-20"),
+            (2, 3, Tense::Past, "2015-02-03"),
+            (12, 29, Tense::Neutral, "2014-12-29"),
+        ];
+        for (m, d, t, want) in cases {
+            assert_eq!(Point::Day(year_for_month_day(dct, m, d, t).unwrap()).value(), want, "{m}-{d} {t:?}");
+        }
+    }
+
+    #[test]
+    fn months_and_weekdays_follow_tense() {
+        let dct = date(2016, 10, 28); // a Friday
+        assert_eq!(year_for_month(dct, 12, Tense::Past), 2015);
+        assert_eq!(year_for_month(dct, 12, Tense::Future), 2016);
+        assert_eq!(year_for_month(dct, 12, Tense::Neutral), 2016);
+        assert_eq!(year_for_month(dct, 10, Tense::Past), 2016);
+        assert_eq!(date_for_weekday(dct, 3, Tense::Past).unwrap(), date(2016, 10, 26));
+        assert_eq!(date_for_weekday(dct, 3, Tense::Future).unwrap(), date(2016, 11, 2));
+        assert_eq!(date_for_weekday(dct, 5, Tense::Past).unwrap(), dct);
+        assert_eq!(date_for_weekday(dct, 1, Tense::Neutral).unwrap(), date(2016, 10, 31));
+    }
+
+    #[test]
+    fn durations() {
+        let cases = [
+            (Some(5.0), Unit::Year, "P5Y"),
+            (Some(3.0), Unit::Hour, "PT3H"),
+            (None, Unit::Month, "PXM"),
+            (Some(1.5), Unit::Year, "P18M"),
+            (Some(1.0), Unit::Fortnight, "P2W"),
+            (Some(2.0), Unit::Decade, "P2DE"),
+        ];
+        for (n, u, want) in cases {
+            assert_eq!(duration_value(n, u), want);
+        }
+    }
+}

@@ -1,0 +1,1524 @@
+//! The grammar: finds temporal expressions in a document's tokens and says what they mean,
+//! before any DCT is known.
+//!
+//! Recognition and normalisation are two steps because the DCT may itself come from the text
+//! (a dateline): the grammar first produces [`Mention`]s whose meaning ([`Sem`]) may still need
+//! an anchor ("January 22", "last week"), then `resolve` (lib.rs) turns each into a TimeML value
+//! once the DCT is chosen. At each token the grammar tries every pattern and keeps the longest;
+//! a leading preposition is never part of a pattern, so extents follow TimeML.
+
+use crate::lexicon::{Holiday, Lexicon, Unit, Word};
+use crate::norm::{Point, Tense};
+use crate::TimexType;
+use chronicle_core::text::TokenKind;
+use chronicle_core::Text;
+use jiff::civil::Date;
+
+/// What a mention means, with the anchor it still needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sem {
+    /// A complete value that needs no anchor ("P5Y", "PRESENT_REF", "XXXX-WXX-1").
+    Value(String),
+    /// A complete calendar point ("2015-01-22", "2014-SU"): also an anchor for "a day later".
+    Point(Point),
+    /// A complete date with a clock time ("2014-09-23T18:58").
+    DateTime(Date, String),
+    /// A month and day without a year, maybe with a clock time ("T19:30").
+    MonthDay { month: i8, day: i8, clock: Option<String> },
+    /// A month without a year.
+    Month(i8),
+    /// A weekday, maybe with a part of the day ("MO", "12:00"); `shift` -1 for "last Friday"
+    /// (strictly before the DCT), 1 for "next Friday", `None` to follow the tense.
+    Weekday { weekday: i8, part: Option<&'static str>, shift: Option<i64> },
+    /// today (0), yesterday (-1), tomorrow (1); with a part of the day it is a TIME.
+    Deictic { days: i64, part: Option<&'static str> },
+    /// last (-1) / this (0) / next (1) unit ("last week").
+    Relative { unit: Unit, shift: i64 },
+    /// last / this / next month name ("last October").
+    RelativeMonth { month: i8, shift: i64 },
+    /// A month of last / this / next year ("March of last year").
+    MonthOfRelativeYear { month: i8, year_shift: i64 },
+    /// A quarter or half of last / this / next year ("the fourth quarter of last year").
+    PartOfRelativeYear { quarter: bool, n: i8, year_shift: i64 },
+    /// last / this / next season; shift 0 with the tense.
+    RelativeSeason { season: &'static str, shift: i64 },
+    /// A quarter or half of an unnamed year ("the third quarter").
+    PartOfYear { quarter: bool, n: i8 },
+    /// The quarter being reported on ("the quarter", "the latest quarter").
+    CurrentQuarter,
+    /// N units before (-1) or after (+1) the DCT ("two years ago").
+    Ago { n: i64, unit: Unit, sign: i64 },
+    /// N units before or after the previous date mentioned ("a day later").
+    After { n: i64, unit: Unit, sign: i64 },
+    /// A holiday of an unnamed year.
+    Holiday(usize),
+    /// A holiday in a known year.
+    HolidayIn(usize, i16),
+    /// A clock time on an unnamed day ("7:30 PM", "midday").
+    Clock(String),
+}
+
+/// One temporal expression found by the grammar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TimexType,
+    pub sem: Sem,
+    pub modifier: Option<&'static str>,
+    pub rule: &'static str,
+    pub tense: Tense,
+    /// Token index of the first token (for context checks by the DCT finder).
+    pub sentence: usize,
+}
+
+/// A token with what the lexicon knows about it.
+#[derive(Clone, Copy)]
+struct Tok<'a, 'l> {
+    s: &'a str,
+    /// The token lower-cased (ASCII), sliced from one lower-cased copy of the text.
+    l: &'a str,
+    start: usize,
+    end: usize,
+    kind: TokenKind,
+    lex: Option<&'l Word>,
+    /// Value of a plain digit token ("2014", "07"); `None` for "19,000" or "7.5".
+    num: Option<u32>,
+    digits: usize,
+    cap: bool,
+}
+
+impl Tok<'_, '_> {
+    /// Whether the token is `w` (given in lower case), in any case.
+    fn is(&self, w: &str) -> bool {
+        self.l == w
+    }
+    fn word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+    fn lex(&self) -> Word {
+        self.lex.copied().unwrap_or_default()
+    }
+}
+
+/// A candidate match: tokens `[a, b)`.
+struct Cand {
+    a: usize,
+    b: usize,
+    kind: TimexType,
+    sem: Sem,
+    modifier: Option<&'static str>,
+    rule: &'static str,
+    /// A second timex the same pattern found (the end of "November 12-21, 2014").
+    extra: Option<Box<Cand>>,
+}
+
+fn cand(a: usize, b: usize, kind: TimexType, sem: Sem, rule: &'static str) -> Cand {
+    Cand { a, b, kind, sem, modifier: None, rule, extra: None }
+}
+
+/// Words a prefix may stack before a core expression.
+#[derive(Clone, Copy, Default)]
+struct Prefix {
+    /// Token index where the core starts.
+    k: usize,
+    the: bool,
+    /// -1 last/past/previous, 0 this, 1 next/coming/following.
+    rel: Option<i64>,
+    /// "past" or "last" written with "the" (durations: "the past three years").
+    the_rel: bool,
+    recent: bool,
+    modifier: Option<&'static str>,
+    /// "the beginning/end of", "early", "the last three weeks of": a part of the named date.
+    part: bool,
+    /// "earlier this", "later this".
+    this_earlier: bool,
+    every: bool,
+}
+
+pub struct Grammar<'l> {
+    lex: &'l Lexicon,
+}
+
+impl<'l> Grammar<'l> {
+    pub fn new(lex: &'l Lexicon) -> Grammar<'l> {
+        Grammar { lex }
+    }
+
+    /// All mentions of `text`, in text order, not overlapping.
+    pub fn mentions(&self, text: &Text) -> Vec<Mention> {
+        let lowered = text.text.to_ascii_lowercase();
+        let toks: Vec<Tok> = text
+            .tokens
+            .iter()
+            .map(|t| {
+                let s = t.text(text.text);
+                let low = &lowered[t.start as usize..t.end as usize];
+                let (num, digits) = if t.kind == TokenKind::Number && s.bytes().all(|b| b.is_ascii_digit()) {
+                    (if s.len() <= 9 { s.parse().ok() } else { None }, s.len())
+                } else {
+                    (None, 0)
+                };
+                Tok {
+                    s,
+                    l: low,
+                    start: t.start as usize,
+                    end: t.end as usize,
+                    kind: t.kind,
+                    lex: match t.kind {
+                        TokenKind::Number if num.is_some() => None,
+                        _ if low.is_ascii() => self.lex.get_lower(low),
+                        _ => self.lex.get(s),
+                    },
+                    num,
+                    digits,
+                    cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
+                }
+            })
+            .collect();
+        let run = Run { g: self, toks: &toks, text };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            match run.at(i) {
+                Some(c) => {
+                    i = c.b.max(c.extra.as_ref().map_or(0, |x| x.b)).max(i + 1);
+                    run.push(c, &mut out);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+struct Run<'r, 'a, 'l> {
+    g: &'r Grammar<'l>,
+    toks: &'r [Tok<'a, 'l>],
+    text: &'r Text<'a>,
+}
+
+impl<'a, 'l> Run<'_, 'a, 'l> {
+    fn t(&self, i: usize) -> Option<&Tok<'a, 'l>> {
+        self.toks.get(i)
+    }
+
+    fn is(&self, i: usize, w: &str) -> bool {
+        self.t(i).is_some_and(|t| t.is(w))
+    }
+
+    /// Whether tokens i and i+1 touch (no space between).
+    fn touch(&self, i: usize) -> bool {
+        match (self.t(i), self.t(i + 1)) {
+            (Some(a), Some(b)) => a.end == b.start,
+            _ => false,
+        }
+    }
+
+    fn lexw(&self, i: usize) -> Word {
+        self.t(i).map(|t| t.lex()).unwrap_or_default()
+    }
+
+    fn push(&self, c: Cand, out: &mut Vec<Mention>) {
+        let (a, b) = (c.a, c.b.min(self.toks.len()));
+        if a < b {
+            let start = self.toks[a].start;
+            let sentence = self.text.sentence_at(start);
+            out.push(Mention {
+                start,
+                end: self.toks[b - 1].end,
+                kind: c.kind,
+                sem: c.sem,
+                modifier: c.modifier,
+                rule: c.rule,
+                tense: self.tense(sentence, a, b),
+                sentence,
+            });
+        }
+        if let Some(x) = c.extra {
+            self.push(*x, out);
+        }
+    }
+
+    /// The tense of the clause around tokens [a, b): the nearest tense cue in the sentence.
+    fn tense(&self, sentence: usize, a: usize, b: usize) -> Tense {
+        let span = self.text.sentence(sentence);
+        let lo = self.text.token_at(span.start);
+        let hi = self.text.tokens.partition_point(|t| (t.end as usize) <= span.end).min(self.toks.len());
+        let cue = |i: usize| -> Option<Tense> {
+            let t = self.t(i)?;
+            if !t.word() {
+                return None;
+            }
+            let w = t.lex();
+            if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
+                return Some(Tense::Future);
+            }
+            let after_be = i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being"));
+            if w.past && !after_be {
+                return Some(Tense::Past);
+            }
+            let lower = t.s.len() > 4 && t.s.ends_with("ed") && t.s.bytes().all(|c| c.is_ascii_lowercase());
+            if lower && !w.not_past && !after_be {
+                return Some(Tense::Past);
+            }
+            None
+        };
+        let mut best: Option<(usize, Tense)> = None;
+        for i in (lo..a.min(hi)).rev() {
+            if let Some(t) = cue(i) {
+                best = Some((a - i, t));
+                break;
+            }
+        }
+        for i in b..hi {
+            if best.is_some_and(|(d, _)| d <= i + 1 - b) {
+                break;
+            }
+            if let Some(t) = cue(i) {
+                best = Some((i + 1 - b, t));
+                break;
+            }
+        }
+        best.map(|(_, t)| t).unwrap_or(Tense::Neutral)
+    }
+
+    /// The longest expression starting at token i.
+    fn at(&self, i: usize) -> Option<Cand> {
+        let t = self.t(i)?;
+        match t.kind {
+            TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
+            // a word in no list of the lexicon starts nothing (hyphenated forms are read whole)
+            TokenKind::Word if t.lex.is_none() && !t.s.contains(['-', '\u{2010}']) => return None,
+            _ => {}
+        }
+        let p = self.prefix(i);
+        let mut best: Option<Cand> = None;
+        let mut consider = |c: Option<Cand>| {
+            if let Some(c) = c {
+                if c.b > c.a && best.as_ref().is_none_or(|b| c.b > b.b) {
+                    best = Some(c);
+                }
+            }
+        };
+        consider(self.core(i, &p));
+        if p.k != i {
+            consider(self.core(i, &Prefix { k: i, ..Prefix::default() }));
+        }
+        best
+    }
+
+    fn prefix(&self, i: usize) -> Prefix {
+        let mut p = Prefix { k: i, ..Prefix::default() };
+        let mut k = i;
+        while let Some(t) = self.t(k) {
+            let before = k;
+            if t.word() {
+                match t.l {
+                    "the" if !p.the => {
+                        p.the = true;
+                        k += 1;
+                    }
+                    "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "circa"
+                        if p.modifier.is_none() =>
+                    {
+                        p.modifier = Some("APPROX");
+                        k += 1;
+                    }
+                    "just" | "only" | "another" | "fully" | "still" => k += 1,
+                    "more" | "less" | "fewer" if self.is(k + 1, "than") => {
+                        p.modifier = Some(if t.is("more") { "MORE_THAN" } else { "LESS_THAN" });
+                        k += 2;
+                    }
+                    "at" if self.is(k + 1, "least") => {
+                        p.modifier = Some("EQUAL_OR_MORE");
+                        k += 2;
+                    }
+                    "up" if self.is(k + 1, "to") && self.t(k + 2).is_some_and(|n| n.num.is_some()) => {
+                        p.modifier = Some("EQUAL_OR_LESS");
+                        k += 2;
+                    }
+                    "a" if self.is(k + 1, "little") && (self.is(k + 2, "over") || self.is(k + 2, "more")) => {
+                        p.modifier = Some("MORE_THAN");
+                        k += if self.is(k + 3, "than") { 4 } else { 3 };
+                    }
+                    "over" | "under" if p.modifier.is_none() && !self.is(k + 1, "the") => {
+                        p.modifier = Some(if t.is("over") { "MORE_THAN" } else { "LESS_THAN" });
+                        k += 1;
+                    }
+                    "early" | "mid" | "late" if p.modifier.is_none() && !p.part => {
+                        p.modifier = Some(match t.l {
+                            "early" => "START",
+                            "mid" => "MID",
+                            _ => "END",
+                        });
+                        p.part = true;
+                        k += 1;
+                        if self.is(k, "-") && self.touch(k - 1) {
+                            k += 1;
+                        }
+                    }
+                    "beginning" | "start" | "end" | "middle" | "turn" | "close" | "rest" | "remainder"
+                        if p.the && self.is(k + 1, "of") =>
+                    {
+                        p.modifier = Some(match t.l {
+                            "beginning" | "start" => "START",
+                            "middle" => "MID",
+                            "end" | "close" => "END",
+                            _ => "",
+                        })
+                        .filter(|m| !m.is_empty());
+                        p.part = true;
+                        k += 2;
+                    }
+                    "earlier" | "later" if self.is(k + 1, "this") || self.is(k + 1, "in") && self.is(k + 2, "the") => {
+                        p.this_earlier = true;
+                        p.rel = Some(0);
+                        k += if self.is(k + 1, "this") { 2 } else { 3 };
+                        p.the = false;
+                    }
+                    "last" | "past" | "previous" | "preceding" if p.rel.is_none() => {
+                        p.rel = Some(-1);
+                        p.the_rel = p.the && !p.part;
+                        k += 1;
+                    }
+                    "this" if p.rel.is_none() => {
+                        if self.is(k + 1, "past") {
+                            p.rel = Some(-1);
+                            k += 2;
+                        } else if self.is(k + 1, "coming") {
+                            p.rel = Some(1);
+                            k += 2;
+                        } else {
+                            p.rel = Some(0);
+                            k += 1;
+                        }
+                    }
+                    "next" | "coming" | "following" | "upcoming" if p.rel.is_none() => {
+                        p.rel = Some(1);
+                        p.the_rel = p.the && !p.part;
+                        k += 1;
+                    }
+                    "recent" if p.rel.is_none() => {
+                        p.recent = true;
+                        k += 1;
+                    }
+                    "every" | "each" | "per" => {
+                        p.every = true;
+                        k += 1;
+                    }
+                    "first" | "final" if p.the && self.lexw(k + 1).number.is_some() || self.num_at(k + 1).is_some() => {
+                        // "the first nine months", "the last three weeks of December"
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if k == before {
+                break;
+            }
+        }
+        p.k = k;
+        p
+    }
+
+    /// A numeric count at token i: digits, number words ("twenty-five", "a"), with its end.
+    fn num_at(&self, i: usize) -> Option<(f64, usize)> {
+        let t = self.t(i)?;
+        if let Some(n) = t.num {
+            if t.digits <= 4 {
+                // "5 1/2"
+                if self.t(i + 1).and_then(|x| x.num) == Some(1)
+                    && self.is(i + 2, "/")
+                    && self.t(i + 3).and_then(|x| x.num) == Some(2)
+                {
+                    return Some((n as f64 + 0.5, i + 4));
+                }
+                return Some((n as f64, i + 1));
+            }
+            return None;
+        }
+        if t.kind == TokenKind::Number {
+            let v: f64 = t.s.replace(',', "").parse().ok()?;
+            return Some((v, i + 1));
+        }
+        if !t.word() {
+            return None;
+        }
+        let mut v = match t.lex.and_then(|w| w.number) {
+            Some(n) => n,
+            None if t.s.contains(['-', '\u{2010}']) => self.word_number(t.s)?,
+            None => return None,
+        };
+        let mut j = i + 1;
+        // "twenty four", "a hundred", "two and a half", "a couple of"
+        if (20.0..100.0).contains(&v) && v % 10.0 == 0.0 {
+            if let Some(u) = self.t(j).and_then(|x| x.lex?.number).filter(|u| (1.0..10.0).contains(u)) {
+                v += u;
+                j += 1;
+            }
+        }
+        if t.is("couple") {
+            if self.is(j, "of") {
+                j += 1;
+            }
+        } else if self.is(j, "and") && self.is(j + 1, "a") && self.is(j + 2, "half") {
+            v += 0.5;
+            j += 3;
+        } else if self.is(j, "hundred") {
+            v *= 100.0;
+            j += 1;
+        } else if self.is(j, "dozen") {
+            v *= 12.0;
+            j += 1;
+        } else if (t.is("a") || t.is("an")) && self.is(j, "half") {
+            v = 0.5;
+            j += 1;
+        }
+        Some((v, j))
+    }
+
+    /// A number word, also hyphenated ("twenty-five").
+    fn word_number(&self, s: &str) -> Option<f64> {
+        if let Some(n) = self.g.lex.get(s).and_then(|w| w.number) {
+            return Some(n);
+        }
+        let (a, b) = s.split_once(['-', '\u{2010}'])?;
+        let (x, y) = (self.g.lex.get(a)?.number?, self.g.lex.get(b)?.number?);
+        ((20.0..100.0).contains(&x) && (1.0..10.0).contains(&y)).then_some(x + y)
+    }
+
+    /// A unit word at i ("years", "week"), with its end.
+    fn unit_at(&self, i: usize) -> Option<Unit> {
+        self.t(i).filter(|t| t.word()).and_then(|t| t.lex?.unit)
+    }
+
+    /// A month name at i ("September", "Sept.", "SEP"); with the token after it.
+    fn month_at(&self, i: usize) -> Option<(i8, usize, bool)> {
+        let t = self.t(i).filter(|t| t.word() && t.cap)?;
+        let w = t.lex?;
+        if w.month > 0 {
+            // "May." at a sentence end is still May; the stop is not part of the extent.
+            return Some((w.month as i8, i + 1, w.ambiguous_month));
+        }
+        if w.month_abbr > 0 {
+            let j = if self.is(i + 1, ".") && self.touch(i) { i + 2 } else { i + 1 };
+            return Some((w.month_abbr as i8, j, true));
+        }
+        None
+    }
+
+    /// A day of the month at i ("22", "22nd"), with the token after it.
+    fn day_at(&self, i: usize) -> Option<(i8, usize)> {
+        let t = self.t(i)?;
+        let n = t.num.filter(|n| (1..=31).contains(n) && t.digits <= 2)?;
+        let j = if self.t(i + 1).is_some_and(|x| matches!(x.l, "st" | "nd" | "rd" | "th")) && self.touch(i) {
+            i + 2
+        } else {
+            i + 1
+        };
+        Some((n as i8, j))
+    }
+
+    /// A four-digit year at i (1000-2099), with the token after it.
+    fn year_at(&self, i: usize) -> Option<(i16, usize)> {
+        let t = self.t(i)?;
+        let n = t.num.filter(|n| t.digits == 4 && (1000..=2099).contains(n))?;
+        Some((n as i16, i + 1))
+    }
+
+    /// A clock time at i ("06:58 PM", "7:30", "10 a.m."), as "HH:MM" and the token after.
+    fn clock_at(&self, i: usize) -> Option<(String, usize)> {
+        let t = self.t(i)?;
+        let h = t.num.filter(|h| *h <= 24 && t.digits <= 2)?;
+        let (mut m, mut j) = (0u32, i + 1);
+        let mut colon = false;
+        if self.is(j, ":") && self.touch(i) {
+            let mt = self.t(j + 1)?;
+            m = mt.num.filter(|m| *m < 60 && mt.digits == 2)?;
+            j += 2;
+            colon = true;
+        }
+        let mut h24 = h;
+        let ampm = self.t(j).map(|x| x.l);
+        match ampm {
+            Some("am" | "a") if h <= 12 => {
+                j += if ampm == Some("a") && self.is(j + 1, ".") && self.is(j + 2, "m") {
+                    if self.is(j + 3, ".") && self.touch(j + 2) {
+                        4
+                    } else {
+                        3
+                    }
+                } else if ampm == Some("am") {
+                    1
+                } else {
+                    return colon.then(|| (format!("{h:02}:{m:02}"), j));
+                };
+                if h == 12 {
+                    h24 = 0;
+                }
+            }
+            Some("pm" | "p") if h <= 12 => {
+                j += if ampm == Some("p") && self.is(j + 1, ".") && self.is(j + 2, "m") {
+                    if self.is(j + 3, ".") && self.touch(j + 2) {
+                        4
+                    } else {
+                        3
+                    }
+                } else if ampm == Some("pm") {
+                    1
+                } else {
+                    return colon.then(|| (format!("{h:02}:{m:02}"), j));
+                };
+                if h < 12 {
+                    h24 = h + 12;
+                }
+            }
+            _ if !colon => return None,
+            _ => {}
+        }
+        // Time zones right after the clock belong to it.
+        if self.t(j).is_some_and(|x| matches!(x.s, "GMT" | "UTC" | "EST" | "EDT" | "ET" | "CET" | "BST")) {
+            j += 1;
+        }
+        Some((format!("{h24:02}:{m:02}"), j))
+    }
+
+    /// A weekday name at i (full names; abbreviations only when `abbr`).
+    fn weekday_at(&self, i: usize, abbr: bool) -> Option<(i8, usize)> {
+        let t = self.t(i).filter(|t| t.word() && t.cap)?;
+        let w = t.lex?;
+        if w.weekday > 0 {
+            return Some((w.weekday as i8, i + 1));
+        }
+        if abbr && w.weekday_abbr > 0 {
+            let j = if self.is(i + 1, ".") && self.touch(i) { i + 2 } else { i + 1 };
+            return Some((w.weekday_abbr as i8, j));
+        }
+        None
+    }
+
+    fn skip_comma(&self, j: usize) -> usize {
+        if self.is(j, ",") {
+            j + 1
+        } else {
+            j
+        }
+    }
+
+    /// A complete date at i: "March 22, 2017", "22 March 2017", "Tue 23 Sep 2014 06:58 PM",
+    /// "Thursday, July 21, 2016", "2017-03-22", "13.08.2016"; also partial "March 22",
+    /// "22 March" and the range "November 12-21, 2014".
+    fn date_at(&self, i: usize) -> Option<Cand> {
+        // weekday in apposition
+        let (wd, mut k) = match self.weekday_at(i, true) {
+            Some((wd, j)) => (Some(wd), self.skip_comma(j)),
+            None => (None, i),
+        };
+        let mut c = self.month_day_year(i, k).or_else(|| self.day_month_year(i, k));
+        if c.is_none() && wd.is_none() {
+            c = self.numeric_date(i);
+        }
+        let mut c = c?;
+        k = c.b;
+        // a clock time after the date: "... 2014 06:58 PM", "... 2015 10:25", "..., at 7 p.m."
+        let mut j = self.skip_comma(k);
+        if self.is(j, "at") {
+            j += 1;
+        }
+        if let (Some((clock, e)), Sem::Point(Point::Day(d))) = (self.clock_at(j), &c.sem) {
+            if self.t(k).is_some_and(|t| t.start - self.toks[k - 1].end < 3) {
+                c.sem = Sem::DateTime(*d, clock);
+                c.kind = TimexType::Time;
+                c.b = e;
+                c.rule = "time.date_clock";
+            }
+        }
+        if let (Some((clock, e)), Sem::MonthDay { month, day, .. }) = (self.clock_at(j), &c.sem) {
+            if self.is(j - 1, "at") || j == k {
+                c.sem = Sem::MonthDay { month: *month, day: *day, clock: Some(clock) };
+                c.kind = TimexType::Time;
+                c.b = e;
+            }
+        }
+        Some(c)
+    }
+
+    fn month_day_year(&self, a: usize, i: usize) -> Option<Cand> {
+        let (m, j, _) = self.month_at(i)?;
+        let (d, mut k) = self.day_at(j)?;
+        if self.t(j).is_some_and(|t| t.digits == 0) {
+            return None;
+        }
+        // range "November 12-21, 2014" -> "November 12" and "21, 2014"
+        if (self.is(k, "-") || self.is(k, "\u{2013}")) && self.touch(k - 1) {
+            if let Some((d2, k2)) = self.day_at(k + 1) {
+                if self.touch(k) {
+                    let c2 = self.month_day_year_tail(k + 1, m, d2, k2);
+                    let c1 = match &c2.sem {
+                        Sem::Point(Point::Day(e)) => Date::new(e.year(), m, d).ok().map(|x| Sem::Point(Point::Day(x))),
+                        _ => None,
+                    }
+                    .unwrap_or(Sem::MonthDay { month: m, day: d, clock: None });
+                    let mut c = cand(a, k, TimexType::Date, c1, "date.range_start");
+                    c.extra = Some(Box::new(c2));
+                    return Some(c);
+                }
+            }
+        }
+        if self.t(k).is_some_and(|t| t.num.is_some() && t.digits < 4) {
+            return None; // "May 5 10" and other number runs
+        }
+        let c = self.month_day_year_tail(a, m, d, k);
+        k = c.b;
+        let _ = k;
+        Some(c)
+    }
+
+    /// The year part after "Month Day": ", 2014" / " 2014"; else a month-day of unknown year.
+    fn month_day_year_tail(&self, a: usize, m: i8, d: i8, k: usize) -> Cand {
+        let y_at = self.skip_comma(k);
+        if let Some((y, e)) = self.year_at(y_at) {
+            if let Ok(date) = Date::new(y, m, d) {
+                return cand(a, e, TimexType::Date, Sem::Point(Point::Day(date)), "date.month_day_year");
+            }
+        }
+        cand(a, k, TimexType::Date, Sem::MonthDay { month: m, day: d, clock: None }, "date.month_day")
+    }
+
+    fn day_month_year(&self, a: usize, i: usize) -> Option<Cand> {
+        let (d, j) = self.day_at(i)?;
+        let j = if self.is(j, "of") { j + 1 } else { j };
+        let (m, k, _) = self.month_at(j)?;
+        let y_at = self.skip_comma(k);
+        if let Some((y, e)) = self.year_at(y_at) {
+            let date = Date::new(y, m, d).ok()?;
+            return Some(cand(a, e, TimexType::Date, Sem::Point(Point::Day(date)), "date.day_month_year"));
+        }
+        Some(cand(a, k, TimexType::Date, Sem::MonthDay { month: m, day: d, clock: None }, "date.day_month"))
+    }
+
+    /// "2017-03-22", "2017/03/22", "13.08.2016", "03/22/2017" (only when unambiguous).
+    fn numeric_date(&self, i: usize) -> Option<Cand> {
+        let t = self.t(i)?;
+        if t.kind != TokenKind::Number {
+            return None;
+        }
+        // d.m.yyyy is one token
+        if t.num.is_none() && t.s.matches('.').count() == 2 {
+            let mut it = t.s.split('.');
+            let (d, m, y) = (it.next()?, it.next()?, it.next()?);
+            if d.len() <= 2 && m.len() <= 2 && y.len() == 4 {
+                let date = Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+                return Some(cand(i, i + 1, TimexType::Date, Sem::Point(Point::Day(date)), "date.dotted"));
+            }
+            return None;
+        }
+        let sep = self.t(i + 1)?.s;
+        if !matches!(sep, "-" | "/") || !self.touch(i) || !self.touch(i + 1) || !self.touch(i + 2) || !self.touch(i + 3)
+        {
+            return None;
+        }
+        if !self.is(i + 3, sep) {
+            return None;
+        }
+        let (a, b, c) = (t, self.t(i + 2)?, self.t(i + 4)?);
+        let (an, bn, cn) = (a.num?, b.num?, c.num?);
+        if self.t(i + 5).is_some_and(|x| x.start == c.end && (x.s == sep || x.kind == TokenKind::Number)) {
+            return None;
+        }
+        let date = if a.digits == 4 {
+            Date::new(an as i16, bn as i8, cn as i8).ok()?
+        } else if c.digits == 4 && sep == "/" {
+            // m/d/yyyy, or d/m/yyyy when the first part cannot be a month
+            if an > 12 && bn <= 12 {
+                Date::new(cn as i16, bn as i8, an as i8).ok()?
+            } else if bn > 12 || an == bn {
+                Date::new(cn as i16, an as i8, bn as i8).ok()?
+            } else {
+                return None;
+            }
+        } else {
+            return None;
+        };
+        Some(cand(i, i + 5, TimexType::Date, Sem::Point(Point::Day(date)), "date.numeric"))
+    }
+
+    /// The core expression after prefix `p` (or at `a` itself).
+    fn core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        if t.word() && t.lex.is_none() && !t.s.contains(['-', '\u{2010}']) {
+            return None;
+        }
+        let mut best: Option<Cand> = None;
+        let mut consider = |c: Option<Cand>| {
+            if let Some(c) = c {
+                if best.as_ref().is_none_or(|b| c.b > b.b) {
+                    best = Some(c);
+                }
+            }
+        };
+        if !p.every && p.rel.is_none() && !p.recent {
+            consider(self.date_at(k).map(|mut c| {
+                if k != a {
+                    c.a = a;
+                    c.modifier = c.modifier.or(p.modifier);
+                }
+                c
+            }));
+        }
+        if t.word() {
+            consider(self.month_core(a, p));
+            consider(self.weekday_core(a, p));
+            consider(self.unit_core(a, p));
+            consider(self.season_core(a, p));
+            consider(self.quarter_core(a, p));
+            consider(self.word_core(a, p));
+            consider(self.holiday_core(a, p));
+        }
+        consider(self.duration_core(a, p));
+        consider(self.year_core(a, p));
+        consider(self.clock_core(a, p));
+        best.filter(|c| c.b > p.k || c.a == p.k)
+    }
+
+    /// "September", "September 2014", "September of 2014", "early December", "last October",
+    /// "this past April", "the last three weeks of December".
+    fn month_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let (m, mut j, ambiguous) = self.month_at(k)?;
+        if self.t(k).is_some_and(|t| t.lex.is_some_and(|w| w.month == 0)) {
+            // abbreviations need a year after them
+            let y = self.skip_comma(j);
+            let (yr, e) = self.year_at(y)?;
+            let mut c = cand(a, e, TimexType::Date, Sem::Point(Point::Month { year: yr, month: m }), "date.month_year");
+            c.modifier = p.modifier;
+            return Some(c);
+        }
+        if j > k + 1 {
+            j = k + 1;
+        }
+        let of = if self.is(j, "of") || self.is(j, ",") { j + 1 } else { j };
+        if let Some((y, e)) = self.year_at(of) {
+            let mut c = cand(a, e, TimexType::Date, Sem::Point(Point::Month { year: y, month: m }), "date.month_year");
+            c.modifier = p.modifier;
+            return Some(c);
+        }
+        if self.is(j, "of")
+            && (self.is(j + 1, "last") || self.is(j + 1, "this") || self.is(j + 1, "next"))
+            && self.is(j + 2, "year")
+        {
+            let shift = if self.is(j + 1, "last") {
+                -1
+            } else if self.is(j + 1, "next") {
+                1
+            } else {
+                0
+            };
+            let mut c = cand(
+                a,
+                j + 3,
+                TimexType::Date,
+                Sem::MonthOfRelativeYear { month: m, year_shift: shift },
+                "date.month_of_relative_year",
+            );
+            c.modifier = p.modifier;
+            return Some(c);
+        }
+        if self.t(j).is_some_and(|t| t.num.is_some()) && !self.is(j + 1, ")") {
+            // "May 5" failed as a date (e.g. "May 5 10"); a number after a bare month is no date
+            if self.day_at(j).is_some() {
+                return None;
+            }
+        }
+        // a bare month: ambiguous ones need a cue ("in May", "last March")
+        let cued = (k > a && (!ambiguous || p.rel.is_some() || p.modifier.is_some() || p.part)) || {
+            let prev = k.checked_sub(1).and_then(|x| self.t(x));
+            prev.is_some_and(|t| {
+                let w = t.lex();
+                if ambiguous {
+                    self.g.month_cue(t.s)
+                } else {
+                    w.date_cue || t.kind == TokenKind::Punct || self.g.month_cue(t.s)
+                }
+            }) || (!ambiguous && prev.is_none_or(|t| t.kind == TokenKind::Punct || !t.cap))
+        };
+        if !cued {
+            return None;
+        }
+        if ambiguous && k == a {
+            // "in May" but not "May I" or "Theresa May": the month must not precede a verb-like word
+            if self
+                .t(k + 1)
+                .is_some_and(|t| t.word() && !t.cap && !t.lex().date_cue && !t.lex().past && !t.lex().future)
+                && !self.is(k - 1, "in")
+                && !self.is(k - 1, "since")
+            {
+                return None;
+            }
+        }
+        let sem = match p.rel {
+            Some(s) if p.this_earlier => Sem::RelativeMonth { month: m, shift: s },
+            Some(s) => Sem::RelativeMonth { month: m, shift: s },
+            None => Sem::Month(m),
+        };
+        let mut c = cand(a, j, TimexType::Date, sem, "date.month");
+        c.modifier = p.modifier;
+        Some(c)
+    }
+
+    /// "Monday", "early Tuesday", "Monday evening", "Saturday morning", "last Friday".
+    fn weekday_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let (wd, j) = self.weekday_at(p.k, false)?;
+        if p.every {
+            let mut c = cand(a, j, TimexType::Set, Sem::Value(format!("XXXX-WXX-{wd}")), "set.weekday");
+            c.modifier = None;
+            return Some(c);
+        }
+        let mut part = None;
+        let mut e = j;
+        if let Some(dp) = self.t(j).and_then(|t| t.lex?.day_part) {
+            if !self.is(j, "tonight") {
+                part = Some(dp);
+                e = j + 1;
+            }
+        }
+        let sem = Sem::Weekday { weekday: wd, part, shift: p.rel.filter(|r| *r != 0) };
+        let kind = if part.is_some() { TimexType::Time } else { TimexType::Date };
+        let mut c = cand(a, e, kind, sem, "date.weekday");
+        c.modifier = None;
+        Some(c)
+    }
+
+    /// last/this/next + unit ("last week", "this year", "the coming months", "earlier this
+    /// month", "recent weeks"), "every week", and bare "the weekend".
+    fn unit_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let unit = self.unit_at(k)?;
+        let t = self.t(k)?;
+        let plural = t.s.ends_with('s') && !matches!(unit, Unit::Century) || t.is("centuries");
+        if p.every {
+            let v = match unit {
+                Unit::Weekend => "XXXX-WXX-WE".to_string(),
+                u => crate::norm::duration_value(Some(1.0), u),
+            };
+            return Some(cand(a, k + 1, TimexType::Set, Sem::Value(v), "set.every_unit"));
+        }
+        if p.recent && plural {
+            return Some(cand(a, k + 1, TimexType::Date, Sem::Value("PAST_REF".into()), "ref.recent_units"));
+        }
+        let rel = p.rel?;
+        if plural {
+            if rel == 0 {
+                return None;
+            }
+            // "the coming months" FUTURE_REF, "the past years" PAST_REF
+            let v = if rel < 0 { "PAST_REF" } else { "FUTURE_REF" };
+            return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.past_or_coming_units"));
+        }
+        if p.the_rel && !p.this_earlier {
+            // "the past year" is a duration
+            return Some(cand(
+                a,
+                k + 1,
+                TimexType::Duration,
+                Sem::Value(crate::norm::duration_value(Some(1.0), unit)),
+                "duration.the_past_unit",
+            ));
+        }
+        if matches!(unit, Unit::Second | Unit::Minute | Unit::Hour) {
+            return None;
+        }
+        let mut c = cand(a, k + 1, TimexType::Date, Sem::Relative { unit, shift: rel }, "date.relative_unit");
+        c.modifier = p.modifier;
+        if p.this_earlier {
+            c.rule = "date.earlier_this_unit";
+        }
+        Some(c)
+    }
+
+    /// "summer", "the summer of 2014", "last summer", "summer 2014".
+    fn season_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        let season = t.lex?.season?;
+        if t.is("fall")
+            && !t.cap
+            && p.rel.is_none()
+            && !(self.is(k + 1, "of") && self.year_at(k + 2).is_some())
+            && !p.the
+        {
+            return None;
+        }
+        let of = if self.is(k + 1, "of") { k + 2 } else { k + 1 };
+        if let Some((y, e)) = self.year_at(of) {
+            return Some(cand(
+                a,
+                e,
+                TimexType::Date,
+                Sem::Point(Point::Season { year: y, season }),
+                "date.season_year",
+            ));
+        }
+        if p.every {
+            return Some(cand(a, k + 1, TimexType::Set, Sem::Value(format!("XXXX-{season}")), "set.season"));
+        }
+        let shift = p.rel.unwrap_or(0);
+        if p.rel.is_none() && !p.the && k == a && !self.g.month_cue(self.t(k.wrapping_sub(1)).map_or("", |t| t.s)) {
+            return None;
+        }
+        Some(cand(a, k + 1, TimexType::Date, Sem::RelativeSeason { season, shift }, "date.season"))
+    }
+
+    /// Quarters and halves: "the fourth quarter of 2015", "third-quarter", "Q4 2015",
+    /// "Quarter IV- 2015", "the first half of 2016", "the second half", "the quarter".
+    fn quarter_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        let lower = t.l;
+        // "Q4 2015", "Q4"
+        if lower.len() == 2 && lower.starts_with('q') && t.cap {
+            if let Some(q) = lower[1..].parse::<i8>().ok().filter(|q| (1..=4).contains(q)) {
+                let _ = q;
+            }
+        }
+        if t.is("quarter") && t.cap {
+            // "Quarter IV- 2015"
+            let roman = self.t(k + 1)?.s;
+            let q = match roman {
+                "I" => 1,
+                "II" => 2,
+                "III" => 3,
+                "IV" => 4,
+                _ => return None,
+            };
+            let mut j = k + 2;
+            while self.t(j).is_some_and(|x| x.kind == TokenKind::Punct && x.s != ".") {
+                j += 1;
+            }
+            let (y, e) = self.year_at(j)?;
+            return Some(cand(
+                a,
+                e,
+                TimexType::Date,
+                Sem::Point(Point::Quarter { year: y, quarter: q }),
+                "date.quarter_roman",
+            ));
+        }
+        // ordinal (+ hyphen) + quarter/half
+        let (n, is_quarter, j) = if let Some((first, second)) = lower.split_once('-') {
+            let n = self.g.lex.get(first)?.ordinal as i8;
+            let q = match second {
+                "quarter" => true,
+                "half" => false,
+                _ => return None,
+            };
+            (n, q, k + 1)
+        } else {
+            let n = t.lex?.ordinal as i8;
+            let w = self.t(k + 1)?;
+            let q = if w.is("quarter") {
+                true
+            } else if w.is("half") {
+                false
+            } else {
+                return None;
+            };
+            (n, q, k + 2)
+        };
+        if n == 0 || (is_quarter && n > 4) || (!is_quarter && n > 2) {
+            return None;
+        }
+        let y_at = if self.is(j, "of") { j + 1 } else { j };
+        let year = self.year_at(y_at);
+        if let Some((y, e)) = year {
+            let pt = if is_quarter { Point::Quarter { year: y, quarter: n } } else { Point::Half { year: y, half: n } };
+            return Some(cand(a, e, TimexType::Date, Sem::Point(pt), "date.part_of_year"));
+        }
+        if self.is(j, "of")
+            && (self.is(j + 1, "last") || self.is(j + 1, "this") || self.is(j + 1, "next"))
+            && self.is(j + 2, "year")
+        {
+            let year_shift = if self.is(j + 1, "last") {
+                -1
+            } else if self.is(j + 1, "next") {
+                1
+            } else {
+                0
+            };
+            let sem = Sem::PartOfRelativeYear { quarter: is_quarter, n, year_shift };
+            return Some(cand(a, j + 3, TimexType::Date, sem, "date.part_of_relative_year"));
+        }
+        Some(cand(a, j, TimexType::Date, Sem::PartOfYear { quarter: is_quarter, n }, "date.part_of_year"))
+    }
+
+    /// Single words and fixed phrases: today, yesterday, tomorrow, tonight, now, "to date",
+    /// "so far", "this morning", "the past", "the future", "daily", decades in words.
+    fn word_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        let lower = t.l;
+        let w = t.lex();
+        let day_part_after = |j: usize| -> Option<&'static str> {
+            let x = self.t(j)?;
+            if x.is("tonight") {
+                return None;
+            }
+            x.lex?.day_part
+        };
+        match lower {
+            "today" | "yesterday" | "tomorrow" | "tonight" if p.rel.is_none() || p.this_earlier => {
+                let days = match lower {
+                    "yesterday" => -1,
+                    "tomorrow" => 1,
+                    _ => 0,
+                };
+                if lower == "tonight" {
+                    return Some(cand(
+                        a,
+                        k + 1,
+                        TimexType::Time,
+                        Sem::Deictic { days, part: Some("NI") },
+                        "time.tonight",
+                    ));
+                }
+                if let Some(part) = day_part_after(k + 1) {
+                    return Some(cand(
+                        a,
+                        k + 2,
+                        TimexType::Time,
+                        Sem::Deictic { days, part: Some(part) },
+                        "time.deictic_part",
+                    ));
+                }
+                let mut c = cand(a, k + 1, TimexType::Date, Sem::Deictic { days, part: None }, "date.deictic");
+                if p.this_earlier {
+                    c.a = k;
+                }
+                return Some(c);
+            }
+            "now" | "currently" | "nowadays" | "recently" | "lately" | "previously"
+                if p.rel.is_none() && p.modifier.is_none() =>
+            {
+                if lower == "now" {
+                    // discourse "Now, ..." at the start of a sentence, and "now that" are no timexes
+                    let first =
+                        k == 0 || self.text.sentence_at(t.start) != self.text.sentence_at(self.toks[k - 1].start);
+                    if first && self.is(k + 1, ",") {
+                        return None;
+                    }
+                    if self.is(k + 1, "that") {
+                        return None;
+                    }
+                }
+                let v = w.reference?;
+                if lower == "previously" {
+                    return None;
+                }
+                return Some(cand(k, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.word"));
+            }
+            "date" if k > 0 && self.is(k - 1, "to") && p.k == k => {
+                return Some(cand(k - 1, k + 1, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.to_date"));
+            }
+            "so" if self.is(k + 1, "far") && p.k == a => {
+                return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));
+            }
+            "morning" | "afternoon" | "evening" | "night" if p.rel == Some(0) => {
+                let part = w.day_part?;
+                return Some(cand(
+                    a,
+                    k + 1,
+                    TimexType::Time,
+                    Sem::Deictic { days: 0, part: Some(part) },
+                    "time.this_part",
+                ));
+            }
+            "night" if p.rel == Some(-1) && !p.the_rel => {
+                return Some(cand(
+                    a,
+                    k + 1,
+                    TimexType::Time,
+                    Sem::Deictic { days: -1, part: Some("NI") },
+                    "time.last_night",
+                ));
+            }
+            "past" | "future"
+                if p.the && p.rel.is_none() && self.unit_at(k + 1).is_none() && self.num_at(k + 1).is_none() =>
+            {
+                let v = if lower == "past" { "PAST_REF" } else { "FUTURE_REF" };
+                if lower == "past" && self.lexw(k + 1).vague {
+                    return None;
+                }
+                return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.the_past_future"));
+            }
+            "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" | "quarterly" if p.k == a => {
+                // adjectives before a noun ("daily life") still mean a frequency in news
+                let v = match lower {
+                    "daily" | "nightly" => "P1D",
+                    "weekly" => "P1W",
+                    "monthly" => "P1M",
+                    "hourly" => "PT1H",
+                    "quarterly" => "P3M",
+                    _ => "P1Y",
+                };
+                return Some(cand(a, k + 1, TimexType::Set, Sem::Value(v.into()), "set.adverb"));
+            }
+            "midday" | "noon" | "midnight" if p.k == a => {
+                let clock = w.day_part?;
+                return Some(cand(a, k + 1, TimexType::Time, Sem::Clock(clock.into()), "time.named_clock"));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn holiday_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        if !t.lex?.holiday || !t.cap {
+            return None;
+        }
+        'outer: for (idx, (parts, _)) in self.g.lex.holidays.iter().enumerate() {
+            let mut j = k;
+            for part in parts {
+                let Some(x) = self.t(j) else { continue 'outer };
+                let mut buf = [0u8; 32];
+                if crate::lexicon::lower_key(x.s, &mut buf) != Some(part.as_str()) {
+                    continue 'outer;
+                }
+                j += 1;
+            }
+            let of = if self.is(j, "of") || self.is(j, ",") { j + 1 } else { j };
+            if let Some((y, e)) = self.year_at(of) {
+                return Some(cand(a, e, TimexType::Date, Sem::HolidayIn(idx, y), "date.holiday_year"));
+            }
+            return Some(cand(a, j, TimexType::Date, Sem::Holiday(idx), "date.holiday"));
+        }
+        None
+    }
+
+    /// Durations and counted offsets: "five years", "twenty-five days", "two-year", "48-hour",
+    /// "the past three years", "another 12 months", "two years ago", "a day later",
+    /// "several more years", "many, many months", "days-long", "every day".
+    fn duration_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        // hyphenated word forms: "two-year", "six-week", "days-long", "decades-long"
+        if t.word() {
+            let lower = t.l;
+            if let Some((first, second)) = lower.split_once(['-', '\u{2010}']) {
+                if let Some(unit) = self.g.lex.get(second).and_then(|w| w.unit) {
+                    if let Some(n) = self.word_number(first).or_else(|| self.word_number(&lower[..lower.rfind('-')?])) {
+                        if !second.ends_with('s') {
+                            let from = if p.modifier.is_none() { k } else { a };
+                            let mut c = cand(
+                                from,
+                                k + 1,
+                                TimexType::Duration,
+                                Sem::Value(crate::norm::duration_value(Some(n), unit)),
+                                "duration.hyphenated",
+                            );
+                            c.modifier = p.modifier;
+                            if self.is(k + 1, "old") {
+                                return None;
+                            }
+                            return Some(c);
+                        }
+                    }
+                    // "twenty-five days": a hyphenated number word before a unit word
+                }
+                if second == "long" {
+                    if let Some(unit) = self.g.lex.get(first).and_then(|w| w.unit) {
+                        let n = if first.ends_with('s') { None } else { Some(1.0) };
+                        return Some(cand(
+                            a,
+                            k + 1,
+                            TimexType::Duration,
+                            Sem::Value(crate::norm::duration_value(n, unit)),
+                            "duration.units_long",
+                        ));
+                    }
+                }
+            }
+        }
+        // "48-hour", "10-year"
+        if t.num.is_some() && (self.is(k + 1, "-") || self.is(k + 1, "\u{2010}")) && self.touch(k) && self.touch(k + 1)
+        {
+            if let Some(unit) = self.unit_at(k + 2) {
+                let s = self.t(k + 2)?.s;
+                if !s.ends_with('s') && !self.is(k + 3, "old") && t.digits <= 3 {
+                    let from = if p.modifier.is_none() { k } else { a };
+                    let mut c = cand(
+                        from,
+                        k + 3,
+                        TimexType::Duration,
+                        Sem::Value(crate::norm::duration_value(t.num.map(f64::from), unit)),
+                        "duration.hyphenated",
+                    );
+                    c.modifier = p.modifier;
+                    return Some(c);
+                }
+            }
+        }
+        // count + unit
+        let (n, j) = if self.lexw(k).vague || (t.is("a") && self.is(k + 1, "few")) {
+            let mut j = if t.is("a") { k + 2 } else { k + 1 };
+            if self.is(j, "more") {
+                j += 1;
+            }
+            (None, j)
+        } else if t.word() && t.lex().unit.is_some() && (p.the_rel || p.rel.is_some()) && p.modifier.is_none() {
+            return None; // handled by unit_core
+        } else if let Some((n, j)) = self.num_at(k) {
+            if t.kind == TokenKind::Number && t.digits == 4 && self.is(j, "-") {
+                return None;
+            }
+            let j = if self.is(j, "more") || self.is(j, "additional") || self.is(j, "full") || self.is(j, "long") {
+                j + 1
+            } else {
+                j
+            };
+            (Some(n), j)
+        } else if t.word()
+            && (t.is("many") || t.is("months") || t.is("years") || t.is("weeks") || t.is("days") || t.is("decades"))
+        {
+            (None, k)
+        } else {
+            return None;
+        };
+        // "many, many months"
+        let mut j = j;
+        if n.is_none() && self.is(j, ",") && self.lexw(j + 1).vague {
+            j += 2;
+        }
+        let unit = self.unit_at(j)?;
+        let ut = self.t(j)?;
+        let plural = ut.s.ends_with('s');
+        if n.is_none() && !plural {
+            return None;
+        }
+        // "a minute and a half", "one minute" etc.
+        let mut n = n;
+        let mut e = j + 1;
+        if self.is(e, "and") && self.is(e + 1, "a") && self.is(e + 2, "half") {
+            n = n.map(|v| v + 0.5);
+            e += 3;
+        }
+        // counts of things that are no time: "3 min read" is not here (no "min" unit); a count
+        // before a unit used as a noun modifier is still a duration ("two day visit")
+        if t.kind == TokenKind::Number && self.t(k.wrapping_sub(1)).is_some_and(|x| x.is("$")) {
+            return None;
+        }
+        let nn = n.map(|v| v.round() as i64).unwrap_or(1);
+        // "ago", "earlier", "later", "from now", "before", "after"
+        let after = self.t(e).map(|x| x.l);
+        let (sem, kind, rule, end) = match after {
+            Some("ago") => {
+                let sem = if n.is_none() || self.chrome_before(a) {
+                    Sem::Value("PAST_REF".into())
+                } else {
+                    Sem::Ago { n: nn, unit, sign: -1 }
+                };
+                (sem, TimexType::Date, "date.units_ago", e + 1)
+            }
+            Some("earlier" | "later" | "before" | "after") if !p.the || p.rel.is_none() => {
+                if matches!(after, Some("before" | "after")) && !self.sentence_end_or_punct(e + 1) {
+                    // "two days after the attack": a duration before an event
+                    (Sem::Value(crate::norm::duration_value(n, unit)), TimexType::Duration, "duration.count_unit", e)
+                } else {
+                    let sign = if matches!(after, Some("earlier" | "before")) { -1 } else { 1 };
+                    let sem = if n.is_none() {
+                        Sem::Value(if sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into())
+                    } else {
+                        Sem::After { n: nn, unit, sign }
+                    };
+                    (sem, TimexType::Date, "date.units_later", e + 1)
+                }
+            }
+            Some("from") if self.is(e + 1, "now") => (
+                if n.is_none() { Sem::Value("FUTURE_REF".into()) } else { Sem::Ago { n: nn, unit, sign: 1 } },
+                TimexType::Date,
+                "date.units_from_now",
+                e + 2,
+            ),
+            _ => {
+                if p.every {
+                    (Sem::Value(crate::norm::duration_value(n, unit)), TimexType::Set, "set.every_n_units", e)
+                } else {
+                    (Sem::Value(crate::norm::duration_value(n, unit)), TimexType::Duration, "duration.count_unit", e)
+                }
+            }
+        };
+        // "the last three weeks of December": a stretch of a named date is that date
+        if self.is(end, "of") && p.the {
+            if let Some(mut c) = self.month_core(end + 1, &Prefix { k: end + 1, ..Prefix::default() }) {
+                c.a = a;
+                c.rule = "date.stretch_of_date";
+                return Some(c);
+            }
+            if let Some((y, e2)) = self.year_at(end + 1) {
+                return Some(cand(a, e2, TimexType::Date, Sem::Point(Point::Year(y)), "date.stretch_of_date"));
+            }
+        }
+        // Bare "a day"/"a year" as a rate ("twice a day") is a set
+        if t.is("a")
+            && k > 0
+            && (self.is(k - 1, "twice") || self.is(k - 1, "times") || self.is(k - 1, "once"))
+            && n == Some(1.0)
+        {
+            return Some(cand(
+                a,
+                e,
+                TimexType::Set,
+                Sem::Value(crate::norm::duration_value(Some(1.0), unit)),
+                "set.rate",
+            ));
+        }
+        if kind == TimexType::Duration
+            && n == Some(1.0)
+            && (t.is("a") || t.is("an"))
+            && unit == Unit::Year
+            && self.is(k.wrapping_sub(1), "per")
+        {
+            return None;
+        }
+        let mut c = cand(a, end, kind, sem, rule);
+        c.modifier = p.modifier.filter(|m| !matches!(*m, "START" | "MID" | "END"));
+        if p.the && !p.the_rel && kind == TimexType::Duration && !p.every {
+            c.rule = "duration.the_units";
+        }
+        Some(c)
+    }
+
+    /// Whether the expression at token a is a page stamp after a dateline clock ("/ a year ago").
+    fn chrome_before(&self, a: usize) -> bool {
+        a > 0 && (self.is(a - 1, "/") || self.is(a - 1, "|"))
+    }
+
+    fn sentence_end_or_punct(&self, i: usize) -> bool {
+        self.t(i).is_none_or(|t| t.kind == TokenKind::Punct)
+    }
+
+    /// Bare years "2014", "in 2016", "fiscal 1989", decades "the 1990s", "mid-2014".
+    fn year_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let t = self.t(k)?;
+        // "'90s"
+        if matches!(t.s, "'" | "\u{2019}") {
+            let n = self.t(k + 1)?;
+            if n.digits == 2
+                && n.num.is_some_and(|v| v % 10 == 0)
+                && self.is(k + 2, "s")
+                && self.touch(k)
+                && self.touch(k + 1)
+            {
+                let d = n.num? / 10;
+                let century = if d <= 2 { 20 } else { 19 };
+                return Some(cand(
+                    a,
+                    k + 3,
+                    TimexType::Date,
+                    Sem::Point(Point::Decade((century * 10 + d) as i16)),
+                    "date.decade_short",
+                ));
+            }
+            return None;
+        }
+        let (y, j) = self.year_at(k)?;
+        // decade "1990s"
+        if self.is(j, "s") && self.touch(k) && y % 10 == 0 {
+            let mut c = cand(a, j + 1, TimexType::Date, Sem::Point(Point::Decade(y / 10)), "date.decade");
+            c.modifier = p.modifier;
+            return Some(c);
+        }
+        if p.rel.is_some() || p.every || p.recent {
+            return None;
+        }
+        let prev = k.checked_sub(1).and_then(|x| self.t(x));
+        let next = self.t(j);
+        // identifiers and counts: "resolution 2178", "$2014", "2014 fighters", "No. 1990"
+        if let Some(pv) = prev {
+            if pv.lex().identifier_cue && k == a && !(pv.is("of") || pv.is("than")) {
+                return None;
+            }
+            if matches!(pv.s, "$" | "#" | "\u{20ac}" | "\u{a3}") || pv.kind == TokenKind::Number {
+                return None;
+            }
+            if matches!(pv.s, "." | "," | "/") && pv.end == t.start {
+                return None;
+            }
+            if pv.s == "-"
+                && pv.end == t.start
+                && k >= 2
+                && self.toks[k - 2].num.is_some()
+                && self.toks[k - 2].digits != 4
+            {
+                return None;
+            }
+        }
+        if let Some(nx) = next {
+            if nx.lex().count_noun || matches!(nx.s, "%" | "km") || nx.lex().unit.is_some() && !nx.is("year") {
+                return None;
+            }
+            if (nx.s == "." || nx.s == ",")
+                && nx.end < self.t(j + 1).map_or(0, |x| x.start + 1)
+                && self.t(j + 1).is_some_and(|x| x.num.is_some() && x.start == nx.end)
+            {
+                return None;
+            }
+            if nx.s == "/" && self.touch(j - 1) {
+                return None;
+            }
+            if nx.s == "-"
+                && self.touch(j - 1)
+                && self.t(j + 1).is_some_and(|x| x.num.is_some() && x.digits != 4 && x.digits != 2)
+            {
+                return None; // release numbers "2015-123"
+            }
+        }
+        if y < 1900 {
+            let cue = prev.is_some_and(|pv| matches!(pv.l, "in" | "since" | "of" | "by" | "until" | "from" | "year"));
+            if !cue {
+                return None;
+            }
+        }
+        let rule = if p.part { "date.part_of_year" } else { "date.year" };
+        let mut c = cand(a, j, TimexType::Date, Sem::Point(Point::Year(y)), rule);
+        c.modifier = p.modifier;
+        // "fiscal 1989"
+        if prev.is_some_and(|pv| pv.is("fiscal")) && k == a {
+            c.a = k - 1;
+        }
+        Some(c)
+    }
+
+    /// Clock times "7:30 PM", "10 a.m." (on the DCT or the day last named).
+    fn clock_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let (clock, j) = self.clock_at(k)?;
+        // "10:25" alone could be a score or a verse: only with am/pm, or after "at"
+        let t = self.t(j - 1)?;
+        let has_ampm = !t.s.chars().all(|c| c.is_ascii_digit()) || t.s.len() != 2;
+        let after_at = k > 0 && (self.is(k - 1, "at") || self.is(k - 1, "/") || self.is(k - 1, "by"));
+        if !has_ampm && !after_at {
+            return None;
+        }
+        // a day name after: "midnight Friday" is rare; keep simple
+        Some(cand(a, j, TimexType::Time, Sem::Clock(clock), "time.clock"))
+    }
+}
+
+impl Grammar<'_> {
+    fn month_cue(&self, s: &str) -> bool {
+        self.lex.month_cue(s)
+    }
+}
+
+/// Helpers to resolve holiday entries.
+pub fn holiday_month(lex: &Lexicon, idx: usize, year: i16) -> Option<(i8, Option<i8>)> {
+    match &lex.holidays.get(idx)?.1 {
+        Holiday::Fixed { month, day } => Some((*month as i8, Some(*day as i8))),
+        Holiday::Lunar(t) => t.get(&(year as i32)).map(|m| (*m as i8, None)),
+    }
+}

@@ -1,0 +1,331 @@
+//! Table-driven tests of the tagger at fixed reference dates, grouped by kind (STYLE.md):
+//! absolute dates, relative past, relative future, durations, sets, extents, negatives, DCT
+//! sources, and the peers' known mistakes. Every sentence is written for these tests.
+
+use crate::*;
+use chronicle_core::Document;
+use jiff::civil::date;
+
+/// (sentence, [(extent, type, value)]) at a DCT; every timex of the sentence must be listed.
+type Case = (&'static str, &'static [(&'static str, &'static str, &'static str)]);
+
+fn run(dct: Option<Date>, cases: &[Case]) {
+    let tagger = Tagger::new();
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let got: Vec<(String, String, String)> = tagger
+            .tag_with_dct(text, dct)
+            .iter()
+            .map(|t| {
+                let kind = serde_json::to_value(t.kind).unwrap().as_str().unwrap().to_string();
+                (t.span.of(text).to_string(), kind, t.value.clone())
+            })
+            .collect();
+        let want: Vec<(String, String, String)> =
+            want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+        if got != want {
+            failures.push(format!("{text:?}\n   got  {got:?}\n   want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+/// Thursday 22 January 2015.
+fn jan22() -> Option<Date> {
+    Some(date(2015, 1, 22))
+}
+
+#[test]
+fn absolute_dates() {
+    run(
+        jan22(),
+        &[
+            ("Ministers met on 22 March 2017 in Rome.", &[("22 March 2017", "DATE", "2017-03-22")]),
+            ("Ministers met on March 22, 2017 in Rome.", &[("March 22, 2017", "DATE", "2017-03-22")]),
+            ("The talks of Mar. 22, 2017 ended.", &[("Mar. 22, 2017", "DATE", "2017-03-22")]),
+            ("The file is dated 2017-03-22 here.", &[("2017-03-22", "DATE", "2017-03-22")]),
+            ("The form says 03/22/2017 at the top.", &[("03/22/2017", "DATE", "2017-03-22")]),
+            ("The form says 03/04/2017 at the top.", &[]),
+            ("Posted 13.08.2016 by the desk.", &[("13.08.2016", "DATE", "2016-08-13")]),
+            (
+                "It began in August 2014 and ended in 2016.",
+                &[("August 2014", "DATE", "2014-08"), ("2016", "DATE", "2016")],
+            ),
+            ("On Thursday, July 21, 2016, they spoke.", &[("Thursday, July 21, 2016", "DATE", "2016-07-21")]),
+            ("Tue 23 Sep 2014 06:58 PM", &[("Tue 23 Sep 2014 06:58 PM", "TIME", "2014-09-23T18:58")]),
+            ("During the fourth quarter of 2015 work went on.", &[("the fourth quarter of 2015", "DATE", "2015-Q4")]),
+            ("In the first half of 2016 the group lost ground.", &[("the first half of 2016", "DATE", "2016-H1")]),
+            ("They met in the summer of 2014.", &[("the summer of 2014", "DATE", "2014-SU")]),
+            ("Music of the 1990s returned.", &[("the 1990s", "DATE", "199")]),
+            (
+                "Talks were held November 12-21, 2014 in Lima.",
+                &[("November 12", "DATE", "2014-11-12"), ("21, 2014", "DATE", "2014-11-21")],
+            ),
+            ("The siege lasted until mid-2014.", &[("mid-2014", "DATE", "2014")]),
+            ("Since the beginning of 2014 prices rose.", &[("the beginning of 2014", "DATE", "2014")]),
+        ],
+    );
+}
+
+#[test]
+fn relative_past() {
+    run(
+        jan22(),
+        &[
+            ("The coalition met today in London.", &[("today", "DATE", "2015-01-22")]),
+            ("Strikes hit the town yesterday.", &[("yesterday", "DATE", "2015-01-21")]),
+            ("Troops arrived last week.", &[("last week", "DATE", "2015-W03")]),
+            ("Prices fell last month.", &[("last month", "DATE", "2014-12")]),
+            ("Exports rose last year.", &[("last year", "DATE", "2014")]),
+            ("The envoy travelled on Monday.", &[("Monday", "DATE", "2015-01-19")]),
+            ("The town was retaken on November 5.", &[("November 5", "DATE", "2014-11-05")]),
+            ("The alliance met in September in Brussels.", &[("September", "DATE", "2014-09")]),
+            ("It started two years ago.", &[("two years ago", "DATE", "2013")]),
+            ("The plan was agreed earlier this month.", &[("earlier this month", "DATE", "2015-01")]),
+            ("Fighters have fled since November 5.", &[("November 5", "DATE", "2014-11-05")]),
+            ("Aid reached the city last summer.", &[("last summer", "DATE", "2014-SU")]),
+            ("It was signed last October.", &[("last October", "DATE", "2014-10")]),
+            ("The mission ended a decade ago.", &[("a decade ago", "DATE", "2005")]),
+            ("The talks began on January 20.", &[("January 20", "DATE", "2015-01-20")]),
+        ],
+    );
+}
+
+#[test]
+fn relative_future() {
+    run(
+        jan22(),
+        &[
+            ("The ministers will meet tomorrow.", &[("tomorrow", "DATE", "2015-01-23")]),
+            ("The ministers will meet next week.", &[("next week", "DATE", "2015-W05")]),
+            ("Elections will be held in November.", &[("November", "DATE", "2015-11")]),
+            ("The summit will open on November 5.", &[("November 5", "DATE", "2015-11-05")]),
+            ("A review is scheduled for next year.", &[("next year", "DATE", "2016")]),
+            ("The donors will gather on Saturday.", &[("Saturday", "DATE", "2015-01-24")]),
+            ("Aid will flow in the coming months.", &[("the coming months", "DATE", "FUTURE_REF")]),
+            ("The report is due three weeks from now.", &[("three weeks from now", "DATE", "2015-W07")]),
+        ],
+    );
+}
+
+#[test]
+fn durations() {
+    run(
+        jan22(),
+        &[
+            ("The siege lasted four years.", &[("four years", "DURATION", "P4Y")]),
+            ("It took twenty-five days.", &[("twenty-five days", "DURATION", "P25D")]),
+            ("A two-day visit followed.", &[("two-day", "DURATION", "P2D")]),
+            ("Over the past three years the group grew.", &[("the past three years", "DURATION", "P3Y")]),
+            ("Over the past 48 hours, strikes continued.", &[("the past 48 hours", "DURATION", "PT48H")]),
+            ("The mandate runs another 12 months.", &[("another 12 months", "DURATION", "P12M")]),
+            ("It lasted more than a year.", &[("more than a year", "DURATION", "P1Y")]),
+            ("It may take several more years.", &[("several more years", "DURATION", "PXY")]),
+            ("It was a days-long battle.", &[("days-long", "DURATION", "PXD")]),
+            ("The blackout lasted three hours.", &[("three hours", "DURATION", "PT3H")]),
+            ("The 10-year plan was shelved.", &[("10-year", "DURATION", "P10Y")]),
+        ],
+    );
+}
+
+#[test]
+fn sets() {
+    run(
+        jan22(),
+        &[
+            ("Aircraft fly every day.", &[("every day", "SET", "P1D")]),
+            ("The group meets each week.", &[("each week", "SET", "P1W")]),
+            ("Convoys leave daily.", &[("daily", "SET", "P1D")]),
+            ("The council meets every Monday.", &[("every Monday", "SET", "XXXX-WXX-1")]),
+        ],
+    );
+}
+
+#[test]
+fn references_and_times() {
+    run(
+        Some(date(2016, 7, 21)),
+        &[
+            ("The coalition is now larger.", &[("now", "DATE", "PRESENT_REF")]),
+            ("To date, 60 partners have joined.", &[("To date", "DATE", "PRESENT_REF")]),
+            ("So far the plan works.", &[("So far", "DATE", "PRESENT_REF")]),
+            ("The militants recently lost ground.", &[("recently", "DATE", "PAST_REF")]),
+            ("Attacks rose in recent weeks.", &[("recent weeks", "DATE", "PAST_REF")]),
+            ("We met this morning.", &[("this morning", "TIME", "2016-07-21TMO")]),
+            ("It was quiet on Monday evening.", &[("Monday evening", "TIME", "2016-07-18TEV")]),
+            ("The vote is at 7:30 PM.", &[("7:30 PM", "TIME", "2016-07-21T19:30")]),
+            ("The fast of Ramadan begins soon.", &[("Ramadan", "DATE", "2016-06")]),
+        ],
+    );
+}
+
+#[test]
+fn extents_leave_out_prepositions_and_keep_modifiers() {
+    run(
+        Some(date(2016, 2, 3)),
+        &[
+            ("It fell in September.", &[("September", "DATE", "2015-09")]),
+            ("Aid arrived in early December.", &[("early December", "DATE", "2015-12")]),
+            (
+                "Work slowed during the last three weeks of December.",
+                &[("the last three weeks of December", "DATE", "2015-12")],
+            ),
+            ("It was taken just two years ago.", &[("just two years ago", "DATE", "2014")]),
+            ("It was taken less than two years ago.", &[("less than two years ago", "DATE", "2014")]),
+            ("The offensive began this past April.", &[("this past April", "DATE", "2015-04")]),
+            ("Losses in the fourth quarter were heavy.", &[("the fourth quarter", "DATE", "2015-Q4")]),
+        ],
+    );
+}
+
+#[test]
+fn negatives() {
+    run(
+        jan22(),
+        &[
+            ("Some 2014 fighters crossed the border.", &[]),
+            ("The council adopted resolution 2178 unanimously.", &[]),
+            ("We may see more strikes.", &[]),
+            ("May I ask a question?", &[]),
+            ("Thousands joined the march on the capital.", &[]),
+            ("The March was peaceful.", &[]),
+            ("Release No. 20151228-04 was issued.", &[]),
+            ("3 min read", &[]),
+            ("Good morning, everyone.", &[]),
+            ("Now, I think we should go.", &[]),
+            ("Prime Minister Theresa May spoke.", &[]),
+            ("The recent gains are fragile.", &[]),
+        ],
+    );
+}
+
+#[test]
+fn no_dct_never_borrows_the_clock() {
+    run(
+        None,
+        &[
+            ("The ministers met today.", &[("today", "DATE", "PRESENT_REF")]),
+            ("Troops arrived last week.", &[("last week", "DATE", "PAST_REF")]),
+            ("The town fell on November 5.", &[("November 5", "DATE", "XXXX-11-05")]),
+            ("Strikes continued on Monday.", &[("Monday", "DATE", "XXXX-WXX-1")]),
+            ("It lasted four years.", &[("four years", "DURATION", "P4Y")]),
+        ],
+    );
+}
+
+/// The peers' known mistakes (PEERS.md), each a case chronicle gets right.
+#[test]
+fn peer_failures() {
+    run(jan22(), &[("The town was taken on November 5.", &[("November 5", "DATE", "2014-11-05")])]);
+    run(Some(date(2017, 1, 6)), &[("The strike of Dec 29 killed two.", &[("Dec 29", "DATE", "2016-12-29")])]);
+    run(jan22(), &[("Strikes have continued since November 5.", &[("November 5", "DATE", "2014-11-05")])]);
+    run(jan22(), &[("They arrived last week.", &[("last week", "DATE", "2015-W03")])]);
+    run(
+        jan22(),
+        &[
+            ("Growth slowed at the end of last year.", &[("the end of last year", "DATE", "2014")]),
+            ("It opens in early 2016.", &[("early 2016", "DATE", "2016")]),
+            ("It grew over the past two years.", &[("the past two years", "DURATION", "P2Y")]),
+        ],
+    );
+    run(jan22(), &[("The war lasted four years.", &[("four years", "DURATION", "P4Y")])]);
+    run(jan22(), &[("Cars of the 1950s were big.", &[("the 1950s", "DATE", "195")])]);
+    run(jan22(), &[("We may well win.", &[])]);
+    run(jan22(), &[("The group was founded in 2014.", &[("2014", "DATE", "2014")])]);
+}
+
+fn doc(url: Option<&str>, published: Option<&str>, text: &str) -> Document {
+    Document {
+        id: "t".into(),
+        url: url.map(String::from),
+        published: published.map(String::from),
+        title: None,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn dct_sources() {
+    let tagger = Tagger::new();
+    let cases: &[(Document, Option<&str>, DctSource)] = &[
+        (doc(Some("https://x.org/2016/10/28/a"), Some("2016-10-27"), "Text."), Some("2016-10-27"), DctSource::Metadata),
+        (doc(Some("https://x.org/2016/10/28/story/"), None, "Text."), Some("2016-10-28"), DctSource::Url),
+        (doc(Some("https://x.org/news/20150413/1.html"), None, "Text."), Some("2015-04-13"), DctSource::Url),
+        (doc(Some("https://x.org/map-may-25-2016"), None, "Text."), Some("2016-05-25"), DctSource::Url),
+        (
+            doc(None, None, "Meeting\n\nMar 24, 2017\n\nOn March 22 ministers met."),
+            Some("2017-03-24"),
+            DctSource::Dateline,
+        ),
+        (
+            doc(None, None, "WASHINGTON, Feb. 6, 2019 \u{2014} The envoy spoke."),
+            Some("2019-02-06"),
+            DctSource::Dateline,
+        ),
+        (
+            doc(None, None, "Liberation | Media | DW | 13.08.2016\nThe town was freed."),
+            Some("2016-08-13"),
+            DctSource::Dateline,
+        ),
+        (doc(None, None, "Tue 23 Sep 2014 06:58 PM\n\nStrikes hit."), Some("2014-09-23"), DctSource::Dateline),
+        (
+            doc(
+                None,
+                None,
+                &format!(
+                    "{}The town fell on May 3, 2015. Talks were held on June 9, 2015.",
+                    "Filler text. ".repeat(60)
+                ),
+            ),
+            Some("2015-06-09"),
+            DctSource::Inferred,
+        ),
+        (doc(None, None, "Troops arrived last week."), None, DctSource::None),
+    ];
+    for (d, want, source) in cases {
+        let text = Text::new(&d.text);
+        let a = tagger.analyse(d, &text);
+        assert_eq!(a.dct.date.map(|x| x.to_string()).as_deref(), *want, "{:?}", d.text);
+        assert_eq!(a.dct.source, *source, "{:?}", d.text);
+    }
+}
+
+#[test]
+fn complete_date_helper() {
+    assert_eq!(complete_date("2015-01-22"), Some(date(2015, 1, 22)));
+    assert_eq!(complete_date("2014-09-23T18:58"), Some(date(2014, 9, 23)));
+    for v in ["2015-01", "2015", "2015-W04", "P5Y", "PRESENT_REF", "XXXX-01-22", "2015-02-30"] {
+        assert_eq!(complete_date(v), None, "{v}");
+    }
+    assert_eq!(value_year_month("2015-01-22"), Some((2015, Some(1))));
+    assert_eq!(value_year_month("2015-Q1"), Some((2015, None)));
+    assert_eq!(value_year_month("PAST_REF"), None);
+}
+
+proptest::proptest! {
+    #[test]
+    fn no_input_panics(s in "\\PC{0,300}", y in 1i16..9999, m in 1i8..=12, d in 1i8..=28) {
+        let tagger = Tagger::new();
+        let dct = Date::new(y, m, d).ok();
+        for t in tagger.tag_with_dct(&s, dct) {
+            proptest::prop_assert!(s.is_char_boundary(t.span.start) && s.is_char_boundary(t.span.end));
+            proptest::prop_assert!(t.span.start < t.span.end);
+        }
+        let doc = Document { id: "p".into(), url: Some(s.clone()), text: s.clone(), ..Document::default() };
+        let text = Text::new(&doc.text);
+        let _ = tagger.analyse(&doc, &text);
+    }
+
+    #[test]
+    fn date_words_never_panic(words in proptest::collection::vec(proptest::sample::select(vec![
+        "the", "last", "next", "May", "March", "2014", "12", "-", ",", "of", "years", "ago", "early",
+        "Monday", "a", "quarter", "third", "half", "/", ":", "30", "PM", "twenty-five", "days", "'", "90", "s",
+        "every", "since", "to", "date", "so", "far", "Sept", ".", "1990", "Ramadan", "New", "Year's", "Day",
+    ]), 0..16)) {
+        let tagger = Tagger::new();
+        let s = words.join(" ");
+        let _ = tagger.tag_with_dct(&s, Some(date(2015, 1, 22)));
+        let _ = tagger.tag_with_dct(&s, None);
+        let _ = tagger.tag_with_dct(&words.concat(), Some(date(2099, 12, 31)));
+    }
+}
