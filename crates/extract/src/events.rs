@@ -88,7 +88,7 @@ fn default_window() -> usize {
 }
 
 fn default_place_window() -> usize {
-    12
+    15
 }
 
 fn default_blocker_window() -> usize {
@@ -207,9 +207,16 @@ pub struct EventWords {
     /// Capitalised words that are no names (months, weekdays, sentence openers).
     #[serde(default)]
     pub not_names: Vec<String>,
-    /// Verbs of hosting before the meeting ("Kuwait, which hosted a conference").
+    /// Verbs of hosting or chairing before the meeting ("Kerry and Hammond co-hosted talks").
     #[serde(default)]
     pub host_before: Vec<String>,
+    /// Verbs whose subject is the meeting's place ("Kuwait, which hosted a conference").
+    #[serde(default)]
+    pub host_places: Vec<String>,
+    /// How many first lines of a report are its header, where a line naming only a city
+    /// ("Washington, DC") places a meeting held at an organization's seat.
+    #[serde(default)]
+    pub header_lines: usize,
     /// Phrases after which the hosts are named ("hosted by", "at the invitation of").
     #[serde(default)]
     pub host_after: Vec<String>,
@@ -238,6 +245,8 @@ impl EventWords {
             adverbs,
             not_names,
             host_before,
+            host_places,
+            header_lines,
             host_after,
             participant_cues,
             one_per_date,
@@ -256,6 +265,8 @@ impl EventWords {
         self.adverbs.extend(adverbs);
         self.not_names.extend(not_names);
         self.host_before.extend(host_before);
+        self.host_places.extend(host_places);
+        self.header_lines = self.header_lines.max(header_lines);
         self.host_after.extend(host_after);
         self.participant_cues.extend(participant_cues);
         self.one_per_date.extend(one_per_date);
@@ -366,6 +377,8 @@ pub struct EventRules {
     adverbs: WordSet,
     not_names: WordSet,
     host_before: WordSet,
+    host_places: WordSet,
+    header_lines: usize,
     host_after: Phrases,
     participant_cues: Phrases,
     one_per_date: HashSet<String>,
@@ -443,6 +456,8 @@ impl EventRules {
             adverbs: WordSet::new(&w.adverbs),
             not_names: WordSet::new(&w.not_names),
             host_before: WordSet::new(&w.host_before),
+            host_places: WordSet::new(&w.host_places),
+            header_lines: w.header_lines,
             host_after: Phrases::new(&w.host_after),
             participant_cues: Phrases::new(&w.participant_cues),
             one_per_date: w.one_per_date.iter().cloned().collect(),
@@ -640,6 +655,14 @@ impl EventRules {
         self.phrase_at(doc, &self.enemy_words, i)
     }
 
+    /// Whether token `i` ends a mention of the enemy or a word for it.
+    fn enemy_ending_at(&self, doc: &Doc, i: usize) -> bool {
+        if doc.mention_ending_at(i).is_some_and(|m| self.enemies.contains(&*m.canonical)) {
+            return true;
+        }
+        (i.saturating_sub(3)..=i).any(|k| self.phrase_at(doc, &self.enemy_words, k) == Some(i + 1))
+    }
+
     /// If one of `phrases` starts at token `i`, the token index after it.
     fn phrase_at(&self, doc: &Doc, phrases: &Phrases, i: usize) -> Option<usize> {
         'outer: for p in &phrases.0 {
@@ -684,7 +707,8 @@ impl EventRules {
             PlaceRole::Locative => {
                 let start = anchor.min(t0);
                 let after = self.scan_locative(doc, def, start, hi.min(t1 + w));
-                let before = if after.is_empty() {
+                // What stands before an earlier trigger of the same type is that trigger's.
+                let before = if after.is_empty() && lo == hit.c0 {
                     self.scan_locative(doc, def, lo.max(start.saturating_sub(w)), start)
                 } else {
                     Vec::new()
@@ -706,6 +730,18 @@ impl EventRules {
                         return out;
                     }
                 }
+                // A city named farther off in the clause ("..., Carter said in Brussels today").
+                let chosen = chosen.or_else(|| {
+                    if !def.prefer_city {
+                        return None;
+                    }
+                    self.scan_locative(doc, def, hit.c0, hit.c1).into_iter().find(|p| p.city)
+                });
+                // A seat without a city: the city of the report's header ("Washington, DC").
+                let chosen = match chosen {
+                    Some(p) if def.venues && p.organization => Some(self.header_city(doc).unwrap_or(p)),
+                    c => c,
+                };
                 if let Some(p) = chosen {
                     out.push(p);
                     if def.list {
@@ -783,7 +819,9 @@ impl EventRules {
             } else {
                 def.locatives.iter().any(|l| l.eq_ignore_ascii_case(w))
             };
-            if locative {
+            // A meeting "against militants in Iraq": where the enemy is, not where it meets.
+            let after_enemy = def.venues && i > 0 && self.enemy_ending_at(doc, i - 1);
+            if locative && !after_enemy {
                 match self.read_place(doc, def, i + 1, to) {
                     Read::Place(p) => {
                         i = p.end_tok;
@@ -827,14 +865,52 @@ impl EventRules {
 
     /// "X, which hosted a conference": the host's place.
     fn host_place(&self, doc: &Doc, c0: usize, t0: usize) -> Option<Place> {
-        let cue = (c0.max(t0.saturating_sub(6))..t0).rev().find(|&i| self.host_before.contains(doc.word(i)))?;
-        (c0..cue).rev().find_map(|i| {
-            let m = doc.mention_at(i)?;
+        let cue = (c0.max(t0.saturating_sub(6))..t0).rev().find(|&i| self.host_places.contains(doc.word(i)))?;
+        // The host is the subject right before the verb: "Kuwait, which hosted", "Jordan will host".
+        let mut i = cue;
+        while i > c0 {
+            i -= 1;
+            let w = doc.word(i);
+            if w == ","
+                || ["which", "that", "will", "has", "had", "also", "who", "to"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x))
+            {
+                continue;
+            }
+            let m = doc.mention_ending_at(i)?;
             if !matches!(m.kind, EntityType::Country | EntityType::City) || doc.possessive_after(m) {
                 return None;
             }
-            Some(Place::from_mention(doc, m, i, doc.token_end_index(m.span.end).max(i + 1), None))
-        })
+            let start = doc.token_index(m.span.start)?;
+            return Some(Place::from_mention(doc, m, start, i + 1, None));
+        }
+        None
+    }
+
+    /// A header line of the report that is only a city ("Washington, DC"), in its first lines.
+    fn header_city(&self, doc: &Doc) -> Option<Place> {
+        let text = doc.ctx.text.text;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n').take(self.header_lines) {
+            let body = line.trim();
+            let start = offset + (line.len() - line.trim_start().len());
+            offset += line.len();
+            if body.is_empty() || body.len() > 40 {
+                continue;
+            }
+            let i = doc.token_index(start)?;
+            let Some(m) = doc.mention_at(i) else { continue };
+            if m.kind != EntityType::City {
+                continue;
+            }
+            // Only the city and perhaps its state or country ("Washington, DC").
+            let rest = text.get(m.span.end..start + body.len()).unwrap_or("").trim_start_matches([',', ' ']);
+            if rest.len() <= 20 && !rest.contains(|c: char| c.is_ascii_digit()) {
+                return Some(Place::from_mention(doc, m, i, i + 1, None));
+            }
+        }
+        None
     }
 
     /// "in the city" naming the last city of the sentences before.
@@ -857,7 +933,7 @@ impl EventRules {
         let m = doc.mentions.iter().rev().map(|&k| &doc.ctx.mentions[k]).find(|m| {
             m.span.end <= pos && m.span.start >= floor && m.kind == EntityType::City && !doc.possessive_after(m)
         })?;
-        Some(Place { text: m.canonical.to_string(), span: m.span, end_tok: i + 1, city: true })
+        Some(Place { text: m.canonical.to_string(), span: m.span, end_tok: i + 1, city: true, organization: false })
     }
 
     /// Reads a place starting at token `i` (after skipping determiners and adjectives).
@@ -952,13 +1028,19 @@ impl EventRules {
                 } else {
                     format!("{} {}", p.text, doc.word(p.end_tok))
                 };
-                p = Place { text, span, end_tok: p.end_tok + 1, city: p.city };
+                p = Place { text, span, end_tok: p.end_tok + 1, city: p.city, organization: false };
             }
             // Facilities take the name; buildings send the reader on to their town.
             if let Some(after) = self.phrase_at(doc, &self.facilities, p.end_tok) {
                 let from = direction.map_or(p.span.start, |d| doc.tok_span(d).start);
                 let span = Span::new(from, doc.tok_span(after - 1).end);
-                p = Place { text: span.of(doc.ctx.text.text).to_string(), span, end_tok: after, city: false };
+                p = Place {
+                    text: span.of(doc.ctx.text.text).to_string(),
+                    span,
+                    end_tok: after,
+                    city: false,
+                    organization: false,
+                };
             } else if !def.venues && self.buildings.contains(doc.word(p.end_tok.saturating_sub(1))) {
                 return Read::Building(p.end_tok);
             }
@@ -992,12 +1074,13 @@ impl EventRules {
             }
             let e = doc.token_end_index(m.span.end);
             let same = noun.iter().enumerate().all(|(k, w)| doc.word(e + k).eq_ignore_ascii_case(w));
-            let span = Span::new(m.span.start, doc.tok_span(e + noun.len() - 1).end);
+            let span = Span::new(m.span.start, doc.tok_span((e + noun.len()).saturating_sub(1)).end);
             (same && !noun.is_empty()).then(|| Place {
                 text: span.of(text).to_string(),
                 span,
                 end_tok: after,
                 city: false,
+                organization: false,
             })
         })
     }
@@ -1038,7 +1121,7 @@ impl EventRules {
         if text.is_empty() || text.ends_with("'s") || text.ends_with("\u{2019}s") {
             return None;
         }
-        Some(Place { text, span, end_tok: i, city: false })
+        Some(Place { text, span, end_tok: i, city: false, organization: false })
     }
 
     /// Hosts and participants named in the trigger's clause.
@@ -1067,12 +1150,16 @@ impl EventRules {
                         if matches!(m.kind, EntityType::Person | EntityType::Country | EntityType::Organization)
                             && !doc.possessive_after(m)
                         {
-                            names.push(m.canonical.to_string());
+                            names.push((m.canonical.to_string(), m.kind));
                         }
                     }
                 }
                 names.reverse();
-                for n in names {
+                // "U.S. Secretary of State Rex Tillerson presided": the person, not the title's country.
+                if names.iter().any(|n| n.1 == EntityType::Person) {
+                    names.retain(|n| n.1 == EntityType::Person);
+                }
+                for (n, _) in names {
                     if !hosts.contains(&n) {
                         hosts.push(n);
                     }
@@ -1164,6 +1251,8 @@ struct Place {
     /// Token index after the place.
     end_tok: usize,
     city: bool,
+    /// An organization named as the venue ("at the State Department").
+    organization: bool,
 }
 
 impl Place {
@@ -1175,8 +1264,15 @@ impl Place {
                 span: Span::new(doc.tok_span(d).start, m.span.end),
                 end_tok,
                 city: m.kind == EntityType::City,
+                organization: m.kind == EntityType::Organization,
             },
-            None => Place { text: m.canonical.to_string(), span: m.span, end_tok, city: m.kind == EntityType::City },
+            None => Place {
+                text: m.canonical.to_string(),
+                span: m.span,
+                end_tok,
+                city: m.kind == EntityType::City,
+                organization: m.kind == EntityType::Organization,
+            },
         }
     }
 }
@@ -1247,6 +1343,12 @@ impl<'d, 'c> Doc<'d, 'c> {
                 .is_some_and(|(a, b)| a.len() <= 3 && b.chars().next().is_some_and(char::is_uppercase)),
             _ => false,
         }
+    }
+
+    /// The mention ending with token `i`, if any.
+    fn mention_ending_at(&self, i: usize) -> Option<&'c Mention> {
+        let end = self.ctx.text.tokens.get(i)?.end as usize;
+        self.mentions.iter().map(|&k| &self.ctx.mentions[k]).find(|m| m.span.end == end)
     }
 
     /// The mention starting at token `i`'s start, if any (the longest).
@@ -1338,8 +1440,7 @@ impl<'d, 'c> Doc<'d, 'c> {
                 (Span::new(0, 0), false)
             };
             let g = gap.of(text);
-            let cost =
-                g.len() + 40 * g.matches(',').count() + 10 * g.matches(['(', ')']).count() + usize::from(before) * 5;
+            let cost = g.len() + 40 * clause_commas(g) + 10 * g.matches(['(', ')']).count() + usize::from(before) * 5;
             if cost <= MAX_DATE_COST && best.map_or(true, |(c, _)| cost < c) {
                 best = Some((cost, t));
             }
@@ -1363,8 +1464,9 @@ impl<'d, 'c> Doc<'d, 'c> {
                 })
                 .last();
             if let Some(t) = last {
-                let v = self.usable(&t.value)?;
-                return Some(DateVal { value: v.get(..7).unwrap_or(&v).to_string() });
+                // A passage is dated by a month or a day; a bare year is too loose to place a happening.
+                let v = self.usable(&t.value).filter(|v| v.len() >= 7)?;
+                return Some(DateVal { value: v[..7].to_string() });
             }
         }
         None
@@ -1420,8 +1522,23 @@ impl<'d, 'c> Doc<'d, 'c> {
     }
 }
 
+/// The commas of a gap that separate clauses, not the items of a list of names
+/// ("Latakia, Homs, and Baghdad") or the parts of a date ("May 23, 2016").
+fn clause_commas(gap: &str) -> usize {
+    gap.match_indices(',')
+        .filter(|(k, _)| {
+            let mut words = gap[k + 1..].split_whitespace();
+            let next = match words.next() {
+                Some(w) if w == "and" || w == "or" => words.next(),
+                w => w,
+            };
+            next.map_or(true, |w| !w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+        })
+        .count()
+}
+
 /// How far (in weighted characters) a timex may stand from the trigger it dates.
-const MAX_DATE_COST: usize = 170;
+const MAX_DATE_COST: usize = 200;
 
 /// How many sentences back a passage's date reaches.
 const PASSAGE_SENTENCES: usize = 2;
