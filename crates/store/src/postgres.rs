@@ -351,7 +351,7 @@ impl Store for PgStore {
             let rows = c.query(
                 "SELECT f.label, count(*), count(DISTINCT f.doc) FROM facts f JOIN documents d ON d.id = f.doc
                  WHERE f.kind = 'metric' AND d.duplicate_of IS NULL AND f.label IS NOT NULL
-                 GROUP BY f.label ORDER BY 2 DESC, 1 COLLATE \"C\"",
+                 GROUP BY f.label ORDER BY 2 DESC, f.label COLLATE \"C\"",
                 &[],
             )?;
             Ok(rows
@@ -406,7 +406,7 @@ impl Store for PgStore {
                 "SELECT f.label, coalesce(f.value, ''), count(*), count(DISTINCT f.doc)
                  FROM facts f JOIN documents d ON d.id = f.doc
                  WHERE f.kind = 'mention' AND d.duplicate_of IS NULL AND f.label IS NOT NULL
-                 GROUP BY f.label, f.value ORDER BY 3 DESC, 1 COLLATE \"C\" LIMIT $1 OFFSET $2",
+                 GROUP BY f.label, f.value ORDER BY 3 DESC, f.label COLLATE \"C\" LIMIT $1 OFFSET $2",
                 &[&page.sql_limit(), &page.sql_offset()],
             )?;
             Ok(rows
@@ -445,7 +445,7 @@ impl Store for PgStore {
             let (mentions, documents): (i64, i64) = (r.get(0), r.get(1));
             let aliases = c
                 .query(
-                    &format!("SELECT f.text, count(*) {LIVE} GROUP BY f.text ORDER BY 2 DESC, 1 COLLATE \"C\""),
+                    &format!("SELECT f.text, count(*) {LIVE} GROUP BY f.text ORDER BY 2 DESC, f.text COLLATE \"C\""),
                     &[&canonical],
                 )?
                 .iter()
@@ -455,7 +455,7 @@ impl Store for PgStore {
                 .query(
                     &format!(
                         "SELECT coalesce(substr(d.published, 1, 7), 'undated') AS p, count(*) {LIVE}
-                         GROUP BY 1 ORDER BY 1 COLLATE \"C\""
+                         GROUP BY 1 ORDER BY coalesce(substr(d.published, 1, 7), 'undated') COLLATE \"C\""
                     ),
                     &[&canonical],
                 )?
@@ -505,7 +505,7 @@ impl Store for PgStore {
             let rows = c.query(
                 "WITH q AS (SELECT to_tsquery('english', $1) AS q)
                  SELECT d.doc_id, d.title, d.published, s.idx, s.text,
-                        ts_headline('english', s.text, q.q, 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", HighlightAll=true'),
+                        ts_headline('english', translate(s.text, '<>&', '   '), q.q, 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", HighlightAll=true'),
                         s.char_start, s.char_end
                  FROM sentences s CROSS JOIN q JOIN documents d ON d.id = s.doc
                  WHERE s.tsv @@ q.q AND d.duplicate_of IS NULL

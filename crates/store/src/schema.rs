@@ -122,7 +122,7 @@ CREATE TABLE sentences (
     char_start BIGINT NOT NULL,
     char_end BIGINT NOT NULL,
     text TEXT NOT NULL,
-    tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', translate(text, '<>&', '   '))) STORED,
     UNIQUE (doc, idx)
 );
 CREATE INDEX sentences_tsv ON sentences USING GIN (tsv);

@@ -449,7 +449,8 @@ pub mod pg {
             let name = format!("chronicle_test_{}_{}", test, std::process::id());
             let mut client =
                 postgres::Client::connect(&admin, postgres::NoTls).expect("CHRONICLE_TEST_POSTGRES connects");
-            client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")).unwrap();
+            client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+            client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
             let url = with_database(&admin, &name);
             Some(TestDb { admin, name, url })
         }
