@@ -89,6 +89,8 @@ pub struct Word {
     pub past: bool,
     pub future: bool,
     pub not_past: bool,
+    /// A reporting verb ("said"): no tense cue for the reported clause.
+    pub reporting: bool,
     /// Lets an ambiguous month name stand alone after it ("in May").
     pub month_cue: bool,
     /// First word of a holiday name (see [`Lexicon::holidays`]).
@@ -167,6 +169,7 @@ struct Tense {
     past: Vec<String>,
     future: Vec<String>,
     not_past: Vec<String>,
+    reporting: Vec<String>,
 }
 
 const SEASONS: &[&str] = &["SP", "SU", "FA", "WI"];
@@ -258,6 +261,9 @@ impl Lexicon {
         }
         for w in &raw.tense.future {
             set(&mut words, w, |e| e.future = true);
+        }
+        for w in &raw.tense.reporting {
+            set(&mut words, w, |e| e.reporting = true);
         }
         for w in &raw.tense.not_past {
             set(&mut words, w, |e| e.not_past = true);
@@ -358,7 +364,8 @@ mod tests {
             ("resolution", |w| w.identifier_cue),
             ("since", |w| w.date_cue),
             ("recently", |w| w.reference == Some("PAST_REF")),
-            ("said", |w| w.past),
+            ("met", |w| w.past),
+            ("said", |w| w.reporting && !w.past),
             ("will", |w| w.future),
             ("hundred", |w| w.not_past),
             ("ramadan", |w| w.holiday),

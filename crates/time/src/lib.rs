@@ -145,7 +145,10 @@ impl Tagger {
         for m in mentions {
             let r = self.resolve(m, dct, anchor, last_quarter);
             let Some((value, point)) = r else { continue };
-            if let Some(p) = point {
+            // Points counted from another ("a day later", "the year-ago quarter") do not
+            // become anchors themselves.
+            let derived = matches!(m.sem, Sem::After { .. } | Sem::Ago { .. } | Sem::YearAgoQuarter);
+            if let Some(p) = point.filter(|_| !derived) {
                 if matches!(p, Point::Quarter { .. }) {
                     last_quarter = Some(p);
                 }
@@ -324,10 +327,8 @@ impl Tagger {
             Sem::Ago { n, unit, sign } => match dct {
                 Some(d) => {
                     // "a year ago" beside a quarter ("up from a year ago") is that quarter a year back
-                    if let (Some(q), Unit::Year) = (last_quarter.filter(|_| anchor == last_quarter), unit) {
-                        if anchor.is_some() && m.rule == "date.units_ago" && last_quarter.is_some() {
-                            return pt(norm::shift_point(q, *unit, n * sign)?);
-                        }
+                    if let (Some(q), Unit::Year, 1) = (last_quarter, unit, n) {
+                        return pt(norm::shift_point(q, Unit::Year, -1)?);
                     }
                     let moved = norm::shift_date(d, *unit, n * sign)?;
                     let g = match unit {
@@ -340,12 +341,36 @@ impl Tagger {
                 }
                 None => reference(*sign),
             },
+            Sem::After { n: 1, unit: Unit::Year, sign: -1 } if last_quarter.is_some() => {
+                pt(norm::shift_point(last_quarter?, Unit::Year, -1)?)
+            }
+            Sem::YearAgoQuarter => match (last_quarter, dct) {
+                (Some(q), _) => pt(norm::shift_point(q, Unit::Year, -1)?),
+                (None, Some(d)) => pt(norm::shifted(d, Unit::Quarter, -5)?),
+                (None, None) => Some(("PAST_REF".into(), None)),
+            },
+            Sem::Weekend => match dct {
+                Some(d) => {
+                    let t = if tense == Tense::Future { Tense::Future } else { Tense::Past };
+                    let sat = norm::date_for_weekday(d, 6, t)?;
+                    let w = norm::containing(sat, Unit::Week);
+                    Some((format!("{}-WE", w.value()), None))
+                }
+                None => reference(if tense == Tense::Future { 1 } else { -1 }),
+            },
             Sem::After { n, unit, sign } => match anchor.or(dct.map(Point::Day)) {
                 Some(a) => {
                     let moved = norm::shift_point(a, *unit, n * sign)?;
                     pt(moved)
                 }
                 None => reference(*sign),
+            },
+            Sem::WeekdayClock { weekday, clock } => match dct {
+                Some(d) => {
+                    let date = norm::date_for_weekday(d, *weekday, tense)?;
+                    Some((format!("{}T{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                }
+                None => Some((format!("XXXX-WXX-{weekday}T{clock}"), None)),
             },
             Sem::Holiday(idx) => {
                 let d = dct?;

@@ -33,7 +33,7 @@ impl Point {
             Point::Half { year, half } => format!("{year:04}-H{half}"),
             Point::Season { year, season } => format!("{year:04}-{season}"),
             Point::Year(y) => format!("{y:04}"),
-            Point::Decade(d) => format!("{d:03}"),
+            Point::Decade(d) => format!("{d:03}X"),
             Point::Century(c) => format!("{c:02}"),
         }
     }
@@ -162,7 +162,16 @@ pub fn year_for_month_day(dct: Date, month: i8, day: i8, tense: Tense) -> Option
     match tense {
         Tense::Past => cands.iter().copied().filter(|d| *d <= dct).max(),
         Tense::Future => cands.iter().copied().filter(|d| *d >= dct).min(),
-        Tense::Neutral => Some(nearest),
+        Tense::Neutral => {
+            // With no tense, news looks back: the past date unless the coming one is less than
+            // half as far.
+            let past = cands.iter().copied().filter(|d| *d <= dct).max();
+            let future = cands.iter().copied().filter(|d| *d >= dct).min();
+            match (past, future) {
+                (Some(p), Some(f)) => Some(if dist(&p) <= 2 * dist(&f) { p } else { f }),
+                _ => Some(nearest),
+            }
+        }
     }
 }
 
@@ -181,7 +190,7 @@ pub fn year_for_month(dct: Date, month: i8, tense: Tense) -> i16 {
         Tense::Neutral => {
             let back = (m as i32 - month as i32).rem_euclid(12);
             let ahead = (month as i32 - m as i32).rem_euclid(12);
-            if back <= ahead {
+            if back <= 2 * ahead {
                 past
             } else {
                 future
@@ -233,8 +242,22 @@ pub fn duration_value(n: Option<f64>, unit: Unit) -> String {
             let v = v * scale;
             if v.fract() == 0.0 {
                 format!("P{t}{}{letter}", v as i64)
+            } else if v.fract() == 0.5 {
+                // Halves add half a unit in the next one down: 2.5 years = P2Y6M.
+                let whole = v.trunc() as i64;
+                let (half, clock_half) = match unit {
+                    Unit::Year => ("6M", false),
+                    Unit::Month => ("15D", false),
+                    Unit::Day => ("12H", true),
+                    Unit::Hour => ("30M", true),
+                    Unit::Minute => ("30S", true),
+                    _ => return format!("P{t}X{letter}"),
+                };
+                let head = if whole > 0 { format!("P{t}{whole}{letter}") } else { format!("P{t}") };
+                let sep = if clock_half && t.is_empty() { "T" } else { "" };
+                format!("{head}{sep}{half}")
             } else {
-                // Halves go one unit down: 1.5 years = 18 months, 2.5 days = 60 hours.
+                // Other fractions go one unit down: 1.25 years = 15 months.
                 let (down, factor) = match unit {
                     Unit::Year => ("M", 12.0),
                     Unit::Month => ("W", 4.0),
@@ -265,7 +288,7 @@ mod tests {
             (Point::Half { year: 2016, half: 1 }, "2016-H1"),
             (Point::Season { year: 2014, season: "SU" }, "2014-SU"),
             (Point::Year(2015), "2015"),
-            (Point::Decade(199), "199"),
+            (Point::Decade(199), "199X"),
             (Point::Century(19), "19"),
         ];
         for (p, want) in cases {
@@ -318,7 +341,9 @@ mod tests {
             (Some(5.0), Unit::Year, "P5Y"),
             (Some(3.0), Unit::Hour, "PT3H"),
             (None, Unit::Month, "PXM"),
-            (Some(1.5), Unit::Year, "P18M"),
+            (Some(1.5), Unit::Year, "P1Y6M"),
+            (Some(2.5), Unit::Day, "P2DT12H"),
+            (Some(5.5), Unit::Hour, "PT5H30M"),
             (Some(1.0), Unit::Fortnight, "P2W"),
             (Some(2.0), Unit::Decade, "P2DE"),
         ];

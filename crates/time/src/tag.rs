@@ -14,6 +14,9 @@ use chronicle_core::text::TokenKind;
 use chronicle_core::Text;
 use jiff::civil::Date;
 
+/// How many tokens either side of an expression may hold the tense cue of its clause.
+const TENSE_WINDOW: usize = 8;
+
 /// What a mention means, with the anchor it still needs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sem {
@@ -46,10 +49,16 @@ pub enum Sem {
     PartOfYear { quarter: bool, n: i8 },
     /// The quarter being reported on ("the quarter", "the latest quarter").
     CurrentQuarter,
+    /// The reported quarter a year back ("the year-ago quarter").
+    YearAgoQuarter,
+    /// "the weekend": the one just past, or the coming one in a future clause.
+    Weekend,
     /// N units before (-1) or after (+1) the DCT ("two years ago").
     Ago { n: i64, unit: Unit, sign: i64 },
     /// N units before or after the previous date mentioned ("a day later").
     After { n: i64, unit: Unit, sign: i64 },
+    /// A clock time on a named weekday ("10 p.m. Wednesday").
+    WeekdayClock { weekday: i8, clock: String },
     /// A holiday of an unnamed year.
     Holiday(usize),
     /// A holiday in a known year.
@@ -78,6 +87,8 @@ struct Tok<'a, 'l> {
     s: &'a str,
     /// The token lower-cased (ASCII), sliced from one lower-cased copy of the text.
     l: &'a str,
+    /// The whole token, with a possessive "'s" that `s` leaves out.
+    full: &'a str,
     start: usize,
     end: usize,
     kind: TokenKind,
@@ -159,17 +170,40 @@ impl<'l> Grammar<'l> {
                 } else {
                     (None, 0)
                 };
+                let mut lex = match t.kind {
+                    TokenKind::Number if num.is_some() => None,
+                    _ if low.is_ascii() => self.lex.get_lower(low),
+                    _ => self.lex.get(s),
+                };
+                // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of
+                // the extent.
+                let (mut s2, mut low2, mut end) = (s, low, t.end as usize);
+                if lex.is_none() && t.kind == TokenKind::Word {
+                    let cut = if low.ends_with("'s") {
+                        2
+                    } else if low.ends_with("\u{2019}s") {
+                        4
+                    } else {
+                        0
+                    };
+                    if cut > 0 && low.len() > cut {
+                        let base = &low[..low.len() - cut];
+                        if let Some(w) = self.lex.get(base) {
+                            lex = Some(w);
+                            s2 = &s[..s.len() - cut];
+                            low2 = base;
+                            end -= cut;
+                        }
+                    }
+                }
                 Tok {
-                    s,
-                    l: low,
+                    s: s2,
+                    l: low2,
+                    full: s,
                     start: t.start as usize,
-                    end: t.end as usize,
+                    end,
                     kind: t.kind,
-                    lex: match t.kind {
-                        TokenKind::Number if num.is_some() => None,
-                        _ if low.is_ascii() => self.lex.get_lower(low),
-                        _ => self.lex.get(s),
-                    },
+                    lex,
                     num,
                     digits,
                     cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
@@ -251,6 +285,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return None;
             }
             let w = t.lex();
+            if w.reporting {
+                return None;
+            }
             if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
                 return Some(Tense::Future);
             }
@@ -265,6 +302,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             None
         };
         let mut best: Option<(usize, Tense)> = None;
+        let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
+        let hi = hi.min(b + TENSE_WINDOW);
         for i in (lo..a.min(hi)).rev() {
             if let Some(t) = cue(i) {
                 best = Some((a - i, t));
@@ -272,7 +311,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
         }
         for i in b..hi {
-            if best.is_some_and(|(d, _)| d <= i + 1 - b) {
+            if best.is_some() {
                 break;
             }
             if let Some(t) = cue(i) {
@@ -315,7 +354,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let before = k;
             if t.word() {
                 match t.l {
-                    "the" if !p.the => {
+                    "the" if !p.the || (p.part && !self.is(k - 1, "the")) => {
                         p.the = true;
                         k += 1;
                     }
@@ -377,7 +416,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         k += if self.is(k + 1, "this") { 2 } else { 3 };
                         p.the = false;
                     }
-                    "last" | "past" | "previous" | "preceding" if p.rel.is_none() => {
+                    "last" | "past" | "previous" | "preceding" if p.rel.is_none() && self.rel_target(k + 1) => {
                         p.rel = Some(-1);
                         p.the_rel = p.the && !p.part;
                         k += 1;
@@ -394,7 +433,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                             k += 1;
                         }
                     }
-                    "next" | "coming" | "following" | "upcoming" if p.rel.is_none() => {
+                    "next" | "coming" | "following" | "upcoming" if p.rel.is_none() && self.rel_target(k + 1) => {
                         p.rel = Some(1);
                         p.the_rel = p.the && !p.part;
                         k += 1;
@@ -420,6 +459,24 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         p.k = k;
         p
+    }
+
+    /// Whether token i can follow "last", "past", "next": a unit, count, month, weekday, season.
+    fn rel_target(&self, i: usize) -> bool {
+        let Some(t) = self.t(i) else { return false };
+        if t.kind == TokenKind::Number {
+            return true;
+        }
+        let w = t.lex();
+        w.unit.is_some()
+            || w.number.is_some()
+            || w.vague
+            || w.month > 0
+            || w.weekday > 0
+            || w.season.is_some()
+            || w.holiday
+            || matches!(t.l, "few" | "couple" | "night" | "morning" | "afternoon" | "evening")
+            || t.l.contains('-')
     }
 
     /// A numeric count at token i: digits, number words ("twenty-five", "a"), with its end.
@@ -650,6 +707,19 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if self.t(j).is_some_and(|t| t.digits == 0) {
             return None;
         }
+        // a pair "May 8 and 17, 2016" -> "May 8" and "17, 2016" (the second needs its year)
+        if (self.is(k, "and") || self.is(k, "or")) && self.t(k + 1).is_some_and(|t| t.digits <= 2) {
+            if let Some((d2, k2)) = self.day_at(k + 1) {
+                let c2 = self.month_day_year_tail(k + 1, m, d2, k2);
+                if let Sem::Point(Point::Day(e)) = &c2.sem {
+                    if let Ok(first) = Date::new(e.year(), m, d) {
+                        let mut c = cand(a, k, TimexType::Date, Sem::Point(Point::Day(first)), "date.pair_start");
+                        c.extra = Some(Box::new(c2));
+                        return Some(c);
+                    }
+                }
+            }
+        }
         // range "November 12-21, 2014" -> "November 12" and "21, 2014"
         if (self.is(k, "-") || self.is(k, "\u{2013}")) && self.touch(k - 1) {
             if let Some((d2, k2)) = self.day_at(k + 1) {
@@ -787,6 +857,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// "this past April", "the last three weeks of December".
     fn month_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
+        if let Some(c) = self.hyphen_month(a, k) {
+            return Some(c);
+        }
         let (m, mut j, ambiguous) = self.month_at(k)?;
         if self.t(k).is_some_and(|t| t.lex.is_some_and(|w| w.month == 0)) {
             // abbreviations need a year after them
@@ -805,10 +878,11 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             c.modifier = p.modifier;
             return Some(c);
         }
-        if self.is(j, "of")
-            && (self.is(j + 1, "last") || self.is(j + 1, "this") || self.is(j + 1, "next"))
-            && self.is(j + 2, "year")
+        let rel_year = if self.is(j, "of") { j + 1 } else { j };
+        if (self.is(rel_year, "last") || self.is(rel_year, "this") || self.is(rel_year, "next"))
+            && self.is(rel_year + 1, "year")
         {
+            let j = rel_year - 1;
             let shift = if self.is(j + 1, "last") {
                 -1
             } else if self.is(j + 1, "next") {
@@ -858,6 +932,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return None;
             }
         }
+        if p.every {
+            return Some(cand(a, j, TimexType::Set, Sem::Value(format!("XXXX-{m:02}")), "set.month"));
+        }
         let sem = match p.rel {
             Some(s) if p.this_earlier => Sem::RelativeMonth { month: m, shift: s },
             Some(s) => Sem::RelativeMonth { month: m, shift: s },
@@ -865,6 +942,29 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         };
         let mut c = cand(a, j, TimexType::Date, sem, "date.month");
         c.modifier = p.modifier;
+        Some(c)
+    }
+
+    /// "mid-November", "late-March" written as one word.
+    fn hyphen_month(&self, a: usize, k: usize) -> Option<Cand> {
+        let t = self.t(k).filter(|t| t.word())?;
+        let (head, rest) = t.l.split_once('-')?;
+        let modifier = match head {
+            "early" => "START",
+            "mid" => "MID",
+            "late" => "END",
+            _ => return None,
+        };
+        let month = self.g.lex.get(rest)?.month as i8;
+        if month == 0 {
+            return None;
+        }
+        let of = if self.is(k + 1, ",") || self.is(k + 1, "of") { k + 2 } else { k + 1 };
+        let mut c = match self.year_at(of) {
+            Some((y, e)) => cand(a, e, TimexType::Date, Sem::Point(Point::Month { year: y, month }), "date.month_year"),
+            None => cand(a, k + 1, TimexType::Date, Sem::Month(month), "date.month"),
+        };
+        c.modifier = Some(modifier);
         Some(c)
     }
 
@@ -905,6 +1005,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             };
             return Some(cand(a, k + 1, TimexType::Set, Sem::Value(v), "set.every_unit"));
         }
+        // "the weekend": the one just past, or the coming one in a future clause
+        if unit == Unit::Weekend && !plural && p.the && p.rel.is_none() {
+            return Some(cand(a, k + 1, TimexType::Date, Sem::Weekend, "date.the_weekend"));
+        }
+        // "the end of the year", "the middle of the month": a part of the current one
+        if p.part && p.the && p.rel.is_none() && !plural && !unit.is_clock() && self.is(k - 1, "the") {
+            let mut c = cand(a, k + 1, TimexType::Date, Sem::Relative { unit, shift: 0 }, "date.part_of_unit");
+            c.modifier = p.modifier;
+            return Some(c);
+        }
         if p.recent && plural {
             return Some(cand(a, k + 1, TimexType::Date, Sem::Value("PAST_REF".into()), "ref.recent_units"));
         }
@@ -943,11 +1053,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let k = p.k;
         let t = self.t(k)?;
         let season = t.lex?.season?;
+        // "the fall of Mosul" is no season; "the fall of 2014", "last fall", "in the fall" are
         if t.is("fall")
             && !t.cap
             && p.rel.is_none()
             && !(self.is(k + 1, "of") && self.year_at(k + 2).is_some())
-            && !p.the
+            && (!p.the || self.is(k + 1, "of") || !(a > 0 && self.g.month_cue(self.toks[a - 1].l)))
         {
             return None;
         }
@@ -977,6 +1088,19 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let k = p.k;
         let t = self.t(k)?;
         let lower = t.l;
+        // "the quarter", "the latest quarter", "this quarter": the quarter being reported
+        let reported =
+            matches!(lower, "latest" | "current" | "same") && (self.is(k + 1, "quarter") || self.is(k + 1, "period"));
+        if (t.is("quarter") && (p.the || p.rel == Some(0)) && !self.is(k + 1, "of")) || (reported && p.the) {
+            let e = if reported { k + 2 } else { k + 1 };
+            return Some(cand(a, e, TimexType::Date, Sem::CurrentQuarter, "date.reported_quarter"));
+        }
+        // "the year-ago quarter", "year-earlier results": the reported quarter a year back
+        if matches!(lower, "year-ago" | "year-earlier") {
+            let noun = self.t(k + 1).is_some_and(|n| matches!(n.l, "quarter" | "period"));
+            let (from, e) = if noun { (a, k + 2) } else { (k, k + 1) };
+            return Some(cand(from, e, TimexType::Date, Sem::YearAgoQuarter, "date.year_ago_quarter"));
+        }
         // "Q4 2015", "Q4"
         if lower.len() == 2 && lower.starts_with('q') && t.cap {
             if let Some(q) = lower[1..].parse::<i8>().ok().filter(|q| (1..=4).contains(q)) {
@@ -1121,6 +1245,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             "date" if k > 0 && self.is(k - 1, "to") && p.k == k => {
                 return Some(cand(k - 1, k + 1, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.to_date"));
             }
+            "near" | "short" | "foreseeable" if p.the && (self.is(k + 1, "future") || self.is(k + 1, "term")) => {
+                return Some(cand(a, k + 2, TimexType::Date, Sem::Value("FUTURE_REF".into()), "ref.near_future"));
+            }
             "so" if self.is(k + 1, "far") && p.k == a => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));
             }
@@ -1152,7 +1279,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 }
                 return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.the_past_future"));
             }
-            "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" | "quarterly" if p.k == a => {
+            "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" | "quarterly"
+                if p.k == a && !self.adjective_use(k) =>
+            {
                 // adjectives before a noun ("daily life") still mean a frequency in news
                 let v = match lower {
                     "daily" | "nightly" => "P1D",
@@ -1164,13 +1293,55 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 };
                 return Some(cand(a, k + 1, TimexType::Set, Sem::Value(v.into()), "set.adverb"));
             }
-            "midday" | "noon" | "midnight" if p.k == a => {
+            "midday" | "noon" | "midnight" if p.k == a && !self.is(k.wrapping_sub(1), "high") => {
                 let clock = w.day_part?;
-                return Some(cand(a, k + 1, TimexType::Time, Sem::Clock(clock.into()), "time.named_clock"));
+                return Some(self.clock_with_day(a, k + 1, clock.into()));
             }
             _ => {}
         }
         None
+    }
+
+    /// "daily volume", "the quarterly dividend", "the Party daily": a frequency word used as
+    /// an adjective or a noun names no time.
+    fn adjective_use(&self, k: usize) -> bool {
+        let next_is_word = self.t(k + 1).is_some_and(|n| {
+            n.word()
+                && !matches!(
+                    n.l,
+                    "and"
+                        | "or"
+                        | "to"
+                        | "in"
+                        | "at"
+                        | "for"
+                        | "from"
+                        | "since"
+                        | "until"
+                        | "by"
+                        | "with"
+                        | "on"
+                        | "through"
+                        | "basis"
+                )
+        });
+        let prev_det = k > 0
+            && matches!(
+                self.toks[k - 1].l,
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "their"
+                    | "his"
+                    | "her"
+                    | "our"
+                    | "average"
+                    | "first"
+                    | "initial"
+                    | "regular"
+            );
+        next_is_word || prev_det || (k > 0 && self.toks[k - 1].cap && self.t(k).is_some_and(|t| t.cap))
     }
 
     fn holiday_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
@@ -1184,7 +1355,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             for part in parts {
                 let Some(x) = self.t(j) else { continue 'outer };
                 let mut buf = [0u8; 32];
-                if crate::lexicon::lower_key(x.s, &mut buf) != Some(part.as_str()) {
+                if crate::lexicon::lower_key(x.full, &mut buf) != Some(part.as_str()) {
                     continue 'outer;
                 }
                 j += 1;
@@ -1310,6 +1481,28 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if t.kind == TokenKind::Number && self.t(k.wrapping_sub(1)).is_some_and(|x| x.is("$")) {
             return None;
         }
+        // ages ("52 years old") and rates ("$1.76 a year", "four flights a week") are no timexes
+        if self.is(e, "old") || self.is(e, "of") && self.is(e + 1, "age") {
+            return None;
+        }
+        if (t.is("a") || t.is("an") || t.is("per")) && n == Some(1.0) && k > 0 {
+            let prev = &self.toks[k - 1];
+            let plural_noun = prev.word()
+                && prev.l.len() > 3
+                && prev.l.ends_with('s')
+                && !prev.l.ends_with("ss")
+                && prev.lex.is_none();
+            if matches!(prev.l, "times" | "twice" | "once") {
+                let v = crate::norm::duration_value(Some(1.0), unit);
+                return Some(cand(k, e, TimexType::Set, Sem::Value(v), "set.rate"));
+            }
+            if prev.kind == TokenKind::Number || plural_noun || matches!(prev.l, "%" | "percent") {
+                return None;
+            }
+        }
+        if unit == Unit::Second && ut.is("second") && n == Some(1.0) && t.num.is_none() && !t.is("one") {
+            return None; // "a second group", "a second time"
+        }
         let nn = n.map(|v| v.round() as i64).unwrap_or(1);
         // "ago", "earlier", "later", "from now", "before", "after"
         let after = self.t(e).map(|x| x.l);
@@ -1393,7 +1586,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// Whether the expression at token a is a page stamp after a dateline clock ("/ a year ago").
     fn chrome_before(&self, a: usize) -> bool {
-        a > 0 && (self.is(a - 1, "/") || self.is(a - 1, "|"))
+        if a > 0 && (self.is(a - 1, "/") || self.is(a - 1, "|")) {
+            return true;
+        }
+        // a stamp alone on its line ("a year ago" above a headline)
+        let s = self.text.text;
+        let start = self.toks[a].start;
+        let line_start = s[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = s[start..].find('\n').map_or(s.len(), |i| start + i);
+        let line = s[line_start..line_end].trim();
+        line.len() <= 20 && s[line_start..start].trim().is_empty() && line.ends_with("ago")
     }
 
     fn sentence_end_or_punct(&self, i: usize) -> bool {
@@ -1493,6 +1695,26 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         Some(c)
     }
 
+    /// A clock time followed by its day: "10 p.m. Wednesday", "noon Thursday", "5 p.m. EST,
+    /// Nov. 9"; else the clock alone.
+    fn clock_with_day(&self, a: usize, j: usize, clock: String) -> Cand {
+        let d = self.skip_comma(j);
+        if let Some((weekday, e)) = self.weekday_at(d, false) {
+            return cand(a, e, TimexType::Time, Sem::WeekdayClock { weekday, clock }, "time.clock_weekday");
+        }
+        if let Some((month, m_end, _)) = self.month_at(d) {
+            if let Some((day, e)) = self.day_at(m_end) {
+                let c = self.month_day_year_tail(a, month, day, e);
+                let sem = match c.sem {
+                    Sem::Point(Point::Day(date)) => Sem::DateTime(date, clock),
+                    _ => Sem::MonthDay { month, day, clock: Some(clock) },
+                };
+                return cand(a, c.b, TimexType::Time, sem, "time.clock_date");
+            }
+        }
+        cand(a, j, TimexType::Time, Sem::Clock(clock), "time.clock")
+    }
+
     /// Clock times "7:30 PM", "10 a.m." (on the DCT or the day last named).
     fn clock_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
@@ -1504,8 +1726,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if !has_ampm && !after_at {
             return None;
         }
-        // a day name after: "midnight Friday" is rare; keep simple
-        Some(cand(a, j, TimexType::Time, Sem::Clock(clock), "time.clock"))
+        Some(self.clock_with_day(a, j, clock))
     }
 }
 

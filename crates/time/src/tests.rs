@@ -56,7 +56,7 @@ fn absolute_dates() {
             ("During the fourth quarter of 2015 work went on.", &[("the fourth quarter of 2015", "DATE", "2015-Q4")]),
             ("In the first half of 2016 the group lost ground.", &[("the first half of 2016", "DATE", "2016-H1")]),
             ("They met in the summer of 2014.", &[("the summer of 2014", "DATE", "2014-SU")]),
-            ("Music of the 1990s returned.", &[("the 1990s", "DATE", "199")]),
+            ("Music of the 1990s returned.", &[("the 1990s", "DATE", "199X")]),
             (
                 "Talks were held November 12-21, 2014 in Lima.",
                 &[("November 12", "DATE", "2014-11-12"), ("21, 2014", "DATE", "2014-11-21")],
@@ -229,7 +229,7 @@ fn peer_failures() {
         ],
     );
     run(jan22(), &[("The war lasted four years.", &[("four years", "DURATION", "P4Y")])]);
-    run(jan22(), &[("Cars of the 1950s were big.", &[("the 1950s", "DATE", "195")])]);
+    run(jan22(), &[("Cars of the 1950s were big.", &[("the 1950s", "DATE", "195X")])]);
     run(jan22(), &[("We may well win.", &[])]);
     run(jan22(), &[("The group was founded in 2014.", &[("2014", "DATE", "2014")])]);
 }
