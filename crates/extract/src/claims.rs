@@ -1,13 +1,30 @@
 //! Claims: who said what.
 //!
-//! Not yet implemented: the seam exists so that the pack format, the output and the store
-//! already carry claims. `apply` returns no claims until the actors issue lands.
+//! A figure in a report is somebody's figure: "Kerry said", "according to U.S. officials",
+//! "... said Secretary Tillerson". A ledger that keeps sources must keep the speaker too. The
+//! domain pack lists the cues (`[claims]` in `packs/coalition/claims.toml`); this module finds
+//! them and reads, around each, the speaker and what was said:
+//!
+//! - a verb of saying ("said", "told", "stressed") takes the actor named just before it
+//!   ("Kerry said", "U.S. officials said", "the ministry said" with its country), or, when the
+//!   verb follows a quotation or a comma, the actor just after it ("...," said Secretary
+//!   Tillerson); "he"/"she" is the last person named;
+//! - "according to" takes the actor after it;
+//! - "reportedly" and "is said to" make a claim without a speaker;
+//! - cues inside a quotation are the quoted speaker's words, not an attribution.
+//!
+//! What was said is the sentence, widened to the whole quotation when a quotation runs on past
+//! it; a quotation that opens a sentence right after a claim, with no cue of its own, is the
+//! same speaker's. The metrics whose figures lie in what was said are the claim's.
 
 use crate::metrics::Metric;
 use crate::pack::Pack;
 use crate::{Context, PackError};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::Span;
+use chronicle_entities::{EntityType, Mention};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// The attribution cues of a pack.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -16,34 +33,510 @@ pub struct ClaimCues {
     /// Verbs of saying ("said", "told", "stressed").
     #[serde(default)]
     pub verbs: Vec<String>,
+    /// Phrases whose speaker follows them ("according to").
+    #[serde(default)]
+    pub according: Vec<String>,
+    /// Phrases that report without a speaker ("reportedly", "is said to").
+    #[serde(default)]
+    pub unattributed: Vec<String>,
+    /// Nouns that speak for a body ("officials", "the ministry", "a spokesman").
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    /// Pronouns that stand for the last person named ("he", "she").
+    #[serde(default)]
+    pub pronouns: Vec<String>,
+    /// Words between a verb and a following speaker that are no speaker ("on", "Monday").
+    #[serde(default)]
+    pub not_speakers: Vec<String>,
 }
 
 impl ClaimCues {
     pub fn extend(&mut self, other: ClaimCues) {
         self.verbs.extend(other.verbs);
+        self.according.extend(other.according);
+        self.unattributed.extend(other.unattributed);
+        self.bodies.extend(other.bodies);
+        self.pronouns.extend(other.pronouns);
+        self.not_speakers.extend(other.not_speakers);
     }
 }
 
 /// One attributed statement.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Claim {
+    /// What was said: the sentence, or the quotation it opens when that runs on.
     #[serde(skip)]
     pub span: Span,
+    /// The speaker's canonical name; None when the text does not say who ("reportedly").
     pub speaker: Option<String>,
     pub cue: String,
+    /// Indices into the document's metrics of the figures in what was said.
     pub metrics: Vec<usize>,
     pub rule: String,
+    /// The speaker as the text names them ("U.S. officials", "he").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_text: Option<String>,
+    /// The words quoted, when the claim is a quotation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip)]
+    pub quote_span: Option<Span>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum CueKind {
+    Verb,
+    According,
+    Unattributed,
+}
+
+/// A set of lower-case words, looked up without allocating.
+struct WordSet(HashSet<String>);
+
+impl WordSet {
+    fn new(words: &[String]) -> WordSet {
+        WordSet(words.iter().map(|w| w.to_lowercase()).collect())
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let mut buf = [0u8; 48];
+        let bytes = word.as_bytes();
+        if bytes.len() > buf.len() {
+            return false;
+        }
+        let buf = &mut buf[..bytes.len()];
+        buf.copy_from_slice(bytes);
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).is_ok_and(|w| self.0.contains(w))
+    }
 }
 
 /// The compiled claim rules of a pack.
-pub struct ClaimRules {}
+pub struct ClaimRules {
+    automaton: Option<AhoCorasick>,
+    kinds: Vec<CueKind>,
+    bodies: WordSet,
+    pronouns: WordSet,
+    not_speakers: WordSet,
+}
+
+/// How many tokens a speaker may stand from its cue.
+const SPEAKER_WINDOW: usize = 8;
 
 impl ClaimRules {
-    pub fn new(_pack: &Pack) -> Result<ClaimRules, PackError> {
-        Ok(ClaimRules {})
+    pub fn new(pack: &Pack) -> Result<ClaimRules, PackError> {
+        let c = &pack.claims;
+        let mut patterns = Vec::new();
+        let mut kinds = Vec::new();
+        for (list, kind) in
+            [(&c.verbs, CueKind::Verb), (&c.according, CueKind::According), (&c.unattributed, CueKind::Unattributed)]
+        {
+            for p in list {
+                let p = p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                if p.is_empty() {
+                    return Err(PackError::Invalid { source_name: "claims".into(), message: "an empty cue".into() });
+                }
+                if !patterns.contains(&p) {
+                    patterns.push(p);
+                    kinds.push(kind);
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .map_err(|e| PackError::Invalid { source_name: "claims".into(), message: e.to_string() })?,
+            )
+        };
+        Ok(ClaimRules {
+            automaton,
+            kinds,
+            bodies: WordSet::new(&c.bodies),
+            pronouns: WordSet::new(&c.pronouns),
+            not_speakers: WordSet::new(&c.not_speakers),
+        })
     }
 
-    pub fn apply(&self, _ctx: &Context, _metrics: &[Metric]) -> Vec<Claim> {
-        Vec::new()
+    /// The claims of one document, in text order; `metrics` are the document's metrics.
+    pub fn apply(&self, ctx: &Context, metrics: &[Metric]) -> Vec<Claim> {
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let text = ctx.text.text;
+        let mut doc: Option<Doc> = None;
+        let mut out: Vec<Claim> = Vec::new();
+        for m in automaton.find_iter(text) {
+            let span = Span::new(m.start(), m.end());
+            if !ctx.text.on_word_boundaries(span) {
+                continue;
+            }
+            let doc = doc.get_or_insert_with(|| Doc::new(ctx));
+            if doc.quote_around(span).is_some() || doc.inside_mention(span) {
+                continue; // the quoted speaker's own words
+            }
+            let kind = self.kinds[m.pattern().as_usize()];
+            let Some(t0) = doc.token_index(span.start) else { continue };
+            let t1 = doc.token_end(span.end).max(t0 + 1);
+            let s = ctx.text.sentence_at(span.start);
+            let sentence = ctx.text.sentence(s);
+            let (s0, s1) = (doc.token_index(sentence.start).unwrap_or(t0), doc.token_end(sentence.end));
+            let speaker = match kind {
+                CueKind::Unattributed => Some(Speaker { name: None, text: None }),
+                CueKind::According => self.speaker_after(doc, t1, s1),
+                CueKind::Verb => {
+                    let inverted = t0 > s0 && (doc.is_quote(t0 - 1) || doc.word(t0 - 1) == ",");
+                    let before = if inverted { None } else { self.speaker_before(doc, s0, t0) };
+                    before.or_else(|| self.speaker_after(doc, t1, s1)).or_else(|| {
+                        if inverted {
+                            self.speaker_before(doc, s0, t0)
+                        } else {
+                            None
+                        }
+                    })
+                }
+            };
+            let Some(speaker) = speaker else { continue };
+            let cue = span.of(text).to_string();
+            let rule = match kind {
+                CueKind::Verb => "claims.verb",
+                CueKind::According => "claims.according_to",
+                CueKind::Unattributed => "claims.unattributed",
+            };
+            self.push(doc, &mut out, sentence, speaker, cue, rule, metrics);
+        }
+        let Some(doc) = doc else { return out };
+        self.continued_quotes(&doc, &mut out, metrics);
+        out.sort_by_key(|c| c.span.start);
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &self,
+        doc: &Doc,
+        out: &mut Vec<Claim>,
+        sentence: Span,
+        speaker: Speaker,
+        cue: String,
+        rule: &str,
+        metrics: &[Metric],
+    ) {
+        // What was said: the sentence, widened to a quotation that runs on past it.
+        let quote = doc.quote_in(sentence);
+        let span = match quote {
+            Some(q) => Span::new(sentence.start.min(q.start), sentence.end.max(q.end)),
+            None => sentence,
+        };
+        if out.iter().any(|c| c.span.overlaps(span) && c.speaker == speaker.name) {
+            return;
+        }
+        let text = doc.ctx.text.text;
+        out.push(Claim {
+            span,
+            speaker: speaker.name,
+            cue,
+            metrics: metrics_in(metrics, span),
+            rule: rule.to_string(),
+            speaker_text: speaker.text,
+            quote: quote.map(|q| inner(text, q)),
+            quote_span: quote,
+        });
+    }
+
+    /// Quotations standing alone right after a quoted claim: the same speaker goes on.
+    fn continued_quotes(&self, doc: &Doc, out: &mut Vec<Claim>, metrics: &[Metric]) {
+        let text = doc.ctx.text.text;
+        let mut added = Vec::new();
+        for c in out.iter() {
+            if c.quote.is_none() || c.speaker.is_none() {
+                continue;
+            }
+            let mut s = doc.ctx.text.sentence_at(c.span.end.saturating_sub(1)) + 1;
+            while let Some(sentence) = doc.ctx.text.sentences.get(s).copied() {
+                let Some(q) = doc.quotes.iter().copied().find(|q| q.start == sentence.start) else { break };
+                // Only a quotation that is the whole sentence, with no cue of its own.
+                if q.end + 1 < sentence.end || out.iter().chain(&added).any(|o: &Claim| o.span.overlaps(sentence)) {
+                    break;
+                }
+                let span = Span::new(sentence.start, sentence.end.max(q.end));
+                added.push(Claim {
+                    span,
+                    speaker: c.speaker.clone(),
+                    cue: "quotation".into(),
+                    metrics: metrics_in(metrics, span),
+                    rule: "claims.continued_quote".into(),
+                    speaker_text: c.speaker_text.clone(),
+                    quote: Some(inner(text, q)),
+                    quote_span: Some(q),
+                });
+                s = doc.ctx.text.sentence_at(span.end.saturating_sub(1)) + 1;
+            }
+        }
+        out.extend(added);
+    }
+
+    /// The speaker named just before a verb: an actor, a body ("U.S. officials"), a pronoun.
+    fn speaker_before(&self, doc: &Doc, s0: usize, t0: usize) -> Option<Speaker> {
+        // "Kerry commended the UN ... and said": the subject of the sentence speaks.
+        if t0 > s0 && ["and", "but"].iter().any(|x| doc.word(t0 - 1).eq_ignore_ascii_case(x)) {
+            return self.subject(doc, s0, t0);
+        }
+        let lo = s0.max(t0.saturating_sub(SPEAKER_WINDOW));
+        let mut i = t0;
+        while i > lo {
+            i -= 1;
+            let w = doc.word(i);
+            if doc.is_quote(i) || w == ";" {
+                return None;
+            }
+            if self.pronouns.contains(w) {
+                let pos = doc.tok_span(i).start;
+                return doc
+                    .last_person_before(pos)
+                    .map(|m| Speaker { name: Some(m.canonical.to_string()), text: Some(w.to_string()) });
+            }
+            if let Some(m) = doc.mention_ending_at(i) {
+                if speaks(m) {
+                    return Some(Speaker {
+                        name: Some(m.canonical.to_string()),
+                        text: Some(m.span.of(doc.ctx.text.text).to_string()),
+                    });
+                }
+            }
+            if self.bodies.contains(w) {
+                // "U.S. officials", "Saudi Press Agency": the body's name runs back over
+                // capitalised words; an actor named in it speaks for it.
+                let mut from = i;
+                while from > s0 && from > i.saturating_sub(5) {
+                    let prev = doc.word(from - 1);
+                    let dotted = prev == "." && from >= 2 && doc.word(from - 2).chars().count() == 1;
+                    if doc.is_name_like(from - 1) || dotted || doc.mention_ending_at(from - 1).is_some_and(speaks) {
+                        from -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                let actor = (from..i).rev().find_map(|k| doc.mention_ending_at(k).filter(|m| speaks(m)));
+                let phrase = Span::new(doc.tok_span(from).start, doc.tok_span(i).end).of(doc.ctx.text.text).to_string();
+                return Some(Speaker { name: actor.map(|m| m.canonical.to_string()), text: Some(phrase) });
+            }
+            // A verb or conjunction between ends the subject ("the forces that Kerry praised said").
+            if ["that", "which", "who", "and", "but"].iter().any(|x| w.eq_ignore_ascii_case(x)) && i + 1 < t0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The subject of a sentence: its first person, else its first actor, near its start.
+    fn subject(&self, doc: &Doc, s0: usize, t0: usize) -> Option<Speaker> {
+        let hi = t0.min(s0 + 14);
+        let actors: Vec<&Mention> = (s0..hi).filter_map(|i| doc.mention_at(i)).filter(|m| speaks(m)).collect();
+        let m = actors.iter().find(|m| m.kind == EntityType::Person).or(actors.first())?;
+        Some(Speaker { name: Some(m.canonical.to_string()), text: Some(m.span.of(doc.ctx.text.text).to_string()) })
+    }
+
+    /// The speaker named just after a cue ("said Secretary Tillerson", "according to officials").
+    fn speaker_after(&self, doc: &Doc, t1: usize, s1: usize) -> Option<Speaker> {
+        let hi = s1.min(t1 + SPEAKER_WINDOW);
+        let mut i = t1;
+        while i < hi {
+            let w = doc.word(i);
+            if doc.is_quote(i) || w == ";" || w == "." {
+                return None;
+            }
+            if i == t1 && self.pronouns.contains(w) {
+                let pos = doc.tok_span(i).start;
+                return doc
+                    .last_person_before(pos)
+                    .map(|m| Speaker { name: Some(m.canonical.to_string()), text: Some(w.to_string()) });
+            }
+            if let Some(m) = doc.mention_at(i) {
+                if speaks(m) {
+                    // "U.S. officials": a body named by its country.
+                    let end = doc.token_end(m.span.end);
+                    let body = (end..(end + 3).min(hi)).find(|&k| self.bodies.contains(doc.word(k)));
+                    let span = body.map_or(m.span, |k| Span::new(m.span.start, doc.tok_span(k).end));
+                    return Some(Speaker {
+                        name: Some(m.canonical.to_string()),
+                        text: Some(span.of(doc.ctx.text.text).to_string()),
+                    });
+                }
+            }
+            if self.bodies.contains(w) {
+                return Some(Speaker { name: None, text: Some(w.to_string()) });
+            }
+            if w == "," && i > t1 {
+                return None;
+            }
+            if !self.not_speakers.contains(w) && !doc.is_name_like(i) && w != "," {
+                // A word that is neither a name, a title nor filler: no speaker follows.
+                if i > t1 + 1 {
+                    return None;
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// A speaker as read: the canonical name (if an actor) and the words naming them.
+struct Speaker {
+    name: Option<String>,
+    text: Option<String>,
+}
+
+/// Whether a mention can speak: people and bodies, not places.
+fn speaks(m: &Mention) -> bool {
+    matches!(m.kind, EntityType::Person | EntityType::Organization | EntityType::Country | EntityType::ArmedGroup)
+}
+
+/// The indices of the metrics whose figures lie in `span`.
+fn metrics_in(metrics: &[Metric], span: Span) -> Vec<usize> {
+    metrics.iter().enumerate().filter(|(_, m)| span.contains(m.span)).map(|(i, _)| i).collect()
+}
+
+/// A quotation's words without its quote marks.
+fn inner(text: &str, q: Span) -> String {
+    q.of(text).trim_matches(['"', '\u{201c}', '\u{201d}']).trim().to_string()
+}
+
+/// Per-document indexes: sorted mentions and the quotations of the text.
+struct Doc<'d, 'c> {
+    ctx: &'c Context<'d>,
+    mentions: Vec<usize>,
+    /// Quotations, quote marks included, in text order.
+    quotes: Vec<Span>,
+}
+
+impl<'d, 'c> Doc<'d, 'c> {
+    fn new(ctx: &'c Context<'d>) -> Self {
+        let mut mentions: Vec<usize> = (0..ctx.mentions.len()).collect();
+        mentions.sort_by_key(|&i| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end)));
+        Doc { ctx, mentions, quotes: quotations(ctx.text.text) }
+    }
+
+    fn token_index(&self, pos: usize) -> Option<usize> {
+        let i = self.ctx.text.token_at(pos);
+        (i < self.ctx.text.tokens.len()).then_some(i)
+    }
+
+    fn token_end(&self, pos: usize) -> usize {
+        self.ctx.text.tokens.partition_point(|t| (t.end as usize) <= pos)
+    }
+
+    fn tok_span(&self, i: usize) -> Span {
+        self.ctx.text.tokens.get(i).map_or(Span::default(), |t| t.span())
+    }
+
+    fn word(&self, i: usize) -> &'d str {
+        self.ctx.text.tokens.get(i).map_or("", |t| t.text(self.ctx.text.text))
+    }
+
+    fn is_quote(&self, i: usize) -> bool {
+        matches!(self.word(i), "\"" | "\u{201c}" | "\u{201d}")
+    }
+
+    fn is_name_like(&self, i: usize) -> bool {
+        self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn mention_at(&self, i: usize) -> Option<&'c Mention> {
+        let pos = self.ctx.text.tokens.get(i)?.start as usize;
+        let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start < pos);
+        let m = &self.ctx.mentions[*self.mentions.get(k)?];
+        (m.span.start == pos).then_some(m)
+    }
+
+    fn mention_ending_at(&self, i: usize) -> Option<&'c Mention> {
+        let t = self.ctx.text.tokens.get(i)?;
+        let (start, end) = (t.start as usize, t.end as usize);
+        // The mention ending in this token (a possessive "Kerry's" ends inside it).
+        let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start < end);
+        self.mentions[..k]
+            .iter()
+            .rev()
+            .take(8)
+            .map(|&m| &self.ctx.mentions[m])
+            .find(|m| m.span.end == end || (m.span.end > start && m.span.end < end))
+    }
+
+    /// Whether `span` lies inside a mention ("States" of "United States").
+    fn inside_mention(&self, span: Span) -> bool {
+        let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start <= span.start);
+        self.mentions[..k].iter().rev().take(8).any(|&m| self.ctx.mentions[m].span.contains(span))
+    }
+
+    fn last_person_before(&self, pos: usize) -> Option<&'c Mention> {
+        let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start < pos);
+        self.mentions[..k].iter().rev().map(|&m| &self.ctx.mentions[m]).find(|m| m.kind == EntityType::Person)
+    }
+
+    /// The quotation that holds `span` inside it, if any.
+    fn quote_around(&self, span: Span) -> Option<Span> {
+        let k = self.quotes.partition_point(|q| q.start < span.start);
+        self.quotes[..k].last().copied().filter(|q| q.contains(span) && q.start < span.start && span.end < q.end)
+    }
+
+    /// The first quotation that starts or ends inside `sentence`.
+    fn quote_in(&self, sentence: Span) -> Option<Span> {
+        self.quotes.iter().copied().find(|q| {
+            q.overlaps(sentence) && (sentence.contains(Span::new(q.start, q.start + 1)) || q.end <= sentence.end)
+        })
+    }
+}
+
+/// The quotations of a text: curly pairs, and straight quotes paired in order; an unclosed
+/// quotation runs to the end of its paragraph.
+fn quotations(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\u{201c}' => {
+                if let Some(o) = open {
+                    // A new opening inside an open quotation: the old one ran to here.
+                    out.push(Span::new(o, i));
+                }
+                open = Some(i);
+            }
+            '\u{201d}' => {
+                if let Some(o) = open.take() {
+                    out.push(Span::new(o, i + c.len_utf8()));
+                }
+            }
+            '"' => match open.take() {
+                Some(o) => out.push(Span::new(o, i + 1)),
+                None => open = Some(i),
+            },
+            '\n' => {
+                // A paragraph break ends an unclosed quotation only when the next paragraph
+                // does not go on quoting ("... paragraph.\n“Next ...”" conventions vary).
+                if let Some(o) = open.take() {
+                    out.push(Span::new(o, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(o) = open {
+        out.push(Span::new(o, text.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotations_pair_curly_and_straight_marks() {
+        let text = "He said \u{201c}we will win\u{201d} and \"soon\". \u{201c}Unclosed\nNext";
+        let q: Vec<&str> = quotations(text).iter().map(|s| s.of(text)).collect();
+        assert_eq!(q, vec!["\u{201c}we will win\u{201d}", "\"soon\"", "\u{201c}Unclosed"]);
     }
 }

@@ -1441,7 +1441,7 @@ impl<'d, 'c> Doc<'d, 'c> {
             };
             let g = gap.of(text);
             let cost = g.len() + 40 * clause_commas(g) + 10 * g.matches(['(', ')']).count() + usize::from(before) * 5;
-            if cost <= MAX_DATE_COST && best.map_or(true, |(c, _)| cost < c) {
+            if cost <= MAX_DATE_COST && best.is_none_or(|(c, _)| cost < c) {
                 best = Some((cost, t));
             }
         }
@@ -1453,16 +1453,9 @@ impl<'d, 'c> Doc<'d, 'c> {
             let Some(p) = s.checked_sub(back) else { break };
             let prev = self.ctx.text.sentence(p);
             let dateline = self.dateline_end(p).unwrap_or(0);
-            let last = self
-                .timexes
-                .iter()
-                .map(|&k| &self.ctx.timexes[k])
-                .filter(|t| {
-                    prev.contains(t.span)
-                        && t.span.end > dateline
-                        && matches!(t.kind, TimexType::Date | TimexType::Time)
-                })
-                .last();
+            let last = self.timexes.iter().rev().map(|&k| &self.ctx.timexes[k]).find(|t| {
+                prev.contains(t.span) && t.span.end > dateline && matches!(t.kind, TimexType::Date | TimexType::Time)
+            });
             if let Some(t) = last {
                 // A passage is dated by a month or a day; a bare year is too loose to place a happening.
                 let v = self.usable(&t.value).filter(|v| v.len() >= 7)?;
@@ -1493,10 +1486,10 @@ impl<'d, 'c> Doc<'d, 'c> {
     fn usable(&self, value: &str) -> Option<String> {
         let v = value.trim();
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let (year, rest) = if v.len() >= 4 && digits(&v[..4]) {
-            (v[..4].to_string(), &v[4..])
-        } else if v.starts_with("XXXX") {
-            (self.ctx.dct.date.map(|d| d.year().to_string())?, &v[4..])
+        let (year, rest) = if let Some(y) = v.get(..4).filter(|y| digits(y)) {
+            (y.to_string(), &v[4..])
+        } else if let Some(rest) = v.strip_prefix("XXXX") {
+            (self.ctx.dct.date.map(|d| d.year().to_string())?, rest)
         } else {
             return None;
         };
@@ -1532,7 +1525,7 @@ fn clause_commas(gap: &str) -> usize {
                 Some(w) if w == "and" || w == "or" => words.next(),
                 w => w,
             };
-            next.map_or(true, |w| !w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+            next.is_none_or(|w| !w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
         })
         .count()
 }
