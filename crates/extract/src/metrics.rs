@@ -35,8 +35,9 @@ pub enum ScopeRule {
     /// As `place` (only "from" after the figure), else the member the sentence makes its
     /// subject ("Canada has deployed six fighter jets").
     Member,
-    /// As `place`, else the member subject or a place named earlier in the clause.
-    PlaceOrSubject,
+    /// As `place`, else the nearest place named after a preposition earlier in the sentence
+    /// ("attacked ISIL in Syria ... to conduct seven airstrikes").
+    PlaceOrEarlier,
 }
 
 /// One metric rule of a pack. Several rules may name the same metric; the first that
@@ -131,6 +132,13 @@ pub struct MetricSettings {
     /// Organisations that can be a scope ("European Union").
     #[serde(default)]
     pub scope_organizations: Vec<String>,
+    /// Words that end the phrase a figure counts ("five Arab partners [involved] in
+    /// airstrikes"): prepositions, auxiliaries, relative pronouns.
+    #[serde(default)]
+    pub noun_breaks: Vec<String>,
+    /// Words after a place that name a site there, kept in the scope ("Mosul Dam").
+    #[serde(default)]
+    pub site_words: Vec<String>,
 }
 
 impl MetricSettings {
@@ -142,6 +150,8 @@ impl MetricSettings {
             self.theatre = other.theatre;
         }
         self.scope_organizations.extend(other.scope_organizations);
+        self.noun_breaks.extend(other.noun_breaks);
+        self.site_words.extend(other.site_words);
     }
 }
 
@@ -196,6 +206,8 @@ pub struct MetricRules {
     demonyms: HashMap<String, String>,
     theatre: Vec<String>,
     scope_organizations: Vec<String>,
+    noun_breaks: std::collections::HashSet<String>,
+    site_words: Vec<String>,
 }
 
 /// A cue found in the document: token range `[first, last]` and its pattern.
@@ -277,6 +289,8 @@ impl MetricRules {
             demonyms: settings.demonyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             theatre: settings.theatre.clone(),
             scope_organizations: settings.scope_organizations.clone(),
+            noun_breaks: settings.noun_breaks.iter().map(|w| w.to_lowercase()).collect(),
+            site_words: settings.site_words.clone(),
         })
     }
 
@@ -306,7 +320,16 @@ impl MetricRules {
         let mut out: Vec<Built> = Vec::new();
         // Quantity index -> index in `out`.
         let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
-        let views: Vec<Option<QView>> = ctx.quantities.iter().map(|q| QView::new(ctx, q)).collect();
+        let views: Vec<Option<QView>> = ctx
+            .quantities
+            .iter()
+            .map(|q| {
+                QView::new(ctx, q).map(|mut v| {
+                    v.np_end = self.phrase_end(ctx, &v);
+                    v
+                })
+            })
+            .collect();
         for (qi, q) in ctx.quantities.iter().enumerate() {
             let Some(v) = &views[qi] else { continue };
             if let Some(m) = self.assign(ctx, &hits, qi, q, v) {
@@ -329,7 +352,7 @@ impl MetricRules {
                 let def_idx = out[mi].rule_index;
                 let _ = &out[mi].metric;
                 let d = &self.defs[def_idx];
-                let flags = self.flags(ctx, &hits, v);
+                let flags = self.flags(&hits, v);
                 let scope = self.scope(ctx, &hits, v, d.scope);
                 let m = self.build(ctx, q, qi, v, def_idx, flags[def_idx], scope, "sibling");
                 assigned[qi] = Some(out.len());
@@ -374,9 +397,31 @@ impl MetricRules {
         None
     }
 
-    /// The cue flags of every rule for one figure.
-    fn flags(&self, ctx: &Context, hits: &[Hit], v: &QView) -> Vec<u8> {
+    /// The token after the phrase the figure counts: at most 8 tokens, ending before a clause
+    /// break, another figure, a noun break, or a lower-case verb form after the first word.
+    fn phrase_end(&self, ctx: &Context, v: &QView) -> usize {
         let text = ctx.text;
+        let mut k = v.end_tok;
+        while k < text.tokens.len() && k < v.end_tok + 8 {
+            let t = text.tokens[k];
+            if t.start as usize >= v.sentence_span.end || t.kind == TokenKind::Number {
+                break;
+            }
+            let w = t.text(text.text);
+            if is_clause_break(w) || self.noun_breaks.contains(&w.to_lowercase()) {
+                break;
+            }
+            let lower = w.starts_with(|c: char| c.is_lowercase());
+            if k > v.end_tok && lower && (w.ends_with("ed") || w.ends_with("ing")) {
+                break;
+            }
+            k += 1;
+        }
+        k
+    }
+
+    /// The cue flags of every rule for one figure.
+    fn flags(&self, hits: &[Hit], v: &QView) -> Vec<u8> {
         let mut flags = vec![0u8; self.defs.len()];
         let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
         for h in &hits[lo..] {
@@ -390,9 +435,7 @@ impl MetricRules {
                 let d = &self.defs[r];
                 let bit = match kind {
                     CueKind::Noun => {
-                        let ok = h.first >= v.end_tok
-                            && h.first - v.end_tok <= d.noun_window
-                            && !clause_break(text, v.end_tok, h.first);
+                        let ok = h.first >= v.end_tok && h.first < v.np_end && h.first - v.end_tok <= d.noun_window;
                         if ok {
                             NOUN
                         } else {
@@ -407,20 +450,8 @@ impl MetricRules {
                             _ => 0,
                         }
                     }
-                    CueKind::Context => {
-                        if near(h, v, d.window) {
-                            CONTEXT
-                        } else {
-                            0
-                        }
-                    }
-                    CueKind::Exclude => {
-                        if near(h, v, d.exclude_window.unwrap_or(d.window)) {
-                            EXCLUDE
-                        } else {
-                            0
-                        }
-                    }
+                    CueKind::Context if near(h, v, d.window) => CONTEXT,
+                    CueKind::Exclude if near(h, v, d.exclude_window.unwrap_or(d.window)) => EXCLUDE,
                     _ => 0,
                 };
                 flags[r] |= bit;
@@ -430,7 +461,7 @@ impl MetricRules {
     }
 
     fn assign(&self, ctx: &Context, hits: &[Hit], qi: usize, q: &Quantity, v: &QView) -> Option<Built> {
-        let flags = self.flags(ctx, hits, v);
+        let flags = self.flags(hits, v);
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
         for (r, d) in self.defs.iter().enumerate() {
             if !unit_fits(&d.unit, q.unit) {
@@ -547,14 +578,47 @@ impl MetricRules {
                 }
             };
             let first = text.token_at(t.span.start);
+            // A date after the creation date is a plan, not the figure's date.
+            if let Some(d) = &dct {
+                let n = d.len().min(value.len());
+                if value[..n] > d[..n] {
+                    continue;
+                }
+            }
+            // "the group's 2014 momentum": a year used as a modifier dates nothing.
+            let word = |k: usize| text.tokens.get(k).map_or("", |tok| tok.text(text.text));
+            let bare_year = t.span.len() == 4 && t.span.of(text.text).bytes().all(|b| b.is_ascii_digit());
+            let next = text.token_at(t.span.end);
+            if bare_year
+                && word(next).starts_with(|c: char| c.is_lowercase())
+                && !["and", "to", "or", "through", "until"].contains(&word(next))
+                && (first == 0
+                    || ![
+                        "in", "by", "of", "since", "from", "until", "during", "before", "after", "early", "late", "mid",
+                    ]
+                    .iter()
+                    .any(|p| word(first - 1).eq_ignore_ascii_case(p)))
+            {
+                continue;
+            }
             // "since its peak in 2014", "began on November 5": a start, not the figure's date.
-            let lead = &text.tokens[first.saturating_sub(4).max(text.token_at(v.sentence_span.start))..first];
-            let start_cue = lead.iter().any(|tok| {
-                let w = tok.text(text.text);
-                ["since", "from", "after", "began", "begun", "started", "peak", "beginning", "until", "before"]
+            let s_first = text.token_at(v.sentence_span.start);
+            let mut start_cue = false;
+            let mut j = first;
+            while j > s_first && first - j < 10 {
+                j -= 1;
+                let w = word(j);
+                if is_clause_break(w) {
+                    break;
+                }
+                if ["since", "from", "after", "began", "begun", "started", "peak", "beginning", "until", "before"]
                     .iter()
                     .any(|c| w.eq_ignore_ascii_case(c))
-            });
+                {
+                    start_cue = true;
+                    break;
+                }
+            }
             let between = first > 0 && text.tokens[first - 1].text(text.text).eq_ignore_ascii_case("between");
             let mut value = value;
             if between {
@@ -585,19 +649,8 @@ impl MetricRules {
         let toks = &text.tokens;
         // 1. What the figure counts: "nearly 90,000 Iraqi Security Force members", "Hundreds of
         //    Australian and New Zealand forces", "up to 5,000 EU citizens".
-        let mut stop = v.end_tok;
-        while stop < toks.len()
-            && stop < v.end_tok + 8
-            && (toks[stop].start as usize) < v.sentence_span.end
-            && toks[stop].kind != TokenKind::Number
-            && !is_clause_break(toks[stop].text(text.text))
-        {
-            stop += 1;
-        }
-        let counted_end = toks.get(stop.saturating_sub(1)).map_or(v.span.end, |t| t.end as usize);
-        let first_stop = self.first_stop_word(ctx, v.end_tok, stop);
-        let names = self.places_in(ctx, v.end_tok, first_stop.min(stop), counted_end);
-        let _ = v.span;
+        let counted_end = toks.get(v.np_end.saturating_sub(1)).map_or(v.span.end, |t| t.end as usize);
+        let names = self.places_in(ctx, v.end_tok, v.np_end, counted_end);
         if !names.is_empty() {
             return Some(self.joint(names));
         }
@@ -611,6 +664,9 @@ impl MetricRules {
                 continue;
             }
             if clause_break(text, v.end_tok, h.first) || next_number(text, v.end_tok, h.first) {
+                break;
+            }
+            if text.tokens[v.end_tok..h.first].iter().any(|t| t.text(text.text).eq_ignore_ascii_case("since")) {
                 break;
             }
             if rule == ScopeRule::Member && !toks[h.first].text(text.text).eq_ignore_ascii_case("from") {
@@ -628,9 +684,31 @@ impl MetricRules {
         if rule == ScopeRule::Place {
             return Some(None);
         }
-        // 3. The member the sentence makes its subject ("Canada has deployed ...", "the
-        //    Canadian government will provide ..."), or a place earlier in the clause.
         let s_first = text.token_at(v.sentence_span.start);
+        if rule == ScopeRule::PlaceOrEarlier {
+            // 3a. The nearest place named after a preposition earlier in the sentence ("attack
+            //     ISIL terrorists in Syria ... to conduct seven airstrikes").
+            let mut k = v.first;
+            while k > s_first {
+                k -= 1;
+                let is_prep = hits
+                    .iter()
+                    .any(|h| h.last == k && self.entries[h.pattern].contains(&(SETTINGS, CueKind::Preposition)));
+                if is_prep {
+                    let mut at = k + 1;
+                    if toks.get(at).is_some_and(|t| t.text(text.text).eq_ignore_ascii_case("the")) {
+                        at += 1;
+                    }
+                    let names = self.places_from(ctx, at, toks[v.first].start as usize);
+                    if !names.is_empty() {
+                        return Some(self.joint(names));
+                    }
+                }
+            }
+            return Some(None);
+        }
+        // 3b. The member the sentence makes its subject ("Canada has deployed ...", "the
+        //     Canadian government will provide ...").
         for h in hits.iter().filter(|h| h.start >= v.sentence_span.start && h.last < v.first) {
             if !self.entries[h.pattern].contains(&(SETTINGS, CueKind::Subject)) || h.first <= s_first {
                 continue;
@@ -647,40 +725,7 @@ impl MetricRules {
                 return Some(self.joint(vec![(h.first - 1, n)]));
             }
         }
-        if rule == ScopeRule::PlaceOrSubject || rule == ScopeRule::Member {
-            let mut k = v.first;
-            while k > s_first {
-                k -= 1;
-                let w = toks[k].text(text.text);
-                if is_clause_break(w) {
-                    break;
-                }
-                let is_prep = hits
-                    .iter()
-                    .any(|h| h.first == k && self.entries[h.pattern].contains(&(SETTINGS, CueKind::Preposition)));
-                if is_prep && rule == ScopeRule::PlaceOrSubject {
-                    let names = self.places_from(ctx, k + 1, toks[v.first].start as usize);
-                    if !names.is_empty() {
-                        return Some(self.joint(names));
-                    }
-                }
-            }
-        }
         Some(None)
-    }
-
-    fn first_stop_word(&self, ctx: &Context, from: usize, to: usize) -> usize {
-        let text = ctx.text;
-        for k in from..to {
-            let w = text.tokens[k].text(text.text);
-            if ["who", "which", "that", "to", "from", "in", "on", "at", "with", "by", "for"]
-                .iter()
-                .any(|s| w.eq_ignore_ascii_case(s))
-            {
-                return k;
-            }
-        }
-        to
     }
 
     /// Places and demonyms in tokens `[from, to)`, in order, with their token index.
@@ -721,15 +766,27 @@ impl MetricRules {
         let toks = &text.tokens;
         let mut out = Vec::new();
         let mut k = at;
-        loop {
-            let Some(tok) = toks.get(k) else { break };
+        while let Some(tok) = toks.get(k) {
             if tok.start as usize >= limit {
                 break;
             }
             let start = tok.start as usize;
             if let Some(m) = ctx.mentions.iter().find(|m| m.span.start == start && self.scope_kind(m)) {
-                out.push((k, m.canonical.to_string()));
                 k = text.token_at(m.span.end);
+                // A site named after the place: "Mosul Dam", "Qayyarah Air Base".
+                let mut name = m.canonical.to_string();
+                if let Some(site) = self.site_words.iter().find(|w| {
+                    let cue = chronicle_core::Text::new(w);
+                    cue.tokens
+                        .iter()
+                        .enumerate()
+                        .all(|(i, ct)| toks.get(k + i).is_some_and(|t| t.text(text.text) == ct.text(w)))
+                        && !cue.tokens.is_empty()
+                }) {
+                    name = format!("{name} {site}");
+                    k += chronicle_core::Text::new(site).tokens.len();
+                }
+                out.push((k, name));
             } else if let Some(c) = self.demonym(tok.text(text.text)) {
                 out.push((k, c.to_string()));
                 k += 1;
@@ -791,6 +848,8 @@ struct QView {
     end_tok: usize,
     sentence: usize,
     sentence_span: Span,
+    /// The token after the phrase the figure counts (see [`MetricRules::phrase_end`]).
+    np_end: usize,
 }
 
 impl QView {
@@ -807,6 +866,7 @@ impl QView {
             end_tok: text.token_at(q.span.end),
             sentence,
             sentence_span: text.sentence(sentence),
+            np_end: 0,
         })
     }
 }

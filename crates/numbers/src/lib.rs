@@ -140,7 +140,31 @@ impl Tagger {
                 }
             }
         }
+        self.share_qualifiers(text, &mut out);
         out
+    }
+
+    /// A figure that restates or continues a hedged one shares its hedge: an equivalent in
+    /// brackets ("about Can$1 billion (US$718 million)") and the second of a pair ("About 300
+    /// Australian and 100 New Zealand personnel").
+    fn share_qualifiers(&self, text: &Text, out: &mut [Quantity]) {
+        for k in 1..out.len() {
+            let (prev, cur) = (&out[k - 1], &out[k]);
+            if cur.qualifier != Qualifier::Exact || prev.qualifier == Qualifier::Exact {
+                continue;
+            }
+            let gap = text.text.get(prev.span.end..cur.span.start).unwrap_or("");
+            let bracketed = gap.trim() == "(" && prev.unit != "count" && cur.unit != "count";
+            let between = text.tokens_in(Span::new(prev.span.end, cur.span.start));
+            let paired = prev.qualifier == Qualifier::Approx
+                && prev.unit == cur.unit
+                && between.len() <= 3
+                && between.last().is_some_and(|t| t.text(text.text).eq_ignore_ascii_case("and"))
+                && !gap.contains([',', ';', '.']);
+            if bracketed || paired {
+                out[k].qualifier = prev.qualifier;
+            }
+        }
     }
 }
 
@@ -683,6 +707,10 @@ impl<'a> Cx<'a> {
         let w0 = w0.as_str();
         let first_part = w0.split('-').next().unwrap_or("");
         if !lex.starters.contains(first_part) {
+            return None;
+        }
+        // "Number two", "Phase one": a name, not a figure.
+        if i > 0 && self.word(i - 1) && lex.negative_before.contains(self.lower(i - 1).as_str()) {
             return None;
         }
         let blank = Core {
