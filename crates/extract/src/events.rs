@@ -223,6 +223,10 @@ pub struct EventWords {
     /// Phrases after which participants are named ("representatives from", "including").
     #[serde(default)]
     pub participant_cues: Vec<String>,
+    /// Words that may follow a place's name; a name followed by another lower-case word is an
+    /// adjective ("Kenyan embassy"), no place.
+    #[serde(default)]
+    pub place_followers: Vec<String>,
     /// Event types of which a document reports at most one per date (meetings).
     #[serde(default)]
     pub one_per_date: Vec<String>,
@@ -249,6 +253,7 @@ impl EventWords {
             header_lines,
             host_after,
             participant_cues,
+            place_followers,
             one_per_date,
         } = other;
         self.enemies.extend(enemies);
@@ -269,6 +274,7 @@ impl EventWords {
         self.header_lines = self.header_lines.max(header_lines);
         self.host_after.extend(host_after);
         self.participant_cues.extend(participant_cues);
+        self.place_followers.extend(place_followers);
         self.one_per_date.extend(one_per_date);
     }
 }
@@ -381,6 +387,7 @@ pub struct EventRules {
     header_lines: usize,
     host_after: Phrases,
     participant_cues: Phrases,
+    place_followers: WordSet,
     one_per_date: HashSet<String>,
 }
 
@@ -460,6 +467,7 @@ impl EventRules {
             header_lines: w.header_lines,
             host_after: Phrases::new(&w.host_after),
             participant_cues: Phrases::new(&w.participant_cues),
+            place_followers: WordSet::new(&w.place_followers),
             one_per_date: w.one_per_date.iter().cloned().collect(),
         })
     }
@@ -1087,8 +1095,16 @@ impl EventRules {
 
     /// A run of capitalised words the gazetteer does not know ("Qarah Hlanj", "Joint Base Andrews").
     fn name_run(&self, doc: &Doc, def: &EventDef, start: usize, end: usize) -> Option<Place> {
+        let mut start = start;
         let mut i = start;
         while i < end {
+            // "New Jersey's Newark Airport": a possessive name only leads to the place.
+            let w = doc.word(i);
+            if i + 1 < end && (w.ends_with("'s") || w.ends_with("\u{2019}s")) && doc.is_name_like(i) {
+                i += 1;
+                start = i;
+                continue;
+            }
             if doc.is_name_like(i) && !self.not_names.contains(doc.word(i)) && doc.timex_end_at(i).is_none() {
                 if let Some(m) = doc.mention_at(i) {
                     let allowed = m.kind == EntityType::Country
@@ -1119,6 +1135,23 @@ impl EventRules {
         let text = span.of(doc.ctx.text.text).to_string();
         // A possessive is a modifier, not a place ("Operation Inherent Resolve's effort").
         if text.is_empty() || text.ends_with("'s") || text.ends_with("\u{2019}s") {
+            return None;
+        }
+        // A name used as an adjective ("Kenyan embassy", "Pan Am Flight 103") is no place;
+        // nor is an abbreviation ("Ala.", "Dr.").
+        let next = doc.ctx.text.tokens.get(i);
+        let lower_word = next.is_some_and(|t| {
+            t.kind == TokenKind::Word && t.text(doc.ctx.text.text).starts_with(|c: char| c.is_lowercase())
+        });
+        let followed_ok = !lower_word
+            || self.place_followers.contains(doc.word(i))
+            || self.heads.contains(doc.word(i))
+            || self.buildings.contains(doc.word(i))
+            || self.phrase_at(doc, &self.facilities, i).is_some();
+        let number = next.is_some_and(|t| t.kind == TokenKind::Number);
+        let chars = text.chars().count();
+        let abbreviation = i == start + 1 && (chars <= 2 || (chars <= 4 && doc.word(i) == "." && doc.glued(i)));
+        if !followed_ok || number || abbreviation {
             return None;
         }
         Some(Place { text, span, end_tok: i, city: false, organization: false })

@@ -344,6 +344,11 @@ fn attacks() {
             &["attack 2016-09-06 Latakia", "attack 2016-09-06 Homs", "attack 2016-09-06 Baghdad"],
         ),
         (
+            "a possessive leads to the place",
+            "A shooting at New Jersey's Newark Airport on <May 4, 2016|2016-05-04> wounded two.",
+            &["attack 2016-05-04 Newark Airport"],
+        ),
+        (
             "a bombing in a town",
             "The suspected bombing in the southeastern town of Suruç which killed 32 people on <July 20|2015-07-20> shocked the country.",
             &["attack 2015-07-20 Suruç"],
@@ -377,6 +382,11 @@ fn attacks_that_are_none() {
         ),
         ("air attacks", "Jets carried out air attacks in [Raqqa|city] on <June 2|2016-06-02>.", &[]),
         ("counter-attacks", "Kurds made counter-attacks in [Sinjar|city] in <2014|2014>.", &[]),
+        ("a demonym is no city", "The bombings of Kenyan embassies on <August 7|1998-08-07> shocked Africa.", &[]),
+        ("a state's abbreviation is no city", "The bombing at a clinic in Birmingham, Ala., in <January|1998-01> killed one.", &[
+            "attack 1998-01 Birmingham",
+        ]),
+        ("a flight is no city", "The bombing of Pan Am Flight 103 on <December 21, 1988|1988-12-21> killed 270.", &[]),
     ]);
 }
 
