@@ -1,13 +1,24 @@
 //! Entities: every mention of an actor or place, resolved to its canonical name.
 //!
 //! Reports name one actor many ways (ISIS, ISIL, Daesh, the Islamic State); analysts need
-//! them as one. A [`Gazetteer`] is built once from alias tables (the country and city data
-//! files and the domain pack's actors) into one automaton, and tags each document in one
-//! pass. It does no I/O: the tables are handed to it.
+//! them as one. A [`Gazetteer`] is built once from alias tables (the generated country and
+//! place tables under `data/`, and the domain pack's actors) into one automaton, and tags each
+//! document in one pass over the text plus a few patterns: demonyms that name a state acting
+//! ("Iraqi forces"), persons after a title or a given name ("Prime Minister Haider al-Abadi"),
+//! and in-document coreference of later surnames ("Abadi", "Mr Masum"). It does no I/O: the
+//! tables are compiled in or handed to it.
+//!
+//! Mentions are flat: of overlapping candidates the longest wins ("Iraqi Security Forces"
+//! over "Iraqi"), except that a leader-named coalition ("US-led coalition") keeps its leader.
+
+pub mod data;
+mod persons;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chronicle_core::{Span, Text};
+use chronicle_core::{Span, Text, TokenKind};
+use data::{CountryAliasKind, DataError, Rules};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What an entity is (`corpus/FORMAT.md`).
@@ -22,6 +33,21 @@ pub enum EntityType {
     Region,
 }
 
+impl EntityType {
+    /// The type named as in FORMAT.md ("armed_group").
+    pub fn parse(name: &str) -> Option<EntityType> {
+        Some(match name {
+            "country" => EntityType::Country,
+            "organization" => EntityType::Organization,
+            "armed_group" => EntityType::ArmedGroup,
+            "person" => EntityType::Person,
+            "city" => EntityType::City,
+            "region" => EntityType::Region,
+            _ => return None,
+        })
+    }
+}
+
 /// One mention of an entity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mention {
@@ -33,53 +59,582 @@ pub struct Mention {
     pub rule: &'static str,
 }
 
+/// What an automaton pattern stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Role {
+    /// A name of the entity: a mention wherever it stands.
+    Name,
+    /// A demonym: a mention only before a head naming the state acting.
+    Demonym,
+    /// A title that may introduce a person's name.
+    Title,
+    /// A word before a town's name ("the town of").
+    TownCue,
+}
+
+/// How the case of the text must agree with the alias.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    /// Exactly as written (acronyms: "IS" is not "is").
+    Exact,
+    /// A capital first letter, the rest in any case ("Iraqi army" for "Iraqi Army"); all
+    /// capitals too when the alias has four letters or more (datelines, "BAGHDAD").
+    Capitalised,
+    /// Any case (aliases written lower-case: "al-Qaeda", "peshmerga").
+    Any,
+}
+
+impl Case {
+    fn of(alias: &str) -> Case {
+        let letters = alias.chars().filter(|c| c.is_alphabetic()).count();
+        if !alias.chars().any(char::is_lowercase) && letters <= 8 {
+            Case::Exact
+        } else if alias.chars().next().is_some_and(char::is_uppercase) {
+            Case::Capitalised
+        } else {
+            Case::Any
+        }
+    }
+
+    fn accepts(self, alias: &str, found: &str) -> bool {
+        match self {
+            Case::Exact => alias == found,
+            Case::Any => true,
+            Case::Capitalised => {
+                if alias == found {
+                    return true;
+                }
+                let first_upper = found.chars().next().is_some_and(char::is_uppercase);
+                let shouting = !found.chars().any(char::is_lowercase);
+                first_upper && (!shouting || found.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    canonical: Arc<str>,
+    kind: EntityType,
+    role: Role,
+}
+
+/// A gazetteer could not be built from its data.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error("the alias automaton could not be built: {0}")]
+    Automaton(String),
+}
+
 /// Collects aliases, then builds a [`Gazetteer`].
-#[derive(Default)]
 pub struct GazetteerBuilder {
-    aliases: Vec<(String, Arc<str>, EntityType)>,
+    /// alias -> entry; a later alias replaces an earlier one (a pack overrides world data).
+    entries: Vec<(String, Entry)>,
+    index: HashMap<(String, Role), usize>,
+    rules: Rules,
+    given_names: HashSet<Box<str>>,
+}
+
+impl Default for GazetteerBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl GazetteerBuilder {
+    /// An empty builder with the built-in language rules (titles, demonym heads).
     pub fn new() -> Self {
-        Self::default()
+        GazetteerBuilder::with_rules(Rules::builtin())
+    }
+
+    /// An empty builder with the given language rules.
+    pub fn with_rules(rules: Rules) -> Self {
+        let mut b = GazetteerBuilder { entries: Vec::new(), index: HashMap::new(), rules, given_names: HashSet::new() };
+        let titles = b.rules.person.titles.clone();
+        for t in titles {
+            b.insert(&t, "", EntityType::Person, Role::Title);
+        }
+        let cues = b.rules.place.town_cues.clone();
+        for c in cues {
+            b.insert(&c, "", EntityType::City, Role::TownCue);
+        }
+        b
+    }
+
+    /// A builder holding the world tables: every country with its short forms, abbreviations
+    /// and demonyms, the world's major cities and regions, common given names.
+    pub fn world() -> Self {
+        let mut b = GazetteerBuilder::new();
+        b.load_world().expect("built-in world tables parse (tested)");
+        b
+    }
+
+    fn load_world(&mut self) -> Result<(), GazetteerError> {
+        self.add_countries("data/countries.tsv", data::COUNTRIES_TSV)?;
+        self.add_places("data/places.tsv", data::PLACES_TSV)?;
+        self.add_given_names(data::GIVEN_NAMES_TXT);
+        Ok(())
+    }
+
+    /// Adds a countries table (`canonical <TAB> name|abbr|demonym <TAB> alias`).
+    pub fn add_countries(&mut self, source_name: &str, tsv: &str) -> Result<&mut Self, GazetteerError> {
+        for row in data::parse_countries(source_name, tsv)? {
+            let role = if row.kind == CountryAliasKind::Demonym { Role::Demonym } else { Role::Name };
+            self.insert(row.alias, row.canonical, EntityType::Country, role);
+        }
+        Ok(self)
+    }
+
+    /// Adds a places table (`canonical <TAB> type <TAB> alias ...`).
+    pub fn add_places(&mut self, source_name: &str, tsv: &str) -> Result<&mut Self, GazetteerError> {
+        for row in data::parse_places(source_name, tsv)? {
+            self.insert(row.alias, row.canonical, row.kind, Role::Name);
+        }
+        Ok(self)
+    }
+
+    /// Adds given names (one a line): "Firstname Lastname" is then a person.
+    pub fn add_given_names(&mut self, text: &str) -> &mut Self {
+        self.given_names.extend(data::parse_given_names(text).map(Box::from));
+        self
     }
 
     /// Adds `alias` as a name of `canonical`.
     pub fn add(&mut self, alias: &str, canonical: &str, kind: EntityType) -> &mut Self {
-        self.aliases.push((alias.to_string(), Arc::from(canonical), kind));
+        self.insert(alias, canonical, kind, Role::Name);
         self
     }
 
+    /// Adds `demonym` as naming `canonical` when it stands for the state acting.
+    pub fn add_demonym(&mut self, demonym: &str, canonical: &str, kind: EntityType) -> &mut Self {
+        self.insert(demonym, canonical, kind, Role::Demonym);
+        self
+    }
+
+    fn insert(&mut self, alias: &str, canonical: &str, kind: EntityType, role: Role) {
+        let alias = alias.trim();
+        if alias.is_empty() {
+            return;
+        }
+        let entry = Entry { canonical: Arc::from(canonical), kind, role };
+        match self.index.get(&(alias.to_string(), role)) {
+            Some(&i) => self.entries[i].1 = entry,
+            None => {
+                self.index.insert((alias.to_string(), role), self.entries.len());
+                self.entries.push((alias.to_string(), entry));
+            }
+        }
+    }
+
+    /// Builds the automaton (once; share the gazetteer across threads).
     pub fn build(self) -> Gazetteer {
+        self.try_build().expect("gazetteer automaton builds")
+    }
+
+    /// Builds the automaton, or says why it cannot be built.
+    pub fn try_build(self) -> Result<Gazetteer, GazetteerError> {
+        // Every alias also with typographic apostrophes and dashes ("Da’esh", "CJTF–OIR").
+        let mut patterns: Vec<String> = Vec::with_capacity(self.entries.len() * 2);
+        let mut owners: Vec<(usize, Case)> = Vec::with_capacity(self.entries.len() * 2);
+        for (i, (alias, _)) in self.entries.iter().enumerate() {
+            let case = Case::of(alias);
+            for variant in typographic_variants(alias) {
+                patterns.push(variant);
+                owners.push((i, case));
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(self.aliases.iter().map(|a| a.0.as_str()))
-            .expect("gazetteer automaton builds");
-        Gazetteer { automaton, aliases: self.aliases }
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
+        let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
+        let mut persons: HashMap<String, Arc<str>> = HashMap::new();
+        for (alias, e) in &self.entries {
+            if e.kind == EntityType::Person && e.role == Role::Name {
+                persons.insert(alias.to_lowercase(), e.canonical.clone());
+            }
+        }
+        // A given name that is also a place or country ("Jordan") does not start a person.
+        let mut given_names = self.given_names;
+        for (alias, e) in &self.entries {
+            if e.role == Role::Name && e.kind != EntityType::Person {
+                given_names.remove(alias.as_str());
+            }
+        }
+        Ok(Gazetteer(Arc::new(GazetteerInner {
+            automaton,
+            patterns,
+            owners,
+            entries: self.entries.into_iter().map(|(_, e)| e).collect(),
+            heads: set(&self.rules.demonym.heads),
+            modifiers: set(&self.rules.demonym.modifiers),
+            word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
+            demonym_exceptions: set(&self.rules.demonym.exceptions),
+            chrome: self.rules.chrome.clone(),
+            names: persons::NameRules::new(&self.rules.person, given_names, persons),
+        })))
     }
 }
 
-/// The alias automaton; build once, share across threads.
-pub struct Gazetteer {
-    automaton: AhoCorasick,
-    aliases: Vec<(String, Arc<str>, EntityType)>,
+/// The alias and its spellings with typographic apostrophes and dashes.
+fn typographic_variants(alias: &str) -> Vec<String> {
+    let mut out = vec![alias.to_string()];
+    if alias.contains('\'') {
+        out.push(alias.replace('\'', "\u{2019}"));
+        out.push(alias.replace('\'', "\u{2018}"));
+    }
+    if alias.contains('-') {
+        for dash in ['\u{2010}', '\u{2011}', '\u{2013}', '\u{2014}'] {
+            let extra: Vec<String> = out.iter().map(|a| a.replace('-', &dash.to_string())).collect();
+            out.extend(extra);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
+
+/// One candidate mention before the flat selection.
+#[derive(Clone, Debug)]
+struct Candidate {
+    span: Span,
+    canonical: Arc<str>,
+    kind: EntityType,
+    rule: &'static str,
+    /// Lower wins among candidates of the same span: gazetteer names before patterns.
+    priority: u8,
+    /// Selected like any other, but not output (a byline's agency).
+    hidden: bool,
+}
+
+/// The alias automaton and the patterns around it; build once, share across threads (a clone
+/// shares the automaton).
+#[derive(Clone)]
+pub struct Gazetteer(Arc<GazetteerInner>);
 
 impl Gazetteer {
-    /// Tags every whole-word alias occurrence.
+    /// Tags every mention: names, demonyms of states acting, persons, and their coreferents.
     pub fn tag(&self, text: &Text) -> Vec<Mention> {
-        self.automaton
-            .find_iter(text.text)
-            .filter(|m| text.on_word_boundaries(Span::new(m.start(), m.end())))
-            .map(|m| {
-                let (_, canonical, kind) = &self.aliases[m.pattern().as_usize()];
-                Mention {
-                    span: Span::new(m.start(), m.end()),
-                    canonical: canonical.clone(),
-                    kind: *kind,
-                    rule: "gazetteer",
-                }
-            })
-            .collect()
+        self.0.tag(text)
     }
 }
+
+struct GazetteerInner {
+    automaton: AhoCorasick,
+    patterns: Vec<String>,
+    owners: Vec<(usize, Case)>,
+    entries: Vec<Entry>,
+    heads: HashSet<String>,
+    modifiers: HashSet<String>,
+    word_acronyms: HashSet<String>,
+    demonym_exceptions: HashSet<String>,
+    chrome: data::ChromeRules,
+    names: persons::NameRules,
+}
+
+impl GazetteerInner {
+    fn tag(&self, text: &Text) -> Vec<Mention> {
+        let chrome = self.chrome_lines(text.text);
+        let in_chrome = |span: Span| chrome.iter().any(|c| c.contains(span));
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut titles: Vec<Span> = Vec::new();
+        let mut town_cues: Vec<Span> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text.text) {
+            let span = Span::new(m.start(), m.end());
+            if !text.on_word_boundaries(span) || in_chrome(span) {
+                continue;
+            }
+            let (entry_index, case) = self.owners[m.pattern().as_usize()];
+            let found = span.of(text.text);
+            if !case.accepts(&self.patterns[m.pattern().as_usize()], found) {
+                continue;
+            }
+            let entry = &self.entries[entry_index];
+            match entry.role {
+                Role::Title => titles.push(span),
+                Role::TownCue => town_cues.push(span),
+                Role::Demonym => {
+                    if self.names_state(text, span) {
+                        candidates.push(self.candidate(span, entry, "demonym", 1));
+                    }
+                }
+                Role::Name => {
+                    if case == Case::Exact && !self.acronym_stands(text.text, span) {
+                        continue;
+                    }
+                    if entry.kind == EntityType::Country && currency_follows(text.text, span) {
+                        continue;
+                    }
+                    // Bylines and credits: no mentions, but they still hide the names inside
+                    // them ("France" of "Agence France-Presse").
+                    let hidden = agency_of_dateline(text.text, span)
+                        || credit_after_slash(text.text, span)
+                        || (entry.kind == EntityType::Organization && self.alone_on_line(text.text, span));
+                    let mut c = self.candidate(span, entry, "gazetteer", 0);
+                    c.hidden = hidden;
+                    candidates.push(c);
+                }
+            }
+        }
+        self.names.title_persons(text, &titles, &mut candidates);
+        self.names.town_places(text, &town_cues, &mut candidates);
+        let headlines = capitalised_lines(text);
+        let before = candidates.len();
+        self.names.given_name_persons(text, &mut candidates);
+        // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
+        let mut i = before;
+        while i < candidates.len() {
+            if headlines.iter().any(|h| h.contains(candidates[i].span)) {
+                candidates.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        candidates.retain(|c| !in_chrome(c.span));
+        let mut mentions = select_flat(text.text, candidates);
+        self.names.coreference(text, &mut mentions);
+        mentions.retain(|m| !in_chrome(m.span));
+        mentions
+    }
+
+    fn candidate(&self, span: Span, entry: &Entry, rule: &'static str, priority: u8) -> Candidate {
+        Candidate { span, canonical: entry.canonical.clone(), kind: entry.kind, rule, priority, hidden: false }
+    }
+
+    /// Whether the demonym at `span` names the state acting: a head ("forces", "government")
+    /// follows, maybe after one modifier ("security") or a coordinated demonym or country
+    /// ("Iraqi and U.S. forces").
+    fn names_state(&self, text: &Text, span: Span) -> bool {
+        let mut i = text.token_at(span.end);
+        let mut modifiers = 0;
+        let mut conjuncts = 0;
+        let mut prev_end = span.end;
+        while let Some(t) = text.tokens.get(i) {
+            let gap = &text.text[prev_end..t.start as usize];
+            if gap.contains('\n') || gap.len() > 2 {
+                return false;
+            }
+            let w = t.text(text.text);
+            let lower = w.to_lowercase();
+            let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(&lower);
+            if t.kind == TokenKind::Word && self.heads.contains(lower) {
+                let phrase = format!("{} {}", span.of(text.text).to_lowercase(), lower);
+                return !self.demonym_exceptions.contains(&phrase);
+            }
+            if t.kind == TokenKind::Word && self.modifiers.contains(lower) && modifiers == 0 {
+                modifiers += 1;
+            } else if (lower == "and" || lower == "or") && conjuncts == 0 {
+                // The conjunct: a capitalised word or a dotted abbreviation ("U.S.").
+                conjuncts += 1;
+                let Some(first) = text.tokens.get(i + 1) else { return false };
+                if first.kind != TokenKind::Word || !first.text(text.text).starts_with(char::is_uppercase) {
+                    return false;
+                }
+                let mut last_end = first.end;
+                let mut j = i + 2;
+                let mut words = 1;
+                while let Some(u) = text.tokens.get(j) {
+                    let glued = u.start == last_end && (u.kind == TokenKind::Word || u.text(text.text) == ".");
+                    let next_word = words < 3
+                        && &text.text[last_end as usize..u.start as usize] == " "
+                        && u.kind == TokenKind::Word
+                        && u.text(text.text).starts_with(char::is_uppercase);
+                    if !(glued || next_word) {
+                        break;
+                    }
+                    words += usize::from(next_word);
+                    last_end = u.end;
+                    j += 1;
+                }
+                prev_end = last_end as usize;
+                i = j;
+                continue;
+            } else {
+                return false;
+            }
+            prev_end = t.end as usize;
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether an exact-case acronym stands as one ("IS" in a sentence, not in "WHAT IS NEXT").
+    fn acronym_stands(&self, text: &str, span: Span) -> bool {
+        let found = span.of(text);
+        if !self.word_acronyms.contains(found) {
+            return true;
+        }
+        let shouting =
+            |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
+        let before = text[..span.start].trim_end_matches([' ', '\t']);
+        let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let after = text[span.end..].trim_start_matches([' ', '\t']);
+        let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        !(shouting(prev_word) && prev_word.len() >= 3 || shouting(next_word) && next_word.len() >= 3)
+    }
+
+    /// Spans of page chrome: lines of credits, "Source:" lines, bylines, banners; photo
+    /// credits inside a line ("(AP Photo/Cliff Owen)", "AFP PHOTO / SAFIN HAMED").
+    fn chrome_lines(&self, text: &str) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let byline = trimmed.trim_end().len() < 120
+                && self.chrome.short_line_prefixes.iter().any(|p| {
+                    trimmed.strip_prefix(p.as_str()).is_some_and(|rest| {
+                        let word = rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                        word.starts_with(char::is_uppercase) && !self.names.is_month(word)
+                    })
+                });
+            if byline || self.chrome.line_prefixes.iter().any(|p| trimmed.starts_with(p.as_str())) {
+                out.push(Span::new(start, start + line.len()));
+            } else {
+                self.credits_in_line(text, Span::new(start, start + line.len()), &mut out);
+            }
+            start += line.len();
+        }
+        out
+    }
+
+    /// Photo credits inside one line: from the parenthesis (or the word) before a credit word
+    /// to the closing parenthesis (or the line's end).
+    fn credits_in_line(&self, text: &str, line: Span, out: &mut Vec<Span>) {
+        let s = line.of(text);
+        for word in &self.chrome.credit_words {
+            let mut from = 0;
+            while let Some(at) = s[from..].find(word.as_str()) {
+                let (ws, we) = (from + at, from + at + word.len());
+                from = we;
+                let bounded_before = s[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let rest = s[we..].trim_start_matches(' ');
+                let credit_form = rest.is_empty()
+                    || rest.starts_with(['/', ')', '\n', '\r', '|'])
+                    || rest.starts_with("by ")
+                    || rest.starts_with("BY ");
+                if !bounded_before || !credit_form {
+                    continue;
+                }
+                let open = s[..ws].rfind('(').filter(|&o| !s[o..ws].contains(')'));
+                let (a, b) = match open {
+                    Some(o) => (o, s[we..].find(')').map_or(s.len(), |c| we + c + 1)),
+                    None => {
+                        let before = s[..ws].trim_end_matches(' ');
+                        let prev_word = before.rfind(|c: char| c.is_whitespace()).map_or(0, |p| p + 1);
+                        (prev_word.min(ws), s.len())
+                    }
+                };
+                out.push(Span::new(line.start + a, line.start + b));
+            }
+        }
+    }
+
+    /// An organisation alone on its line ("Agence France-Presse", "Reuters Staff") is a
+    /// byline or a source banner.
+    fn alone_on_line(&self, text: &str, span: Span) -> bool {
+        let line_start = text[..span.start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = text[span.end..].find('\n').map_or(text.len(), |p| span.end + p);
+        let before = text[line_start..span.start].trim();
+        let after = text[span.end..line_end].trim();
+        before.is_empty() && (after.is_empty() || self.chrome.byline_words.iter().any(|w| w == after))
+    }
+}
+
+/// Lines whose words are nearly all capitalised: headlines ("Kerry Meets with Anti-IS
+/// Coalition Ambassadors") and name lines ("Robert Burns | Vivian Salama and Diaa Hadid").
+fn capitalised_lines(text: &Text) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.text.split_inclusive('\n') {
+        let span = Span::new(start, start + line.len());
+        start += line.len();
+        let (mut words, mut caps) = (0usize, 0usize);
+        for t in text.tokens_in(span) {
+            if t.kind == TokenKind::Word {
+                words += 1;
+                caps += usize::from(t.text(text.text).starts_with(char::is_uppercase));
+            }
+        }
+        if words >= 2 && caps * 4 >= words * 3 {
+            out.push(span);
+        }
+    }
+    out
+}
+
+/// "Cliff Owen/AP", "in Fallujah / AP": an agency after a slash at the end of a line credits a
+/// photo.
+fn credit_after_slash(text: &str, span: Span) -> bool {
+    let before = text[..span.start].trim_end_matches(' ');
+    let after = &text[span.end..];
+    let line_rest = after.split('\n').next().unwrap_or("");
+    before.ends_with('/') && line_rest.trim().is_empty()
+}
+
+/// "US $13 million", "US$718 million": a currency, not the country.
+fn currency_follows(text: &str, span: Span) -> bool {
+    text[span.end..].trim_start_matches(' ').starts_with('$')
+}
+
+/// "BAGHDAD (Reuters) -": the agency of a dateline is a byline, not a mention.
+fn agency_of_dateline(text: &str, span: Span) -> bool {
+    let before = &text[..span.start];
+    let Some(before) = before.strip_suffix('(') else { return false };
+    if !text[span.end..].starts_with(')') {
+        return false;
+    }
+    // The line so far is a dateline: short, opening with a place in capitals ("BAGHDAD, July 11").
+    let line = before.rsplit('\n').next().unwrap_or(before).trim();
+    let first = line.split([' ', ',']).next().unwrap_or("");
+    line.len() <= 40
+        && first.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !first.chars().any(char::is_lowercase)
+}
+
+/// The flat selection: leftmost first, the longest of overlapping candidates wins (ties: the
+/// lower priority), except that a leader-named coalition keeps its leader ("US-led").
+fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
+    candidates.sort_by(|a, b| {
+        a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))
+    });
+    let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut end = 0;
+    for (i, c) in candidates.iter().enumerate() {
+        if c.span.start >= end {
+            chosen.push(i);
+            end = c.span.end;
+        }
+    }
+    let mut out: Vec<Mention> = Vec::with_capacity(chosen.len());
+    for &i in &chosen {
+        let c = &candidates[i];
+        if c.hidden {
+            continue;
+        }
+        out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
+        // "US-led coalition": the leader inside is a mention of its own.
+        let inner = c.span.of(text);
+        if let Some(led) = inner.find("-led ").or_else(|| inner.find("\u{2011}led ")) {
+            let led_at = c.span.start + led;
+            if let Some(leader) = candidates
+                .iter()
+                .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
+            {
+                out.push(Mention {
+                    span: leader.span,
+                    canonical: leader.canonical.clone(),
+                    kind: leader.kind,
+                    rule: "coalition_leader",
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -10,6 +10,7 @@
 use crate::{claims, events, metrics};
 use chronicle_entities::{EntityType, Gazetteer, GazetteerBuilder};
 use serde::Deserialize;
+use std::sync::Mutex;
 
 /// The built-in coalition pack, one TOML file per concern, merged in this order.
 const COALITION: &[(&str, &str)] = &[
@@ -39,7 +40,7 @@ pub struct PackInfo {
 }
 
 /// One actor and its aliases.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActorDef {
     pub canonical: String,
@@ -99,16 +100,28 @@ impl Pack {
         self.claims.extend(other.claims);
     }
 
-    /// The alias automaton for this pack's actors.
+    /// The alias automaton: the world tables (countries, cities, given names) and this pack's
+    /// actors, which override a world alias they share ("Raqqa" the campaign's city).
+    /// Built once per distinct actor list in a process: a clone shares the automaton.
     pub fn gazetteer(&self) -> Gazetteer {
-        let mut b = GazetteerBuilder::new();
+        static BUILT: Mutex<Vec<(Vec<ActorDef>, Gazetteer)>> = Mutex::new(Vec::new());
+        let mut built = BUILT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, g)) = built.iter().find(|(actors, _)| *actors == self.actors) {
+            return g.clone();
+        }
+        let mut b = GazetteerBuilder::world();
         for a in &self.actors {
             b.add(&a.canonical, &a.canonical, a.kind);
             for alias in &a.aliases {
                 b.add(alias, &a.canonical, a.kind);
             }
         }
-        b.build()
+        let g = b.build();
+        if built.len() >= 4 {
+            built.remove(0);
+        }
+        built.push((self.actors.clone(), g.clone()));
+        g
     }
 }
 

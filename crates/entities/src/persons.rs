@@ -1,0 +1,298 @@
+//! Persons: names after a title or a given name, and in-document coreference of surnames.
+//!
+//! Reports introduce a person once in full, usually with a title ("Iraqi President Fuad
+//! Masum", "Prime Minister Haider al-Abadi"), then name them by surname ("Masum", "Mr Masum",
+//! "Abadi"). The full name is the canonical; later surnames in the same document resolve to
+//! the nearest full name before them (else the first after). Initials and generational
+//! suffixes stay in the mention but not in the canonical ("Lloyd J. Austin III" is Lloyd
+//! Austin); a name the domain pack knows takes the pack's canonical ("Haider Al-Abadi").
+
+use crate::data::PersonRules;
+use crate::{Candidate, EntityType, Mention};
+use chronicle_core::{Span, Text, TokenKind};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// The most words a name has (initials and particles included).
+const MAX_NAME_TOKENS: usize = 6;
+
+pub(crate) struct NameRules {
+    honorifics: HashSet<String>,
+    particles: HashSet<String>,
+    suffixes: HashSet<String>,
+    not_names: HashSet<String>,
+    given_names: HashSet<Box<str>>,
+    /// Lower-cased names the pack knows -> their canonical.
+    known: HashMap<String, Arc<str>>,
+}
+
+/// A name read from the tokens.
+struct Name {
+    span: Span,
+    canonical: String,
+    words: usize,
+}
+
+/// The word without a possessive ("Kerry's" -> "Kerry").
+fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w)
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_alphabetic)
+}
+
+impl NameRules {
+    pub(crate) fn new(rules: &PersonRules, given_names: HashSet<Box<str>>, known: HashMap<String, Arc<str>>) -> Self {
+        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<String>>();
+        // A title word never starts a name ("Spokesman Colonel Steve Warren" is Steve Warren).
+        let mut not_names = set(&rules.not_names);
+        for t in &rules.titles {
+            let t = t.trim_end_matches('.');
+            if !t.contains(' ') && t.starts_with(char::is_uppercase) {
+                not_names.insert(t.to_string());
+            }
+        }
+        NameRules {
+            honorifics: set(&rules.honorifics),
+            particles: set(&rules.particles),
+            suffixes: set(&rules.suffixes),
+            not_names,
+            given_names,
+            known,
+        }
+    }
+
+    /// Whether `w` (one word token) can be part of a name.
+    fn name_word(&self, w: &str) -> bool {
+        if !capitalised(w) || self.not_names.contains(w) {
+            return false;
+        }
+        // A name word is not all capitals unless it is short of a shout ("KERRY" is handled by
+        // coreference, not here): "ISIS", "UN" never start names.
+        w.chars().any(char::is_lowercase)
+    }
+
+    /// "al-Abadi", "bin-Laden": a lower-case particle glued to a capitalised name.
+    fn particle_word(&self, w: &str) -> bool {
+        w.split_once(['-', '\u{2010}', '\u{2011}']).is_some_and(|(p, rest)| {
+            self.particles.contains(p) && capitalised(rest) && rest.chars().any(char::is_lowercase)
+        })
+    }
+
+    /// Reads a name starting at token `from`.
+    fn read(&self, text: &Text, from: usize) -> Option<Name> {
+        let toks = &text.tokens;
+        let first = toks.get(from)?;
+        let start = first.start as usize;
+        let mut end = start;
+        let mut parts: Vec<&str> = Vec::with_capacity(4);
+        let mut i = from;
+        let mut count = 0;
+        while let Some(t) = toks.get(i) {
+            if count >= MAX_NAME_TOKENS {
+                break;
+            }
+            if i > from {
+                let gap = &text.text[end..t.start as usize];
+                if gap != " " && gap != "\u{a0}" {
+                    break;
+                }
+            }
+            if t.kind != TokenKind::Word {
+                break;
+            }
+            let raw = t.text(text.text);
+            let w = strip_possessive(raw);
+            let possessive = w.len() != raw.len();
+            let next = toks.get(i + 1);
+            let glued_dot = next.is_some_and(|n| n.start == t.end && n.text(text.text) == ".");
+            if !parts.is_empty() && self.suffixes.contains(w) {
+                end = if glued_dot { next.map_or(t.end, |n| n.end) as usize } else { t.start as usize + w.len() };
+                break;
+            }
+            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && glued_dot && !parts.is_empty() {
+                // A middle initial: in the mention, not in the canonical.
+                end = next.map_or(t.end, |n| n.end) as usize;
+                i += 2;
+                count += 1;
+                continue;
+            }
+            let particle = self.particles.contains(w)
+                && !parts.is_empty()
+                && next.is_some_and(|n| n.kind == TokenKind::Word && self.name_word(n.text(text.text)));
+            if !(particle || self.name_word(w) || (!parts.is_empty() && self.particle_word(w))) {
+                break;
+            }
+            parts.push(w);
+            end = t.start as usize + w.len();
+            count += 1;
+            i += 1;
+            if possessive {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        Some(Name { span: Span::new(start, end), canonical: parts.join(" "), words: parts.len() })
+    }
+
+    fn canonical(&self, name: &str) -> Arc<str> {
+        self.known.get(&name.to_lowercase()).cloned().unwrap_or_else(|| Arc::from(name))
+    }
+
+    /// Persons after a title: "Prime Minister Haider al-Abadi", "Gen. Joseph Dunford",
+    /// "Mr Masum" (a lone surname after an honorific).
+    pub(crate) fn title_persons(&self, text: &Text, titles: &[Span], out: &mut Vec<Candidate>) {
+        for title in titles {
+            let gap_ok = text.text[title.end..].starts_with(' ') && !text.text[title.end..].starts_with("  ");
+            if !gap_ok {
+                continue;
+            }
+            let from = text.token_at(title.end);
+            let Some(name) = self.read(text, from) else { continue };
+            let honorific = self.honorifics.contains(title.of(text.text));
+            if name.words >= 2 || honorific || self.known.contains_key(&name.canonical.to_lowercase()) {
+                out.push(Candidate {
+                    span: name.span,
+                    canonical: self.canonical(&name.canonical),
+                    kind: EntityType::Person,
+                    rule: "title_person",
+                    priority: 1,
+                    hidden: false,
+                });
+            }
+        }
+    }
+
+    /// Whether `w` is a month's name (a "By December" line is no byline).
+    pub(crate) fn is_month(&self, w: &str) -> bool {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        MONTHS.contains(&w)
+    }
+
+    /// Towns after a cue: "the town of Zankoura", "nearby town Qarah Hlanj".
+    pub(crate) fn town_places(&self, text: &Text, cues: &[Span], out: &mut Vec<Candidate>) {
+        for cue in cues {
+            if !text.text[cue.end..].starts_with(' ') {
+                continue;
+            }
+            let Some(name) = self.read(text, text.token_at(cue.end)) else { continue };
+            out.push(Candidate {
+                span: name.span,
+                canonical: Arc::from(name.canonical.as_str()),
+                kind: EntityType::City,
+                rule: "town_cue",
+                priority: 1,
+                hidden: false,
+            });
+        }
+    }
+
+    /// Persons by a common given name and a surname: "Brett McGurk said".
+    pub(crate) fn given_name_persons(&self, text: &Text, out: &mut Vec<Candidate>) {
+        if self.given_names.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < text.tokens.len() {
+            let t = text.tokens[i];
+            let w = t.text(text.text);
+            if t.kind == TokenKind::Word && capitalised(w) && self.given_names.contains(w) {
+                if let Some(name) = self.read(text, i) {
+                    if name.words >= 2 {
+                        let next = text.token_at(name.span.end);
+                        out.push(Candidate {
+                            span: name.span,
+                            canonical: self.canonical(&name.canonical),
+                            kind: EntityType::Person,
+                            rule: "given_name_person",
+                            priority: 2,
+                            hidden: false,
+                        });
+                        i = next.max(i + 1);
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// Later surnames of the persons named in full: "Kerry", "Mr Masum", "Abadi", "KERRY".
+    /// A lone word tagged as a city or region that is such a surname is the person ("Austin").
+    pub(crate) fn coreference(&self, text: &Text, mentions: &mut Vec<Mention>) {
+        let mut keys: HashMap<String, Vec<(usize, Arc<str>)>> = HashMap::new();
+        for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
+            let words: Vec<&str> = m.canonical.split(' ').collect();
+            if words.len() < 2 {
+                continue;
+            }
+            let last = words[words.len() - 1];
+            let mut add = |k: &str| keys.entry(k.to_lowercase()).or_default().push((m.span.start, m.canonical.clone()));
+            add(last);
+            if let Some((p, rest)) = last.split_once(['-', '\u{2011}']) {
+                if self.particles.contains(&p.to_lowercase()) {
+                    add(rest);
+                }
+            }
+        }
+        if keys.is_empty() {
+            return;
+        }
+        let mut added: Vec<Mention> = Vec::new();
+        let mut lower = String::new();
+        for t in &text.tokens {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let w = strip_possessive(t.text(text.text));
+            if !capitalised(w) {
+                continue;
+            }
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            let Some(owners) = keys.get(lower.as_str()) else { continue };
+            let span = Span::new(t.start as usize, t.start as usize + w.len());
+            let canonical = owners
+                .iter()
+                .rev()
+                .find(|(pos, _)| *pos <= span.start)
+                .or_else(|| owners.first())
+                .map(|(_, c)| c.clone());
+            let Some(canonical) = canonical else { continue };
+            let at = mentions.partition_point(|m| m.span.end <= span.start);
+            match mentions.get(at) {
+                Some(m) if m.span.overlaps(span) => {
+                    let lone_place = matches!(m.kind, EntityType::City | EntityType::Region);
+                    let lone_surname = m.kind == EntityType::Person && !m.canonical.contains(' ');
+                    if m.span == span && (lone_place || lone_surname) {
+                        let m = &mut mentions[at];
+                        m.canonical = canonical;
+                        m.kind = EntityType::Person;
+                        m.rule = "coreference";
+                    }
+                }
+                _ => added.push(Mention { span, canonical, kind: EntityType::Person, rule: "coreference" }),
+            }
+        }
+        if !added.is_empty() {
+            mentions.extend(added);
+            mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        }
+    }
+}
