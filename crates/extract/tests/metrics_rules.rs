@@ -9,6 +9,8 @@ use Qualifier::{Approx as A, Exact as E, LessThan as L, MoreThan as M};
 
 /// metric, value, value_max, qualifier, scope, as_of
 type Want = (&'static str, f64, Option<f64>, Qualifier, Option<&'static str>, &'static str);
+/// The same, owned, for comparing with what was extracted.
+type Row = (String, f64, Option<f64>, Qualifier, Option<String>, String);
 
 fn extractor() -> &'static Extractor {
     static EX: OnceLock<Extractor> = OnceLock::new();
@@ -23,11 +25,11 @@ fn metrics(text: &str, published: &str) -> Vec<Metric> {
 fn check(kind: &str, cases: &[(&str, &[Want])]) {
     let mut failures = Vec::new();
     for (text, want) in cases {
-        let got: Vec<(String, f64, Option<f64>, Qualifier, Option<String>, String)> = metrics(text, "2016-04-10")
+        let got: Vec<Row> = metrics(text, "2016-04-10")
             .into_iter()
             .map(|m| (m.metric, m.value, m.value_max, m.qualifier, m.scope, m.as_of.unwrap_or_default()))
             .collect();
-        let want: Vec<(String, f64, Option<f64>, Qualifier, Option<String>, String)> =
+        let want: Vec<Row> =
             want.iter().map(|w| (w.0.to_string(), w.1, w.2, w.3, w.4.map(String::from), w.5.to_string())).collect();
         if got != want {
             failures.push(format!("{kind}: {text:?}\n   got  {got:?}\n   want {want:?}"));
