@@ -1,14 +1,17 @@
 //! Document sources: turn paths and standard input into a stream of [`Document`]s.
 //!
 //! Every way a report reaches chronicle goes through here: `docs.jsonl` files (one document a
-//! line, `corpus/FORMAT.md`), plain-text and Markdown files (one document each), folders
-//! (recursively, in sorted order so runs are deterministic) and standard input (`-`: JSON
-//! Lines when it starts with `{`, else one text document). The stream is lazy: one line or
-//! one file is read at a time, so memory stays flat however large the input.
+//! line, `corpus/FORMAT.md`), plain-text and Markdown files (one document each), HTML pages
+//! (main content only, see [`html`]), folders (recursively, in sorted order so runs are
+//! deterministic) and standard input (`-`: JSON Lines when it starts with `{`, HTML when it
+//! starts with `<`, else one text document). The stream is lazy: one line or one file is read
+//! at a time, so memory stays flat however large the input.
 //!
 //! Bad input never stops the stream: each problem is an [`SourceError`] item that names the
 //! file, the line and the document id where there is one, and reading goes on with the next
 //! line or file.
+
+pub mod html;
 
 use chronicle_core::Document;
 use std::collections::VecDeque;
@@ -29,9 +32,18 @@ pub enum SourceError {
     NotUtf8 { path: String, line: Option<usize>, offset: usize },
     #[error("{path}: binary file (NUL byte at offset {offset}), skipped")]
     Binary { path: String, offset: usize },
-    #[error("{path}: unsupported file type (expected .jsonl, .json, .txt, .md, .markdown or .text)")]
+    #[error("{path}: unsupported file type (expected .jsonl, .json, .txt, .md, .markdown, .text, .html or .htm)")]
     Unsupported { path: String },
+    #[error("{path}: empty file, skipped")]
+    Empty { path: String },
+    #[error("{path}{}: too large ({bytes} bytes; the limit for one document is {limit} bytes), skipped", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    TooLarge { path: String, line: Option<usize>, bytes: u64, limit: u64 },
+    #[error("{path}: HTML page without readable body text ({reason}), skipped")]
+    Html { path: String, reason: String },
 }
+
+/// The largest document accepted by default (a report is kilobytes; this is far beyond any).
+pub const MAX_DOCUMENT_BYTES: u64 = 16 << 20;
 
 /// Where a document came from (for error messages and progress).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +60,8 @@ pub type Item = Result<(Document, Origin), SourceError>;
 const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
 /// File extensions read as JSON Lines of documents.
 const JSONL_EXTENSIONS: &[&str] = &["jsonl", "json", "ndjson"];
+/// File extensions read as one HTML page each.
+const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml"];
 
 enum Pending {
     /// A path named by the user (file, folder, or `-`).
@@ -60,6 +74,7 @@ enum Pending {
 pub struct Sources {
     pending: VecDeque<Pending>,
     lines: Option<JsonLines>,
+    max_bytes: u64,
 }
 
 struct JsonLines {
@@ -67,12 +82,24 @@ struct JsonLines {
     reader: Box<dyn BufRead + Send>,
     line: usize,
     buf: Vec<u8>,
+    max_bytes: u64,
 }
 
 impl Sources {
     /// A stream over `paths` in order; `-` is standard input.
     pub fn new<P: AsRef<Path>>(paths: &[P]) -> Sources {
-        Sources { pending: paths.iter().map(|p| Pending::Path(p.as_ref().to_path_buf())).collect(), lines: None }
+        Sources {
+            pending: paths.iter().map(|p| Pending::Path(p.as_ref().to_path_buf())).collect(),
+            lines: None,
+            max_bytes: MAX_DOCUMENT_BYTES,
+        }
+    }
+
+    /// Sets the largest document (file or JSON line) accepted; larger ones are reported and
+    /// skipped.
+    pub fn with_max_document_bytes(mut self, limit: u64) -> Sources {
+        self.max_bytes = limit;
+        self
     }
 
     /// Total size in bytes of the regular files named (folders walked), for progress bars.
@@ -123,22 +150,38 @@ impl Sources {
     fn open_file(&mut self, path: PathBuf, id: String) -> Option<Item> {
         let name = path.display().to_string();
         let ext = extension(&path);
-        if JSONL_EXTENSIONS.contains(&ext.as_str()) {
-            return match File::open(&path) {
-                Ok(f) => {
-                    self.lines = Some(JsonLines::new(name, Box::new(BufReader::with_capacity(1 << 16, f))));
-                    None
-                }
-                Err(err) => Some(Err(SourceError::Io { path: name, err })),
-            };
-        }
-        if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
+        let is_html = HTML_EXTENSIONS.contains(&ext.as_str());
+        if !is_html && !TEXT_EXTENSIONS.contains(&ext.as_str()) && !JSONL_EXTENSIONS.contains(&ext.as_str()) {
             return Some(Err(SourceError::Unsupported { path: name }));
         }
-        Some(std::fs::read(&path).map_err(|err| SourceError::Io { path: name.clone(), err }).and_then(|bytes| {
-            let text = decode_text(&name, bytes)?;
-            Ok((Document { id, text, ..Document::default() }, Origin { path: name, line: None }))
-        }))
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(err) => return Some(Err(SourceError::Io { path: name, err })),
+        };
+        let size = match file.metadata() {
+            Ok(m) if m.is_dir() => {
+                let err = io::Error::other("is a directory");
+                return Some(Err(SourceError::Io { path: name, err }));
+            }
+            Ok(m) => m.len(),
+            Err(err) => return Some(Err(SourceError::Io { path: name, err })),
+        };
+        if size == 0 {
+            return Some(Err(SourceError::Empty { path: name }));
+        }
+        if JSONL_EXTENSIONS.contains(&ext.as_str()) {
+            let reader = Box::new(BufReader::with_capacity(1 << 16, file));
+            self.lines = Some(JsonLines::new(name, reader, self.max_bytes));
+            return None;
+        }
+        if size > self.max_bytes {
+            return Some(Err(SourceError::TooLarge { path: name, line: None, bytes: size, limit: self.max_bytes }));
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        if let Err(err) = (&file).take(self.max_bytes + 1).read_to_end(&mut bytes) {
+            return Some(Err(SourceError::Io { path: name, err }));
+        }
+        Some(document_from_bytes(&name, id, bytes, is_html, self.max_bytes))
     }
 
     fn open_stdin(&mut self) -> Option<Item> {
@@ -148,22 +191,17 @@ impl Sources {
             Err(err) => return Some(Err(SourceError::Io { path: "<stdin>".into(), err })),
         };
         if first == Some(b'{') {
-            self.lines = Some(JsonLines::new("<stdin>".into(), Box::new(reader)));
+            self.lines = Some(JsonLines::new("<stdin>".into(), Box::new(reader), self.max_bytes));
             return None;
         }
         let mut bytes = Vec::new();
-        if let Err(err) = reader.read_to_end(&mut bytes) {
+        if let Err(err) = reader.take(self.max_bytes + 1).read_to_end(&mut bytes) {
             return Some(Err(SourceError::Io { path: "<stdin>".into(), err }));
         }
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
-        Some(decode_text("<stdin>", bytes).map(|text| {
-            (
-                Document { id: "stdin".into(), text, ..Document::default() },
-                Origin { path: "<stdin>".into(), line: None },
-            )
-        }))
+        Some(document_from_bytes("<stdin>", "stdin".into(), bytes, first == Some(b'<'), self.max_bytes))
     }
 }
 
@@ -189,9 +227,32 @@ impl Iterator for Sources {
     }
 }
 
+/// One file's (or standard input's) bytes as a document: size and encoding checked, HTML
+/// reduced to its main content.
+fn document_from_bytes(name: &str, id: String, bytes: Vec<u8>, is_html: bool, max_bytes: u64) -> Item {
+    if bytes.len() as u64 > max_bytes {
+        return Err(SourceError::TooLarge {
+            path: name.into(),
+            line: None,
+            bytes: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    let text = decode_text(name, bytes)?;
+    if text.trim().is_empty() {
+        return Err(SourceError::Empty { path: name.into() });
+    }
+    let origin = Origin { path: name.into(), line: None };
+    if is_html {
+        let page = html::main_content(&text).map_err(|reason| SourceError::Html { path: name.into(), reason })?;
+        return Ok((page.into_document(id), origin));
+    }
+    Ok((Document { id, text, ..Document::default() }, origin))
+}
+
 impl JsonLines {
-    fn new(name: String, reader: Box<dyn BufRead + Send>) -> JsonLines {
-        JsonLines { name, reader, line: 0, buf: Vec::new() }
+    fn new(name: String, reader: Box<dyn BufRead + Send>, max_bytes: u64) -> JsonLines {
+        JsonLines { name, reader, line: 0, buf: Vec::new(), max_bytes }
     }
 
     fn next_doc(&mut self) -> Option<Item> {
@@ -205,6 +266,15 @@ impl JsonLines {
             self.line += 1;
             if self.buf.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
+            }
+            if self.buf.len() as u64 > self.max_bytes {
+                let (bytes, limit) = (self.buf.len() as u64, self.max_bytes);
+                return Some(Err(SourceError::TooLarge {
+                    path: self.name.clone(),
+                    line: Some(self.line),
+                    bytes,
+                    limit,
+                }));
             }
             return Some(parse_line(&self.name, self.line, &self.buf));
         }
@@ -274,7 +344,9 @@ fn extension(path: &Path) -> String {
 
 fn is_supported(path: &Path) -> bool {
     let ext = extension(path);
-    TEXT_EXTENSIONS.contains(&ext.as_str()) || JSONL_EXTENSIONS.contains(&ext.as_str())
+    TEXT_EXTENSIONS.contains(&ext.as_str())
+        || JSONL_EXTENSIONS.contains(&ext.as_str())
+        || HTML_EXTENSIONS.contains(&ext.as_str())
 }
 
 #[cfg(test)]

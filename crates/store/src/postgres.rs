@@ -44,6 +44,49 @@ impl PgStore {
     }
 }
 
+/// Creates an empty database `name` on the server of `admin_url` (dropping any of that name)
+/// and returns its URL: for benchmarks and tests that need a throw-away ledger.
+pub fn create_scratch_database(admin_url: &str, name: &str) -> Result<String> {
+    check_name(name)?;
+    let mut c = Client::connect(admin_url, NoTls)
+        .map_err(|e| StoreError::Open { ledger: redact(admin_url), message: e.to_string() })?;
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    c.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    Ok(with_database(admin_url, name))
+}
+
+/// Drops a database made by [`create_scratch_database`].
+pub fn drop_scratch_database(admin_url: &str, name: &str) -> Result<()> {
+    check_name(name)?;
+    let mut c = Client::connect(admin_url, NoTls)
+        .map_err(|e| StoreError::Open { ledger: redact(admin_url), message: e.to_string() })?;
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() < 60
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Query(format!("{name:?} is not a plain database name")))
+    }
+}
+
+/// The URL with its database name replaced (query parameters kept).
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
+    format!("{}/{db}{query}", &base[..host_end])
+}
+
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -571,5 +614,18 @@ mod tests {
         for (url, expected) in cases {
             assert_eq!(super::redact(url), expected);
         }
+    }
+
+    #[test]
+    fn database_names_are_replaced_in_urls() {
+        let cases = [
+            ("postgres://u@h:5432/postgres", "postgres://u@h:5432/x"),
+            ("postgres://u@h", "postgres://u@h/x"),
+            ("postgres://u@h/db?sslmode=disable", "postgres://u@h/x?sslmode=disable"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(super::with_database(url, "x"), expected);
+        }
+        assert!(super::check_name("x; DROP TABLE y").is_err());
     }
 }
