@@ -162,6 +162,9 @@ pub struct EventDef {
     /// Read hosts and participants (meetings).
     #[serde(default)]
     pub people: bool,
+    /// A city named right before the trigger is its place ("the Manchester Arena bombing").
+    #[serde(default)]
+    pub premodifier: bool,
 }
 
 /// The vocabularies event rules read clauses and places with (`[event_words]` of a pack).
@@ -714,7 +717,10 @@ impl EventRules {
             }
             PlaceRole::Locative => {
                 let start = anchor.min(t0);
-                let after = self.scan_locative(doc, def, start, hi.min(t1 + w));
+                let mut after = self.scan_locative(doc, def, start, hi.min(t1 + w));
+                if after.is_empty() && def.premodifier {
+                    after.extend(self.premodifier(doc, def, lo, t0));
+                }
                 // What stands before an earlier trigger of the same type is that trigger's.
                 let before = if after.is_empty() && lo == hit.c0 {
                     self.scan_locative(doc, def, lo.max(start.saturating_sub(w)), start)
@@ -743,7 +749,7 @@ impl EventRules {
                     if !def.prefer_city {
                         return None;
                     }
-                    self.scan_locative(doc, def, hit.c0, hit.c1).into_iter().find(|p| p.city)
+                    self.scan_locative(doc, def, lo, hi).into_iter().find(|p| p.city)
                 });
                 // A seat without a city: the city of the report's header ("Washington, DC").
                 let chosen = match chosen {
@@ -790,6 +796,25 @@ impl EventRules {
         out
     }
 
+    /// A city mention standing right before the trigger, perhaps with a venue's name between
+    /// ("Paris attacks", "the Manchester Arena bombing").
+    fn premodifier(&self, doc: &Doc, def: &EventDef, lo: usize, t0: usize) -> Option<Place> {
+        let mut i = t0;
+        while i > lo && t0 - i < 4 {
+            i -= 1;
+            if let Some(m) = doc.mention_at(i) {
+                if def.place_types.contains(&m.kind) && !doc.possessive_after(m) {
+                    return Some(Place::from_mention(doc, m, i, doc.token_end_index(m.span.end).max(i + 1), None));
+                }
+                return None;
+            }
+            if !doc.is_name_like(i) || self.not_names.contains(doc.word(i)) {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Names that continue a list after the last place ("Tikrit, Sinjar, and Bayji").
     fn continue_list(&self, doc: &Doc, def: &EventDef, c1: usize, out: &mut Vec<Place>) {
         while let Some(last) = out.last() {
@@ -828,7 +853,7 @@ impl EventRules {
                 def.locatives.iter().any(|l| l.eq_ignore_ascii_case(w))
             };
             // A meeting "against militants in Iraq": where the enemy is, not where it meets.
-            let after_enemy = def.venues && i > 0 && self.enemy_ending_at(doc, i - 1);
+            let after_enemy = def.venues && i > 0 && w.eq_ignore_ascii_case("in") && self.enemy_ending_at(doc, i - 1);
             if locative && !after_enemy {
                 match self.read_place(doc, def, i + 1, to) {
                     Read::Place(p) => {

@@ -108,6 +108,16 @@ fn meetings() {
             &["meeting 2016-05-04 Jordan"],
         ),
         (
+            "a summit named after the enemy, at a venue",
+            "Leaders met at the Summit on Countering [ISIL|armed_group|ISIS] at the [United Nations|organization] on <September 29, 2015|2015-09-29>.",
+            &["meeting 2015-09-29 United Nations"],
+        ),
+        (
+            "where the enemy is, is not where the coalition meets",
+            "Ministers of the coalition against [ISIS|armed_group] militants in [Iraq|country] met on <Monday|2016-10-17>.",
+            &["meeting 2016-10-17 -"],
+        ),
+        (
             "no place named",
             "On <April 2|2016-04-02>, the Secretary chaired a meeting of the coalition's foreign ministers.",
             &["meeting 2016-04-02 -"],
@@ -283,6 +293,11 @@ fn operations() {
             &["liberation 2016-06-26 Fallujah", "operation_start 2016-05-23 Fallujah"],
         ),
         (
+            "a battle for a city",
+            "The battle for [Raqqa|city] began on <June 6, 2017|2017-06-06> with coalition support.",
+            &["operation_start 2017-06-06 Raqqa"],
+        ),
+        (
             "operations launched to recapture a city",
             "The army also launched operations on <October 17|2016-10-17> to recapture [Mosul|city].",
             &["operation_start 2016-10-17 Mosul"],
@@ -352,6 +367,11 @@ fn attacks() {
             "a bombing in a town",
             "The suspected bombing in the southeastern town of Suruç which killed 32 people on <July 20|2015-07-20> shocked the country.",
             &["attack 2015-07-20 Suruç"],
+        ),
+        (
+            "a city before the noun",
+            "Police searched homes after the [Manchester|city] Arena bombing on <May 22, 2017|2017-05-22>.",
+            &["attack 2017-05-22 Manchester"],
         ),
         (
             "a month of attacks",
