@@ -749,7 +749,8 @@ impl EventRules {
                     if !def.prefer_city {
                         return None;
                     }
-                    self.scan_locative(doc, def, lo, hi).into_iter().find(|p| p.city)
+                    let from = if lo == hit.c0 { lo } else { t0 };
+                    self.scan_locative(doc, def, from, hi).into_iter().find(|p| p.city)
                 });
                 // A seat without a city: the city of the report's header ("Washington, DC").
                 let chosen = match chosen {

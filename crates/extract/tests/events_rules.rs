@@ -128,6 +128,11 @@ fn meetings() {
             &["meeting 2016-06-09 Lisbon", "meeting 2016-07-01 Madrid"],
         ),
         (
+            "a place belongs to the nearer of two triggers",
+            "Coalition partners will meet <Tuesday|2016-06-07> in [Paris|city] for the first time since their inaugural meeting in <September 2014|2014-09>.",
+            &["meeting 2016-06-07 Paris", "meeting 2014-09 -"],
+        ),
+        (
             "one meeting mentioned twice is one event",
             "Coalition ministers met in [Rome|city] on <February 2|2016-02-02>. The meeting on <February 2|2016-02-02> in [Rome|city] adopted a plan.",
             &["meeting 2016-02-02 Rome"],
