@@ -209,7 +209,8 @@ pub fn date_for_weekday(dct: Date, weekday: i8, tense: Tense) -> Option<Date> {
         Tense::Past => -back,
         Tense::Future => ahead,
         Tense::Neutral => {
-            if back <= ahead {
+            // news looks back: the past day unless the coming one is much nearer
+            if back <= 2 * ahead {
                 -back
             } else {
                 ahead
@@ -230,14 +231,20 @@ pub fn duration_value(n: Option<f64>, unit: Unit) -> String {
         Unit::Fortnight => (false, "W", 2.0),
         Unit::Weekend => (false, "WE", 1.0),
         Unit::Month => (false, "M", 1.0),
-        Unit::Quarter => (false, "Q", 1.0),
+        Unit::Quarter => (false, "M", 3.0),
         Unit::Year => (false, "Y", 1.0),
-        Unit::Decade => (false, "DE", 1.0),
-        Unit::Century => (false, "CE", 1.0),
+        Unit::Decade => (false, "Y", 10.0),
+        Unit::Century => (false, "Y", 100.0),
     };
     let t = if clock { "T" } else { "" };
+    let vague_letter = match unit {
+        Unit::Decade => "DE",
+        Unit::Century => "CE",
+        Unit::Quarter => "Q",
+        _ => letter,
+    };
     match n {
-        None => format!("P{t}X{letter}"),
+        None => format!("P{t}X{vague_letter}"),
         Some(v) => {
             let v = v * scale;
             if v.fract() == 0.0 {
@@ -332,7 +339,8 @@ mod tests {
         assert_eq!(date_for_weekday(dct, 3, Tense::Past).unwrap(), date(2016, 10, 26));
         assert_eq!(date_for_weekday(dct, 3, Tense::Future).unwrap(), date(2016, 11, 2));
         assert_eq!(date_for_weekday(dct, 5, Tense::Past).unwrap(), dct);
-        assert_eq!(date_for_weekday(dct, 1, Tense::Neutral).unwrap(), date(2016, 10, 31));
+        assert_eq!(date_for_weekday(dct, 1, Tense::Neutral).unwrap(), date(2016, 10, 24));
+        assert_eq!(date_for_weekday(dct, 6, Tense::Neutral).unwrap(), date(2016, 10, 29));
     }
 
     #[test]
@@ -345,7 +353,9 @@ mod tests {
             (Some(2.5), Unit::Day, "P2DT12H"),
             (Some(5.5), Unit::Hour, "PT5H30M"),
             (Some(1.0), Unit::Fortnight, "P2W"),
-            (Some(2.0), Unit::Decade, "P2DE"),
+            (Some(2.0), Unit::Decade, "P20Y"),
+            (Some(3.0), Unit::Quarter, "P9M"),
+            (None, Unit::Decade, "PXDE"),
         ];
         for (n, u, want) in cases {
             assert_eq!(duration_value(n, u), want);

@@ -279,6 +279,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let span = self.text.sentence(sentence);
         let lo = self.text.token_at(span.start);
         let hi = self.text.tokens.partition_point(|t| (t.end as usize) <= span.end).min(self.toks.len());
+        // A reporting verb dates its own clause only when it stands right by the expression
+        // ("said Friday"); further away ("said ... on Dec. 15") it says nothing of the event.
         let cue = |i: usize| -> Option<Tense> {
             let t = self.t(i)?;
             if !t.word() {
@@ -286,7 +288,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
             let w = t.lex();
             if w.reporting {
-                return None;
+                let near = (i < a && a - i <= 2) || (i >= b && i - b < 2);
+                return near.then_some(Tense::Past);
             }
             if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
                 return Some(Tense::Future);
@@ -1009,6 +1012,27 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if unit == Unit::Weekend && !plural && p.the && p.rel.is_none() {
             return Some(cand(a, k + 1, TimexType::Date, Sem::Weekend, "date.the_weekend"));
         }
+        // "the year", "the full year", "the current fiscal year": the DCT's year, unless it is
+        // a reporting period that ends on a date ("the year ended Sept. 30", a duration)
+        if unit == Unit::Year && !plural && p.the && p.rel.is_none() && !p.part && !p.every {
+            let q = self.t(k.wrapping_sub(1)).map_or("", |x| x.l);
+            let own = matches!(q, "the" | "full" | "current" | "fiscal" | "calendar" | "whole" | "entire");
+            let before_the = (k >= 2 && self.is(k - 2, "the")) || (k >= 3 && self.is(k - 3, "the"));
+            if own && (q == "the" || before_the) {
+                let from = if q == "the" { k - 1 } else { a };
+                if self.is(k + 1, "ended") || self.is(k + 1, "ending") {
+                    let v = Sem::Value("P1Y".into());
+                    return Some(cand(from, k + 1, TimexType::Duration, v, "duration.reporting_year"));
+                }
+                if !self.is(k + 1, "of")
+                    && !self.is(k + 1, "before")
+                    && !self.is(k + 1, "after")
+                    && !self.is(k + 1, "since")
+                {
+                    return Some(cand(from, k + 1, TimexType::Date, Sem::Relative { unit, shift: 0 }, "date.the_year"));
+                }
+            }
+        }
         // "the end of the year", "the middle of the month": a part of the current one
         if p.part && p.the && p.rel.is_none() && !plural && !unit.is_clock() && self.is(k - 1, "the") {
             let mut c = cand(a, k + 1, TimexType::Date, Sem::Relative { unit, shift: 0 }, "date.part_of_unit");
@@ -1140,8 +1164,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             };
             (n, q, k + 1)
         } else {
-            let n = t.lex?.ordinal as i8;
             let w = self.t(k + 1)?;
+            let n = if t.is("last") || t.is("final") {
+                if w.is("quarter") {
+                    4
+                } else {
+                    2
+                }
+            } else {
+                t.lex?.ordinal as i8
+            };
             let q = if w.is("quarter") {
                 true
             } else if w.is("half") {
@@ -1248,6 +1280,31 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             "near" | "short" | "foreseeable" if p.the && (self.is(k + 1, "future") || self.is(k + 1, "term")) => {
                 return Some(cand(a, k + 2, TimexType::Date, Sem::Value("FUTURE_REF".into()), "ref.near_future"));
             }
+            "year-end" if p.k == a || p.the => {
+                return Some(cand(
+                    a,
+                    k + 1,
+                    TimexType::Date,
+                    Sem::Relative { unit: Unit::Year, shift: 0 },
+                    "date.year_end",
+                ));
+            }
+            "year"
+                if self.is(k + 1, "end")
+                    && k > 0
+                    && matches!(
+                        self.toks[k - 1].l,
+                        "by" | "around" | "at" | "since" | "until" | "before" | "after"
+                    ) =>
+            {
+                return Some(cand(
+                    k,
+                    k + 2,
+                    TimexType::Date,
+                    Sem::Relative { unit: Unit::Year, shift: 0 },
+                    "date.year_end",
+                ));
+            }
             "so" if self.is(k + 1, "far") && p.k == a => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));
             }
@@ -1280,7 +1337,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.the_past_future"));
             }
             "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" | "quarterly"
-                if p.k == a && !self.adjective_use(k) =>
+                if p.k == a && !(matches!(lower, "quarterly" | "annually" | "yearly") && self.adjective_use(k)) =>
             {
                 // adjectives before a noun ("daily life") still mean a frequency in news
                 let v = match lower {
@@ -1442,8 +1499,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         } else if t.word() && t.lex().unit.is_some() && (p.the_rel || p.rel.is_some()) && p.modifier.is_none() {
             return None; // handled by unit_core
         } else if let Some((n, j)) = self.num_at(k) {
-            if t.kind == TokenKind::Number && t.digits == 4 && self.is(j, "-") {
-                return None;
+            if t.kind == TokenKind::Number && t.digits == 4 && (self.is(j, "-") || self.year_at(k).is_some()) {
+                return None; // "the 1988 quarter" is a year, not 1988 quarters
             }
             let j = if self.is(j, "more") || self.is(j, "additional") || self.is(j, "full") || self.is(j, "long") {
                 j + 1
@@ -1606,6 +1663,17 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn year_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
         let t = self.t(k)?;
+        // spoken years: "nineteen ninety-six", "nineteen seventy-nine"
+        if t.word() && p.rel.is_none() {
+            let century = t.lex.and_then(|w| w.number).filter(|n| (11.0..=20.0).contains(n))?;
+            let rest = self.t(k + 1).filter(|x| x.word())?;
+            let rest_n = rest.lex.and_then(|w| w.number).or_else(|| self.word_number(rest.s))?;
+            if (10.0..100.0).contains(&rest_n) && self.unit_at(k + 2).is_none() {
+                let y = (century * 100.0 + rest_n) as i16;
+                return Some(cand(a, k + 2, TimexType::Date, Sem::Point(Point::Year(y)), "date.spoken_year"));
+            }
+            return None;
+        }
         // "'90s"
         if matches!(t.s, "'" | "\u{2019}") {
             let n = self.t(k + 1)?;
@@ -1639,6 +1707,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         let prev = k.checked_sub(1).and_then(|x| self.t(x));
         let next = self.t(j);
+        // "the 1988 second quarter", "the 1989 first half"
+        if let Some(n) = self.t(j).and_then(|x| x.lex).map(|w| w.ordinal as i8).filter(|n| *n > 0) {
+            let quarter = self.is(j + 1, "quarter") && n <= 4;
+            if quarter || (self.is(j + 1, "half") && n <= 2) {
+                let pt =
+                    if quarter { Point::Quarter { year: y, quarter: n } } else { Point::Half { year: y, half: n } };
+                return Some(cand(a, j + 2, TimexType::Date, Sem::Point(pt), "date.year_part"));
+            }
+        }
         // identifiers and counts: "resolution 2178", "$2014", "2014 fighters", "No. 1990"
         if let Some(pv) = prev {
             if pv.lex().identifier_cue && k == a && !(pv.is("of") || pv.is("than")) {
