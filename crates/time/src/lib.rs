@@ -62,7 +62,7 @@ impl Timex {
 /// `2014-09-23T18:58`); `None` for months, years, weeks, durations, references and `XXXX`.
 pub fn complete_date(value: &str) -> Option<Date> {
     let v = value.get(..10)?;
-    if value.len() > 10 && !value[10..].starts_with('T') {
+    if !value.get(10..)?.is_empty() && !value.get(10..)?.starts_with('T') {
         return None;
     }
     let b = v.as_bytes();

@@ -294,7 +294,7 @@ fn dct_sources() {
 fn complete_date_helper() {
     assert_eq!(complete_date("2015-01-22"), Some(date(2015, 1, 22)));
     assert_eq!(complete_date("2014-09-23T18:58"), Some(date(2014, 9, 23)));
-    for v in ["2015-01", "2015", "2015-W04", "P5Y", "PRESENT_REF", "XXXX-01-22", "2015-02-30"] {
+    for v in ["2015-01", "2015", "2015-W04", "P5Y", "PRESENT_REF", "XXXX-01-22", "2015-02-30", "2015-01-2\u{e9}x", ""] {
         assert_eq!(complete_date(v), None, "{v}");
     }
     assert_eq!(value_year_month("2015-01-22"), Some((2015, Some(1))));
