@@ -95,6 +95,11 @@ pub struct Word {
     pub month_cue: bool,
     /// First word of a holiday name (see [`Lexicon::holidays`]).
     pub holiday: bool,
+    /// A word the grammar reads as a prefix or fixed phrase ("the", "last", "today").
+    pub grammar: bool,
+    /// Whether a temporal expression can start at this word (set by [`Lexicon::parse`]); cue
+    /// words ("said", "in", "troops") are looked up for context only.
+    pub starts: bool,
 }
 
 /// What a holiday name resolves to.
@@ -247,7 +252,7 @@ impl Lexicon {
             set(&mut words, w, |e| e.date_cue = true);
         }
         for w in &raw.grammar_words.words {
-            set(&mut words, w, |_| {});
+            set(&mut words, w, |e| e.grammar = true);
         }
         for w in &raw.month_cues.words {
             set(&mut words, w, |e| e.month_cue = true);
@@ -287,7 +292,21 @@ impl Lexicon {
                 set(&mut words, first, |e| e.holiday = true);
             }
         }
-        debug_assert!(words.keys().all(|k| k.len() <= MAX_WORD), "raise MAX_WORD");
+        for w in words.values_mut() {
+            w.starts = w.grammar
+                || w.holiday
+                || w.month > 0
+                || w.month_abbr > 0
+                || w.weekday > 0
+                || w.weekday_abbr > 0
+                || w.season.is_some()
+                || w.day_part.is_some()
+                || w.number.is_some()
+                || w.vague
+                || w.ordinal > 0
+                || w.unit.is_some()
+                || w.reference.is_some();
+        }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
         }
@@ -369,7 +388,10 @@ mod tests {
             ("will", |w| w.future),
             ("hundred", |w| w.not_past),
             ("ramadan", |w| w.holiday),
-            ("new", |w| w.holiday),
+            ("new", |w| w.holiday && w.starts),
+            ("the", |w| w.grammar && w.starts),
+            ("troops", |w| !w.starts),
+            ("in", |w| w.date_cue && !w.starts),
         ];
         for (word, check) in cases {
             let w = lex.get(word).unwrap_or_else(|| panic!("{word} missing"));

@@ -331,7 +331,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         match t.kind {
             TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
             // a word in no list of the lexicon starts nothing (hyphenated forms are read whole)
-            TokenKind::Word if t.lex.is_none() && !t.s.contains(['-', '\u{2010}']) => return None,
+            TokenKind::Word if !t.lex.is_some_and(|w| w.starts) && !t.s.contains(['-', '\u{2010}']) => return None,
             _ => {}
         }
         let p = self.prefix(i);
@@ -821,7 +821,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
         let t = self.t(k)?;
-        if t.word() && t.lex.is_none() && !t.s.contains(['-', '\u{2010}']) {
+        if t.word() && !t.lex.is_some_and(|w| w.starts) && !t.s.contains(['-', '\u{2010}']) {
             return None;
         }
         let mut best: Option<Cand> = None;
