@@ -93,7 +93,8 @@ fn parse_iso_prefix(s: &str) -> Option<Date> {
     s.trim().get(..10)?.parse::<Date>().ok()
 }
 
-fn complete(m: &Mention) -> Option<Date> {
+/// The day a mention names outright, if it does.
+pub fn complete(m: &Mention) -> Option<Date> {
     match &m.sem {
         Sem::Point(Point::Day(d)) | Sem::DateTime(d, _) => Some(*d),
         _ => None,

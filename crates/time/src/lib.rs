@@ -124,8 +124,19 @@ impl Tagger {
 
     /// Finds the DCT of `doc` and tags the timexes of its text.
     pub fn analyse(&self, doc: &Document, text: &Text) -> TimeAnalysis {
-        let mentions = Grammar::new(&self.lexicon).mentions(text);
-        let dct = self.dct.find(doc, text, &mentions);
+        let grammar = Grammar::new(&self.lexicon);
+        let mentions = grammar.mentions(text);
+        let mut dct = self.dct.find(doc, text, &mentions);
+        // A title that states a complete date ("Sanctuary Map: May 25, 2016") dates the report
+        // when the text has no dateline.
+        if matches!(dct.source, DctSource::Inferred | DctSource::None) {
+            if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
+                let t = Text::new(title);
+                if let Some(d) = grammar.mentions(&t).iter().find_map(dct::complete) {
+                    dct = Dct { date: Some(d), source: DctSource::Dateline };
+                }
+            }
+        }
         let timexes = self.resolve_all(&mentions, dct.date);
         TimeAnalysis { dct, timexes }
     }

@@ -281,6 +281,14 @@ fn dct_sources() {
             DctSource::Inferred,
         ),
         (doc(None, None, "Troops arrived last week."), None, DctSource::None),
+        (
+            Document {
+                title: Some("Control map: May 25, 2016".into()),
+                ..doc(None, None, "Troops arrived last week.")
+            },
+            Some("2016-05-25"),
+            DctSource::Dateline,
+        ),
     ];
     for (d, want, source) in cases {
         let text = Text::new(&d.text);
