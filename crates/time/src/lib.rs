@@ -158,7 +158,7 @@ impl Tagger {
             let Some((value, point)) = r else { continue };
             // Points counted from another ("a day later", "the year-ago quarter") do not
             // become anchors themselves.
-            let derived = matches!(m.sem, Sem::After { .. } | Sem::Ago { .. } | Sem::YearAgoQuarter);
+            let derived = matches!(m.sem, Sem::After { .. } | Sem::Ago { .. } | Sem::YearAgoQuarter | Sem::ThatUnit(_));
             if let Some(p) = point.filter(|_| !derived) {
                 if matches!(p, Point::Quarter { .. }) {
                     last_quarter = Some(p);
@@ -355,6 +355,10 @@ impl Tagger {
             Sem::After { n: 1, unit: Unit::Year, sign: -1 } if last_quarter.is_some() => {
                 pt(norm::shift_point(last_quarter?, Unit::Year, -1)?)
             }
+            Sem::ThatUnit(unit) => match anchor.and_then(|a| a.first_day()) {
+                Some(first) => pt(norm::containing(first, *unit)),
+                None => reference(-1),
+            },
             Sem::YearAgoQuarter => match (last_quarter, dct) {
                 (Some(q), _) => pt(norm::shift_point(q, Unit::Year, -1)?),
                 (None, Some(d)) => pt(norm::shifted(d, Unit::Quarter, -5)?),

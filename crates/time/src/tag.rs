@@ -49,6 +49,8 @@ pub enum Sem {
     PartOfYear { quarter: bool, n: i8 },
     /// The quarter being reported on ("the quarter", "the latest quarter").
     CurrentQuarter,
+    /// The day, week, month or year of the date last named ("that year").
+    ThatUnit(Unit),
     /// The reported quarter a year back ("the year-ago quarter").
     YearAgoQuarter,
     /// "the weekend": the one just past, or the coming one in a future clause.
@@ -418,6 +420,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         p.rel = Some(0);
                         k += if self.is(k + 1, "this") { 2 } else { 3 };
                         p.the = false;
+                    }
+                    "earlier" | "later" if self.is(k + 1, "that") => {
+                        p.this_earlier = true;
+                        k += 1;
                     }
                     "last" | "past" | "previous" | "preceding" if p.rel.is_none() && self.rel_target(k + 1) => {
                         p.rel = Some(-1);
@@ -1304,6 +1310,17 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     Sem::Relative { unit: Unit::Year, shift: 0 },
                     "date.year_end",
                 ));
+            }
+            // "that year", "later that day", "that same week": the unit of the date last named
+            "that" if p.rel.is_none() || p.this_earlier => {
+                let j = if self.is(k + 1, "same") { k + 2 } else { k + 1 };
+                let unit =
+                    self.unit_at(j).filter(|u| matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year))?;
+                if self.t(j).is_some_and(|x| x.l.ends_with('s')) {
+                    return None;
+                }
+                let from = if p.this_earlier { a } else { k };
+                return Some(cand(from, j + 1, TimexType::Date, Sem::ThatUnit(unit), "date.that_unit"));
             }
             "so" if self.is(k + 1, "far") && p.k == a => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));

@@ -87,6 +87,10 @@ fn relative_past() {
             ("It was signed last October.", &[("last October", "DATE", "2014-10")]),
             ("The mission ended a decade ago.", &[("a decade ago", "DATE", "2005")]),
             ("The talks began on January 20.", &[("January 20", "DATE", "2015-01-20")]),
+            (
+                "He left in June 2012 and came back later that year.",
+                &[("June 2012", "DATE", "2012-06"), ("later that year", "DATE", "2012")],
+            ),
         ],
     );
 }
