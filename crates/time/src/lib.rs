@@ -355,8 +355,11 @@ impl Tagger {
             Sem::After { n: 1, unit: Unit::Year, sign: -1 } if last_quarter.is_some() => {
                 pt(norm::shift_point(last_quarter?, Unit::Year, -1)?)
             }
-            Sem::ThatUnit(unit) => match anchor.and_then(|a| a.first_day()) {
-                Some(first) => pt(norm::containing(first, *unit)),
+            Sem::ThatUnit(unit) => match anchor {
+                // "that day" after a year names no day: the year is all we know
+                Some(a) if !matches!(a, Point::Day(_)) && *unit == Unit::Day => pt(a),
+                Some(a @ (Point::Year(_) | Point::Decade(_) | Point::Century(_))) if *unit != Unit::Year => pt(a),
+                Some(a) => pt(norm::containing(a.first_day()?, *unit)),
                 None => reference(-1),
             },
             Sem::YearAgoQuarter => match (last_quarter, dct) {
