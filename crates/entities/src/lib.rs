@@ -14,7 +14,7 @@
 pub mod data;
 mod persons;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use chronicle_core::{Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
 use serde::{Deserialize, Serialize};
@@ -245,11 +245,28 @@ impl GazetteerBuilder {
                 owners.push((i, case));
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&patterns)
-            .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
+        // Short and all-capital aliases ("IS", "Mr", "Hit") are matched as written; the others
+        // in any ASCII case, their case rule checked on each match. Matching is anchored at word
+        // starts (an alias starts with a letter or digit), and the aliases that need a capital
+        // first letter are only tried where a word starts with one: most words try nothing.
+        let (mut exact, mut capitalised, mut any) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (p, (_, case))) in patterns.iter().zip(&owners).enumerate() {
+            if !p.starts_with(char::is_alphanumeric) {
+                continue;
+            }
+            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+            match case {
+                Case::Exact => exact.push(i as u32),
+                _ if letters <= 3 => exact.push(i as u32),
+                Case::Capitalised => capitalised.push(i as u32),
+                Case::Any => any.push(i as u32),
+            }
+        }
+        let automata = vec![
+            Matcher::build(&patterns, exact, false, false)?,
+            Matcher::build(&patterns, capitalised, true, true)?,
+            Matcher::build(&patterns, any, true, false)?,
+        ];
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::new();
         for (alias, e) in &self.entries {
@@ -265,7 +282,7 @@ impl GazetteerBuilder {
             }
         }
         Ok(Gazetteer(Arc::new(GazetteerInner {
-            automaton,
+            automata,
             patterns,
             owners,
             entries: self.entries.into_iter().map(|(_, e)| e).collect(),
@@ -323,7 +340,8 @@ impl Gazetteer {
 }
 
 struct GazetteerInner {
-    automaton: AhoCorasick,
+    /// The automata: as written, folded at capitalised words, folded anywhere.
+    automata: Vec<Matcher>,
     patterns: Vec<String>,
     owners: Vec<(usize, Case)>,
     entries: Vec<Entry>,
@@ -342,14 +360,16 @@ impl GazetteerInner {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut titles: Vec<Span> = Vec::new();
         let mut town_cues: Vec<Span> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text.text) {
-            let span = Span::new(m.start(), m.end());
+        // The longest alias of each automaton at each word start ("counter-ISIS" has two).
+        let starts = word_starts(text.text);
+        let matches = self.automata.iter().flat_map(|m| m.matches(text.text, &starts));
+        for (span, pattern) in matches {
             if !text.on_word_boundaries(span) || in_chrome(span) {
                 continue;
             }
-            let (entry_index, case) = self.owners[m.pattern().as_usize()];
+            let (entry_index, case) = self.owners[pattern];
             let found = span.of(text.text);
-            if !case.accepts(&self.patterns[m.pattern().as_usize()], found) {
+            if !case.accepts(&self.patterns[pattern], found) {
                 continue;
             }
             let entry = &self.entries[entry_index];
@@ -376,6 +396,9 @@ impl GazetteerInner {
                     let mut c = self.candidate(span, entry, "gazetteer", 0);
                     c.hidden = hidden;
                     candidates.push(c);
+                    if let Some(leader) = self.leader(text.text, span) {
+                        candidates.push(leader);
+                    }
                 }
             }
         }
@@ -398,6 +421,23 @@ impl GazetteerInner {
         self.names.coreference(text, &mut mentions);
         mentions.retain(|m| !in_chrome(m.span));
         mentions
+    }
+
+    /// The leader of a leader-named coalition ("US" of "US-led coalition"), a country.
+    fn leader(&self, text: &str, span: Span) -> Option<Candidate> {
+        let found = span.of(text);
+        let led = found.find("-led ").or_else(|| found.find("\u{2011}led "))?;
+        let prefix = &found[..led];
+        for matcher in &self.automata {
+            if let Some((_, pattern)) = matcher.longest_at(prefix, 0).filter(|(span, _)| span.end == prefix.len()) {
+                let (entry_index, _) = self.owners[pattern];
+                let entry = &self.entries[entry_index];
+                if entry.kind == EntityType::Country && entry.role == Role::Name {
+                    return Some(self.candidate(Span::new(span.start, span.start + led), entry, "coalition_leader", 0));
+                }
+            }
+        }
+        None
     }
 
     fn candidate(&self, span: Span, entry: &Entry, rule: &'static str, priority: u8) -> Candidate {
@@ -492,25 +532,23 @@ impl GazetteerInner {
                 });
             if byline || self.chrome.line_prefixes.iter().any(|p| trimmed.starts_with(p.as_str())) {
                 out.push(Span::new(start, start + line.len()));
-            } else {
-                self.credits_in_line(text, Span::new(start, start + line.len()), &mut out);
             }
             start += line.len();
         }
+        self.credits(text, &mut out);
         out
     }
 
-    /// Photo credits inside one line: from the parenthesis (or the word) before a credit word
+    /// Photo credits inside a line: from the parenthesis (or the word) before a credit word
     /// to the closing parenthesis (or the line's end).
-    fn credits_in_line(&self, text: &str, line: Span, out: &mut Vec<Span>) {
-        let s = line.of(text);
+    fn credits(&self, text: &str, out: &mut Vec<Span>) {
         for word in &self.chrome.credit_words {
             let mut from = 0;
-            while let Some(at) = s[from..].find(word.as_str()) {
+            while let Some(at) = text[from..].find(word.as_str()) {
                 let (ws, we) = (from + at, from + at + word.len());
                 from = we;
-                let bounded_before = s[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                let rest = s[we..].trim_start_matches(' ');
+                let bounded_before = text[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let rest = text[we..].trim_start_matches(' ');
                 let credit_form = rest.is_empty()
                     || rest.starts_with(['/', ')', '\n', '\r', '|'])
                     || rest.starts_with("by ")
@@ -518,16 +556,19 @@ impl GazetteerInner {
                 if !bounded_before || !credit_form {
                     continue;
                 }
-                let open = s[..ws].rfind('(').filter(|&o| !s[o..ws].contains(')'));
-                let (a, b) = match open {
-                    Some(o) => (o, s[we..].find(')').map_or(s.len(), |c| we + c + 1)),
+                let line_start = text[..ws].rfind('\n').map_or(0, |p| p + 1);
+                let line_end = text[we..].find('\n').map_or(text.len(), |p| we + p);
+                let line = &text[line_start..ws];
+                let open = line.rfind('(').filter(|&o| !line[o..].contains(')')).map(|o| line_start + o);
+                let span = match open {
+                    Some(o) => Span::new(o, text[we..line_end].find(')').map_or(line_end, |c| we + c + 1)),
                     None => {
-                        let before = s[..ws].trim_end_matches(' ');
-                        let prev_word = before.rfind(|c: char| c.is_whitespace()).map_or(0, |p| p + 1);
-                        (prev_word.min(ws), s.len())
+                        let before = text[line_start..ws].trim_end_matches(' ');
+                        let prev_word = before.rfind(char::is_whitespace).map_or(line_start, |p| line_start + p + 1);
+                        Span::new(prev_word.min(ws), line_end)
                     }
                 };
-                out.push(Span::new(line.start + a, line.start + b));
+                out.push(span);
             }
         }
     }
@@ -535,11 +576,17 @@ impl GazetteerInner {
     /// An organisation alone on its line ("Agence France-Presse", "Reuters Staff") is a
     /// byline or a source banner.
     fn alone_on_line(&self, text: &str, span: Span) -> bool {
-        let line_start = text[..span.start].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[span.end..].find('\n').map_or(text.len(), |p| span.end + p);
-        let before = text[line_start..span.start].trim();
-        let after = text[span.end..line_end].trim();
-        before.is_empty() && (after.is_empty() || self.chrome.byline_words.iter().any(|w| w == after))
+        let before = text[..span.start].trim_end_matches([' ', '\t']);
+        if !(before.is_empty() || before.ends_with('\n')) {
+            return false;
+        }
+        rest_of_line_blank(text, span.end)
+            || self.chrome.byline_words.iter().any(|w| {
+                text[span.end..].strip_prefix(' ').and_then(|r| r.strip_prefix(w.as_str())).is_some_and(|r| {
+                    let end = r.len();
+                    rest_of_line_blank(text, text.len() - end)
+                })
+            })
     }
 }
 
@@ -565,13 +612,80 @@ fn capitalised_lines(text: &Text) -> Vec<Span> {
     out
 }
 
+/// One anchored automaton over some of the patterns.
+struct Matcher {
+    automaton: AhoCorasick,
+    /// The global index of each of its patterns.
+    ids: Vec<u32>,
+    /// Bytes a pattern may start with (both cases when folded).
+    first: [bool; 256],
+    /// Tried only where the word starts with a capital.
+    capital_start: bool,
+}
+
+impl Matcher {
+    fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Result<Matcher, GazetteerError> {
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .ascii_case_insensitive(fold)
+            .build(ids.iter().map(|&i| patterns[i as usize].as_str()))
+            .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
+        let mut first = [false; 256];
+        for &i in &ids {
+            if let Some(&b) = patterns[i as usize].as_bytes().first() {
+                first[b as usize] = true;
+                if fold {
+                    first[b.to_ascii_lowercase() as usize] = true;
+                    first[b.to_ascii_uppercase() as usize] = true;
+                }
+            }
+        }
+        Ok(Matcher { automaton, ids, first, capital_start })
+    }
+
+    /// The longest pattern starting at `at`: its span and global index.
+    fn longest_at(&self, text: &str, at: usize) -> Option<(Span, usize)> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        let m = self.automaton.try_find(input).ok().flatten()?;
+        Some((Span::new(m.start(), m.end()), self.ids[m.pattern().as_usize()] as usize))
+    }
+
+    fn matches<'a>(&'a self, text: &'a str, starts: &'a [(usize, bool)]) -> impl Iterator<Item = (Span, usize)> + 'a {
+        starts.iter().filter_map(move |&(at, capital)| {
+            if !self.first[text.as_bytes()[at] as usize] || (self.capital_start && !capital) {
+                return None;
+            }
+            self.longest_at(text, at)
+        })
+    }
+}
+
+/// Byte offsets where a word starts (a letter or digit after anything else), and whether it
+/// starts with a capital.
+fn word_starts(text: &str) -> Vec<(usize, bool)> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut prev_word = false;
+    for (i, c) in text.char_indices() {
+        let word = c.is_alphanumeric() || c == '_';
+        if word && !prev_word {
+            out.push((i, c.is_uppercase()));
+        }
+        prev_word = word;
+    }
+    out
+}
+
 /// "Cliff Owen/AP", "in Fallujah / AP": an agency after a slash at the end of a line credits a
 /// photo.
 fn credit_after_slash(text: &str, span: Span) -> bool {
-    let before = text[..span.start].trim_end_matches(' ');
-    let after = &text[span.end..];
-    let line_rest = after.split('\n').next().unwrap_or("");
-    before.ends_with('/') && line_rest.trim().is_empty()
+    text[..span.start].trim_end_matches(' ').ends_with('/') && rest_of_line_blank(text, span.end)
+}
+
+/// Whether only spaces stand between `at` and the end of its line (bounded: no line scan).
+fn rest_of_line_blank(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start_matches([' ', '\t', '\r']);
+    rest.is_empty() || rest.starts_with('\n')
 }
 
 /// "US $13 million", "US$718 million": a currency, not the country.
