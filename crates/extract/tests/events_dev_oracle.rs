@@ -11,17 +11,10 @@ use chronicle_extract::events::{Event, EventRules};
 use chronicle_extract::{Context, Pack};
 use chronicle_time::{Dct, DctSource, Timex, TimexType};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
-    p.join("gold.jsonl").exists().then_some(p)
-}
-
-fn lines(path: PathBuf) -> Vec<Value> {
-    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
+mod events_common;
+use events_common::{f1, lines, match_events, shared, Pred};
 
 fn byte_offset(text: &str, chars: usize) -> usize {
     text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b)
@@ -90,32 +83,6 @@ fn mentions(text: &str, gold: &Value) -> Vec<Mention> {
     out
 }
 
-fn norm_place(p: Option<&str>) -> String {
-    let p = p.unwrap_or("").to_lowercase();
-    let p: String = p
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}' | '.'))
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let words: Vec<&str> = p.split_whitespace().collect();
-    let words = if words.len() > 1 && words[0] == "the" { &words[1..] } else { &words[..] };
-    words.join(" ")
-}
-
-fn places_match(pred: Option<&str>, gold: Option<&str>) -> bool {
-    let (p, g) = (norm_place(pred), norm_place(gold));
-    if p.is_empty() || g.is_empty() {
-        return p == g;
-    }
-    let (wp, wg) = (format!(" {p} "), format!(" {g} "));
-    wp.contains(&wg) || wg.contains(&wp)
-}
-
-fn date_matches(pred: Option<&str>, gold: Option<&str>) -> bool {
-    let (p, g) = (pred.unwrap_or("").trim().to_uppercase(), gold.unwrap_or("").trim().to_uppercase());
-    p == g || (!g.is_empty() && p.starts_with(&g) && matches!(p.as_bytes().get(g.len()), Some(b'-' | b'T')))
-}
-
 #[test]
 fn event_rules_on_gold_timexes_and_entities() {
     let Some(dir) = shared() else {
@@ -141,49 +108,25 @@ fn event_rules_on_gold_timexes_and_entities() {
             quantities: &[],
             mentions: &ms,
         };
-        let mut pred: Vec<Event> = rules.apply(&ctx);
-        pred.dedup_by(|a, b| a.kind == b.kind && a.date == b.date && a.place == b.place);
+        let mut events: Vec<Event> = rules.apply(&ctx);
+        events.dedup_by(|a, b| a.kind == b.kind && a.date == b.date && a.place == b.place);
+        let pred: Vec<Pred> = events.iter().map(|e| (e.kind.clone(), e.date.clone(), e.place.clone())).collect();
         let gold_events = gold["events"].as_array().unwrap();
-        let mut used = vec![false; pred.len()];
-        let mut missed = Vec::new();
-        for g in gold_events {
-            let hit = pred.iter().enumerate().position(|(i, p)| {
-                !used[i]
-                    && p.kind == g["type"].as_str().unwrap()
-                    && date_matches(p.date.as_deref(), g["date"].as_str())
-                    && places_match(p.place.as_deref(), g["place"].as_str())
-            });
-            match hit {
-                Some(i) => {
-                    used[i] = true;
-                    tp += 1;
-                }
-                None => missed.push(g.to_string()),
-            }
-        }
+        let (hits, missed, extra) = match_events(&pred, gold_events);
+        tp += hits;
         np += pred.len();
         ng += gold_events.len();
         if verbose {
             for m in missed {
                 eprintln!("{} - {m}", doc["id"]);
             }
-            for (p, u) in pred.iter().zip(&used) {
-                if !u {
-                    eprintln!(
-                        "{} + {} {:?} {:?} [{}] {:?}",
-                        doc["id"],
-                        p.kind,
-                        p.date,
-                        p.place,
-                        p.rule,
-                        p.span.of(text)
-                    );
-                }
+            for i in extra {
+                let p = &events[i];
+                eprintln!("{} + {} {:?} {:?} [{}] {:?}", doc["id"], p.kind, p.date, p.place, p.rule, p.span.of(text));
             }
         }
     }
-    let (p, r) = (tp as f64 / np.max(1) as f64, tp as f64 / ng.max(1) as f64);
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let (p, r, f1) = f1(tp, np, ng);
     eprintln!("events on gold timexes and entities: P {p:.3} R {r:.3} F1 {f1:.3} (tp {tp}, pred {np}, gold {ng})");
     assert!(f1 >= 0.9, "event rules alone fall below 0.9 F1: {f1:.3}");
 }
