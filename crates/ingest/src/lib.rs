@@ -413,4 +413,48 @@ mod tests {
         assert!(errors[2].contains("nope.txt: cannot read"), "{}", errors[2]);
         assert!(errors[3].contains("unsupported file type"), "{}", errors[3]);
     }
+
+    #[test]
+    fn empty_oversized_and_bodiless_inputs_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("empty.txt"), "").unwrap();
+        fs::write(d.join("blank.md"), " \n\n ").unwrap();
+        fs::write(d.join("empty.jsonl"), "").unwrap();
+        fs::write(d.join("big.txt"), "x".repeat(200)).unwrap();
+        fs::write(d.join("lines.jsonl"), format!("{{\"id\":\"long\",\"text\":\"{}\"}}\n", "y".repeat(300))).unwrap();
+        fs::write(d.join("head.html"), "<html><head><title>T</title></head></html>").unwrap();
+        let cases: &[(&str, &str)] = &[
+            ("empty.txt", "empty.txt: empty file"),
+            ("blank.md", "blank.md: empty file"),
+            ("empty.jsonl", "empty.jsonl: empty file"),
+            ("big.txt", "big.txt: too large (200 bytes; the limit for one document is 100 bytes)"),
+            ("lines.jsonl", "lines.jsonl:1: too large"),
+            ("head.html", "head.html: HTML page without readable body text"),
+        ];
+        for (file, expected) in cases {
+            let items: Vec<Item> = Sources::new(&[d.join(file)]).with_max_document_bytes(100).collect();
+            assert_eq!(items.len(), 1, "{file}");
+            let err = items[0].as_ref().err().unwrap_or_else(|| panic!("{file} accepted")).to_string();
+            assert!(err.contains(expected), "{file}: {err}");
+        }
+    }
+
+    #[test]
+    fn html_files_and_folders_yield_the_main_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = "<html><head><title>Talks in Kuwait</title><meta name=\"date\" content=\"2015-10-02\"></head><body>\
+            <article><p>Delegations from twenty countries met in Kuwait City on Thursday to coordinate the \
+            campaign, officials said, and agreed to meet again before the end of the year to review progress \
+            on training, funding and the flow of foreign fighters across the borders of the region.</p></article>\
+            </body></html>";
+        fs::write(dir.path().join("page.htm"), page).unwrap();
+        let (ids, errors) = collect(&[dir.path().to_path_buf()]);
+        assert_eq!(ids, vec!["page.htm"]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (doc, _) = Sources::new(&[dir.path().join("page.htm")]).next().unwrap().unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Talks in Kuwait"));
+        assert!(doc.text.contains("Delegations from twenty countries"), "{}", doc.text);
+        assert!(!doc.text.contains('<'), "{}", doc.text);
+    }
 }
