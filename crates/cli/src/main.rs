@@ -14,6 +14,7 @@ mod ledger;
 mod plot;
 mod pretty;
 mod query;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -67,6 +68,9 @@ enum Command {
     /// Measure the ledger: ingest throughput (SQLite, PostgreSQL) against extraction alone,
     /// and query latency on a 10,000-document ledger.
     BenchLedger(bench_ledger::Args),
+    /// Serve the ledger over HTTP: a JSON API (/api/openapi.json) and a web page with the
+    /// timeline, metric charts and their sources (loopback by default).
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => query::explain(args),
         Command::Export(args) => query::export(args),
         Command::BenchLedger(args) => bench_ledger::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match outcome {
         Ok(code) => code,

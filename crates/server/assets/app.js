@@ -495,7 +495,7 @@ async function uploadPage() {
       data.delete('token');
       send(data, '');
     } },
-    el('label', {}, 'Report files (.txt, .md, .jsonl) ', el('input', { type: 'file', name: 'file', multiple: true, required: true, accept: '.txt,.md,.markdown,.text,.jsonl,.json,.ndjson' })),
+    el('label', {}, 'Report files (.txt, .md, .html, .jsonl) ', el('input', { type: 'file', name: 'file', multiple: true, required: true, accept: '.txt,.md,.markdown,.text,.html,.htm,.jsonl,.json,.ndjson' })),
     el('label', {}, 'Title (optional) ', el('input', { name: 'title' })),
     el('label', {}, 'Published (optional) ', el('input', { name: 'published', placeholder: 'YYYY-MM-DD' })),
     el('button', { type: 'submit' }, 'Upload'),

@@ -59,7 +59,12 @@ impl<T> Listing<T> {
     fn from_rows(mut rows: Vec<T>, page: Page) -> Listing<T> {
         let more = rows.len() > page.limit;
         rows.truncate(page.limit);
-        Listing { items: rows, limit: page.limit, offset: page.offset, next_offset: more.then_some(page.offset + page.limit) }
+        Listing {
+            items: rows,
+            limit: page.limit,
+            offset: page.offset,
+            next_offset: more.then_some(page.offset + page.limit),
+        }
     }
 }
 
@@ -170,10 +175,7 @@ async fn facts(
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => Some(FactKind::parse(k).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "kind must be one of {}",
-                FactKind::ALL.map(FactKind::as_str).join(", ")
-            ))
+            ApiError::bad_request(format!("kind must be one of {}", FactKind::ALL.map(FactKind::as_str).join(", ")))
         })?),
     };
     blocking(&state, move |s| {

@@ -146,7 +146,8 @@ pub fn render_document(doc: &StoredDocument, source: Option<(usize, usize)>) -> 
     out.push_str("<main class=\"doc\">");
     let _ = write!(out, "<h1>{}</h1><dl class=\"meta\"><dt>id</dt><dd>{}</dd>", escape(&title), escape(&s.id));
     if let Some(p) = &s.published {
-        let _ = write!(out, "<dt>published</dt><dd>{} <small>({})</small></dd>", escape(p), escape(&s.published_source));
+        let _ =
+            write!(out, "<dt>published</dt><dd>{} <small>({})</small></dd>", escape(p), escape(&s.published_source));
     }
     if let Some(u) = &s.url {
         if u.starts_with("https://") || u.starts_with("http://") {
@@ -207,7 +208,12 @@ fn render_text(out: &mut String, doc: &StoredDocument, source: Option<(usize, us
         }
         escape_into(out, slice(pos, s.start));
         let src = source.filter(|&(a, b)| s.start <= a && b <= s.end);
-        let _ = write!(out, "<span class=\"sentence{}\" id=\"s-{}\">", if src.is_some() { " source-sentence" } else { "" }, s.index);
+        let _ = write!(
+            out,
+            "<span class=\"sentence{}\" id=\"s-{}\">",
+            if src.is_some() { " source-sentence" } else { "" },
+            s.index
+        );
         let inside: Vec<&Fact> = facts.iter().copied().filter(|f| f.start < s.end && s.start < f.end).collect();
         let mut cuts: Vec<usize> = vec![s.start, s.end];
         for f in &inside {
@@ -233,7 +239,8 @@ fn render_text(out: &mut String, doc: &StoredDocument, source: Option<(usize, us
                 kinds.dedup();
                 let classes: Vec<String> = kinds.iter().map(|k| format!("k-{}", k.as_str())).collect();
                 let tip: Vec<String> = active.iter().map(|f| describe(f)).collect();
-                let _ = write!(out, "<mark class=\"fact {}\" title=\"{}\">", classes.join(" "), escape(&tip.join(" · ")));
+                let _ =
+                    write!(out, "<mark class=\"fact {}\" title=\"{}\">", classes.join(" "), escape(&tip.join(" · ")));
                 escape_into(out, slice(a, b));
                 out.push_str("</mark>");
             }
@@ -330,7 +337,11 @@ mod tests {
         let d = doc(
             text,
             &[(0, 21), (22, 40)],
-            vec![fact(FactKind::Mention, 0, 6, "Da\u{2019}esh"), fact(FactKind::Metric, 12, 20, "60 towns"), fact(FactKind::Quantity, 12, 14, "60")],
+            vec![
+                fact(FactKind::Mention, 0, 6, "Da\u{2019}esh"),
+                fact(FactKind::Metric, 12, 20, "60 towns"),
+                fact(FactKind::Quantity, 12, 14, "60"),
+            ],
         );
         let html = render_document(&d, Some((12, 20)));
         let cases = [

@@ -7,10 +7,10 @@
 //!   "published"?, "title"?}`) or an array of them;
 //! - `application/x-ndjson` (also `application/jsonl`, `application/x-jsonlines`): JSON Lines
 //!   of documents, as in a `docs.jsonl` file;
-//! - `text/plain` or `text/markdown`: one report; `id`, `title`, `url` and `published` may be
+//! - `text/plain`, `text/markdown` or `text/html` (main content only): one report; `id`, `title`, `url` and `published` may be
 //!   given as query parameters (the id defaults to a prefix of the text's hash);
 //! - `multipart/form-data` (the page's upload form): each `file` part is a `.jsonl`/`.json`
-//!   file of documents or a text/Markdown report whose id is its file name (or the `id` field).
+//!   file of documents or a text, Markdown or HTML report whose id is its file name (or the `id` field).
 //!
 //! Every document is parsed with `chronicle_ingest`'s own line parser and text decoder, so
 //! errors read as they do on the command line, and one bad document never stops the batch:
@@ -83,10 +83,10 @@ pub async fn post_documents(
             let body = Bytes::from_request(request, &state).await?;
             from_json_lines("body", &body)
         }
-        "text/plain" | "text/markdown" => {
+        "text/plain" | "text/markdown" | "text/html" => {
             let meta = request.uri().query().map(serde_urlencoded_meta).transpose()?.unwrap_or_default();
             let body = Bytes::from_request(request, &state).await?;
-            vec![from_text("body", body.to_vec(), meta, None)]
+            vec![from_text("body", body.to_vec(), meta, None, media == "text/html")]
         }
         _ => {
             return Err(ApiError::new(
@@ -109,7 +109,11 @@ pub async fn post_documents(
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unprocessable",
-            format!("no document could be ingested ({} rejected; first: {})", report.rejected, first.unwrap_or_default()),
+            format!(
+                "no document could be ingested ({} rejected; first: {})",
+                report.rejected,
+                first.unwrap_or_default()
+            ),
         ));
     }
     let status = if report.stored > 0 { StatusCode::CREATED } else { StatusCode::OK };
@@ -196,20 +200,33 @@ fn parsed(item: chronicle_ingest::Item) -> Parsed {
     .map_err(|e: SourceError| e.to_string())
 }
 
-/// One text report. Its id is the given one, else the file name, else `upload-` and the first
-/// 12 hex digits of the text's hash (so posting the same text twice names it the same way).
-pub fn from_text(name: &str, bytes: Vec<u8>, meta: TextMeta, file_name: Option<&str>) -> Parsed {
+/// One report, text or an HTML page (reduced to its main content, title, date and URL from
+/// its metadata, by `chronicle_ingest::html` as on the command line). Its id is the given one,
+/// else the file name, else `upload-` and the first 12 hex digits of the text's hash (so
+/// posting the same text twice names it the same way). Given metadata overrides the page's.
+pub fn from_text(name: &str, bytes: Vec<u8>, meta: TextMeta, file_name: Option<&str>, is_html: bool) -> Parsed {
     let text = decode_text(name, bytes).map_err(|e| e.to_string())?;
     if text.trim().is_empty() {
         return Err(format!("{name}: empty document"));
     }
+    let page = if is_html {
+        chronicle_ingest::html::main_content(&text).map_err(|reason| format!("{name}: {reason}"))?
+    } else {
+        chronicle_ingest::html::Page { text, ..Default::default() }
+    };
     let id = meta
         .id
         .filter(|i| !i.trim().is_empty())
         .or_else(|| file_name.filter(|f| !f.is_empty()).map(str::to_string))
-        .unwrap_or_else(|| format!("upload-{}", &chronicle_store::record::content_hash(&text)[..12]));
+        .unwrap_or_else(|| format!("upload-{}", &chronicle_store::record::content_hash(&page.text)[..12]));
     let keep = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    let doc = Document { id, url: keep(meta.url), published: keep(meta.published), title: keep(meta.title), text };
+    let doc = Document {
+        id,
+        url: keep(meta.url).or(page.url),
+        published: keep(meta.published).or(page.published),
+        title: keep(meta.title).or(page.title),
+        text: page.text,
+    };
     Ok((doc, format!("http:{name}")))
 }
 
@@ -258,14 +275,12 @@ async fn from_multipart(mut multipart: Multipart) -> Result<Vec<Parsed>, ApiErro
                     docs.extend(from_json_lines(&label, &bytes));
                 }
             }
-            "txt" | "text" | "md" | "markdown" | "" => {
+            "txt" | "text" | "md" | "markdown" | "" | "html" | "htm" | "xhtml" => {
                 let m = if single { meta.clone() } else { TextMeta::default() };
                 let name = Some(file_name.as_str()).filter(|f| !f.is_empty());
-                docs.push(from_text(&label, bytes, m, name));
+                docs.push(from_text(&label, bytes, m, name, ext.contains("htm")));
             }
-            _ => docs.push(Err(format!(
-                "{label}: unsupported file type (expected .txt, .md, .jsonl or .json)"
-            ))),
+            _ => docs.push(Err(format!("{label}: unsupported file type (expected .txt, .md, .html, .jsonl or .json)"))),
         }
     }
     Ok(docs)
@@ -339,11 +354,24 @@ mod tests {
                 vec!["a", "b"],
                 1,
             ),
-            ("text with id", vec![from_text("t", b"Some report.".to_vec(), meta("r1"), None)], vec!["r1"], 0),
-            ("text named by file", vec![from_text("t", b"Text.".to_vec(), TextMeta::default(), Some("f.txt"))], vec!["f.txt"], 0),
-            ("empty text", vec![from_text("t", b"  \n".to_vec(), TextMeta::default(), None)], vec![], 1),
-            ("binary", vec![from_text("t", b"ab\0cd".to_vec(), TextMeta::default(), None)], vec![], 1),
-            ("invalid utf-8", vec![from_text("t", b"ab\xffcd".to_vec(), TextMeta::default(), None)], vec![], 1),
+            ("text with id", vec![from_text("t", b"Some report.".to_vec(), meta("r1"), None, false)], vec!["r1"], 0),
+            ("text named by file", vec![from_text("t", b"Text.".to_vec(), TextMeta::default(), Some("f.txt"), false)], vec!["f.txt"], 0),
+            ("empty text", vec![from_text("t", b"  \n".to_vec(), TextMeta::default(), None, false)], vec![], 1),
+            ("binary", vec![from_text("t", b"ab\0cd".to_vec(), TextMeta::default(), None, false)], vec![], 1),
+            (
+                "html page",
+                vec![from_text(
+                    "t",
+                    b"<html><head><title>Talks</title></head><body><nav>Home | About</nav><article><p>Ministers of the coalition met in Kuwait on Tuesday to review the campaign and agreed to continue training.</p></article></body></html>".to_vec(),
+                    TextMeta::default(),
+                    Some("talks.html"),
+                    true,
+                )],
+                vec!["talks.html"],
+                0,
+            ),
+            ("html without body", vec![from_text("t", b"<html><head><title>T</title></head></html>".to_vec(), TextMeta::default(), None, true)], vec![], 1),
+            ("invalid utf-8", vec![from_text("t", b"ab\xffcd".to_vec(), TextMeta::default(), None, false)], vec![], 1),
         ];
         for (name, parsed, ids, errors) in cases {
             let got: Vec<&str> = parsed.iter().filter_map(|p| p.as_ref().ok()).map(|(d, _)| d.id.as_str()).collect();
@@ -359,8 +387,8 @@ mod tests {
 
     #[test]
     fn text_without_id_is_named_by_its_hash() {
-        let a = from_text("t", b"The same report.".to_vec(), TextMeta::default(), None).unwrap().0.id;
-        let b = from_text("t", b"The same report.".to_vec(), TextMeta::default(), None).unwrap().0.id;
+        let a = from_text("t", b"The same report.".to_vec(), TextMeta::default(), None, false).unwrap().0.id;
+        let b = from_text("t", b"The same report.".to_vec(), TextMeta::default(), None, false).unwrap().0.id;
         assert_eq!(a, b);
         assert!(a.starts_with("upload-") && a.len() == 19, "{a}");
     }
@@ -385,7 +413,8 @@ mod tests {
         fn any_body_parses_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let _ = from_json(&body);
             let _ = from_json_lines("p", &body);
-            let _ = from_text("p", body, TextMeta::default(), None);
+            let _ = from_text("p", body.clone(), TextMeta::default(), None, false);
+            let _ = from_text("p", body, TextMeta::default(), None, true);
         }
     }
 }

@@ -65,14 +65,20 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
 }
 
 fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::builder().method(Method::POST).uri(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()
+    Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
 }
 
 fn jsonl() -> String {
     REPORTS
         .iter()
         .map(|(id, published, text)| {
-            serde_json::json!({"id": id, "published": published, "title": format!("Report {id}"), "text": text}).to_string()
+            serde_json::json!({"id": id, "published": published, "title": format!("Report {id}"), "text": text})
+                .to_string()
                 + "\n"
         })
         .collect()
@@ -109,7 +115,13 @@ async fn errors_have_one_shape_and_the_right_status() {
         ("limit not a number", Method::GET, "/api/documents?limit=ten", StatusCode::BAD_REQUEST, "bad_request"),
         ("search without words", Method::GET, "/api/search?q=%20%2A", StatusCode::BAD_REQUEST, "bad_request"),
         ("search without q", Method::GET, "/api/search", StatusCode::BAD_REQUEST, "bad_request"),
-        ("bad fact kind", Method::GET, "/api/documents/london-1/facts?kind=rumour", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "bad fact kind",
+            Method::GET,
+            "/api/documents/london-1/facts?kind=rumour",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         ("facts of unknown document", Method::GET, "/api/documents/nope/facts", StatusCode::NOT_FOUND, "not_found"),
         ("delete", Method::DELETE, "/api/documents", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
         ("post to a query", Method::POST, "/api/timeline", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
@@ -220,7 +232,11 @@ async fn ingest_accepts_every_documented_body() {
     let cases: Vec<(&str, Request<Body>, StatusCode, Vec<&str>)> = vec![
         (
             "one JSON object",
-            post("/api/documents", "application/json", r#"{"id":"j1","text":"Coalition ministers met in Rome on 2 February 2016."}"#),
+            post(
+                "/api/documents",
+                "application/json",
+                r#"{"id":"j1","text":"Coalition ministers met in Rome on 2 February 2016."}"#,
+            ),
             StatusCode::CREATED,
             vec!["j1"],
         ),
@@ -240,7 +256,12 @@ async fn ingest_accepts_every_documented_body() {
             StatusCode::CREATED,
             vec!["t1"],
         ),
-        ("multipart upload", post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), multipart), StatusCode::CREATED, vec!["mosul.txt"]),
+        (
+            "multipart upload",
+            post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), multipart),
+            StatusCode::CREATED,
+            vec!["mosul.txt"],
+        ),
         (
             "the same text again",
             post("/api/documents?id=t1-again", "text/plain", "Ministers met in Rome today."),
@@ -252,20 +273,45 @@ async fn ingest_accepts_every_documented_body() {
         let (got, _, body) = send(&app, req).await;
         let body: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(got, status, "{name}: {body}");
-        let ids: Vec<&str> =
-            body["results"].as_array().unwrap().iter().filter(|r| r["status"] == "stored").filter_map(|r| r["id"].as_str()).collect();
+        let ids: Vec<&str> = body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "stored")
+            .filter_map(|r| r["id"].as_str())
+            .collect();
         assert_eq!(ids, stored, "{name}: {body}");
     }
     let (_, doc) = get(&app, "/api/documents/mosul.txt").await;
     assert_eq!(doc["title"], "Uploaded report", "{doc}");
 
     let bad: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
-        ("unsupported type", post("/api/documents", "image/png", "x"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        (
+            "unsupported type",
+            post("/api/documents", "image/png", "x"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
         ("invalid JSON", post("/api/documents", "application/json", "{oops"), StatusCode::BAD_REQUEST, "bad_request"),
-        ("every line bad", post("/api/documents", "application/x-ndjson", "{}\n[]\n"), StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+        (
+            "every line bad",
+            post("/api/documents", "application/x-ndjson", "{}\n[]\n"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+        ),
         ("empty text", post("/api/documents", "text/plain", "   "), StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
-        ("empty body", post("/api/documents", "application/x-ndjson", ""), StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
-        ("form without file", post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), format!("--{boundary}--\r\n")), StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "empty body",
+            post("/api/documents", "application/x-ndjson", ""),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+        ),
+        (
+            "form without file",
+            post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), format!("--{boundary}--\r\n")),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
     ];
     for (name, req, status, code) in bad {
         let (got, _, body) = send(&app, req).await;
@@ -279,16 +325,37 @@ async fn ingest_accepts_every_documented_body() {
 async fn writing_needs_the_token_and_read_only_refuses() {
     let doc = r#"{"id":"w1","text":"Ministers met in Rome on 2 February 2016."}"#;
     let with = |auth: Option<&str>| {
-        let mut b = Request::builder().method(Method::POST).uri("/api/documents").header(header::CONTENT_TYPE, "application/json");
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri("/api/documents")
+            .header(header::CONTENT_TYPE, "application/json");
         if let Some(a) = auth {
             b = b.header(header::AUTHORIZATION, a);
         }
         b.body(Body::from(doc)).unwrap()
     };
     let cases: &[(&str, Writes, Option<&str>, StatusCode, Option<&str>)] = &[
-        ("token server, no header", Writes::Token("s3cret".into()), None, StatusCode::UNAUTHORIZED, Some("unauthorized")),
-        ("token server, wrong token", Writes::Token("s3cret".into()), Some("Bearer nope"), StatusCode::UNAUTHORIZED, Some("unauthorized")),
-        ("token server, other scheme", Writes::Token("s3cret".into()), Some("Basic s3cret"), StatusCode::UNAUTHORIZED, Some("unauthorized")),
+        (
+            "token server, no header",
+            Writes::Token("s3cret".into()),
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthorized"),
+        ),
+        (
+            "token server, wrong token",
+            Writes::Token("s3cret".into()),
+            Some("Bearer nope"),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthorized"),
+        ),
+        (
+            "token server, other scheme",
+            Writes::Token("s3cret".into()),
+            Some("Basic s3cret"),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthorized"),
+        ),
         ("token server, right token", Writes::Token("s3cret".into()), Some("Bearer s3cret"), StatusCode::CREATED, None),
         ("read-only", Writes::Disabled, None, StatusCode::FORBIDDEN, Some("read_only")),
         ("read-only ignores tokens", Writes::Disabled, Some("Bearer s3cret"), StatusCode::FORBIDDEN, Some("read_only")),
@@ -323,8 +390,16 @@ async fn bodies_over_the_limit_are_refused() {
     );
     let cases: Vec<(&str, Request<Body>, StatusCode)> = vec![
         ("json over the limit", post("/api/documents", "application/json", big.clone()), StatusCode::PAYLOAD_TOO_LARGE),
-        ("text over the limit", post("/api/documents", "text/plain", "word ".repeat(400)), StatusCode::PAYLOAD_TOO_LARGE),
-        ("form over the limit", post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), big_form), StatusCode::PAYLOAD_TOO_LARGE),
+        (
+            "text over the limit",
+            post("/api/documents", "text/plain", "word ".repeat(400)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "form over the limit",
+            post("/api/documents", &format!("multipart/form-data; boundary={boundary}"), big_form),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
         (
             "declared length over the limit",
             Request::builder()
