@@ -338,7 +338,7 @@ function chartFigure(series, withLink) {
     'figcaption',
     {},
     withLink ? el('a', { href: hashHref('/series/' + enc(series.metric)) }, metricTitle(series.metric)) : metricTitle(series.metric),
-    el('span', { class: 'muted' }, ' · ' + series.total + ' points' + (series.cumulative ? ' · cumulative' : '')),
+    el('span', { class: 'muted' }, ' · ' + series.total + (series.total === 1 ? ' point' : ' points') + (series.cumulative ? ' · cumulative' : '')),
     conflicts ? el('span', { class: 'conflict-count' }, ' · ' + conflicts + ' in conflict') : null,
   );
   return el('figure', { class: 'series' }, caption, seriesChart(series));

@@ -159,7 +159,9 @@ mod tests {
         let lo: SocketAddr = "127.0.0.1:8080".parse().unwrap();
         let lo6: SocketAddr = "[::1]:8080".parse().unwrap();
         let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        let cases: &[(&str, SocketAddr, Option<&str>, bool, Option<Writes>)] = &[
+        // (name, address, token, read-only, expected policy or refusal)
+        type Case<'a> = (&'a str, SocketAddr, Option<&'a str>, bool, Option<Writes>);
+        let cases: &[Case] = &[
             ("loopback, no token", lo, None, false, Some(Writes::Open)),
             ("ipv6 loopback, no token", lo6, None, false, Some(Writes::Open)),
             ("loopback, token", lo, Some("t"), false, Some(Writes::Token("t".into()))),

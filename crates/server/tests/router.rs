@@ -334,7 +334,9 @@ async fn writing_needs_the_token_and_read_only_refuses() {
         }
         b.body(Body::from(doc)).unwrap()
     };
-    let cases: &[(&str, Writes, Option<&str>, StatusCode, Option<&str>)] = &[
+    // (name, write policy, Authorization header, status, error code)
+    type Case<'a> = (&'a str, Writes, Option<&'a str>, StatusCode, Option<&'a str>);
+    let cases: &[Case] = &[
         (
             "token server, no header",
             Writes::Token("s3cret".into()),
