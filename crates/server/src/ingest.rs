@@ -1,5 +1,5 @@
 //! Ingest over HTTP: `POST /api/documents` turns a request body into documents and stores each
-//! one exactly as `chronicle ingest` does (extract, [`Record::prepare`], [`Store::put`]: one
+//! one exactly as `chronicle ingest` does (extract, [`Record::prepare`], [`Store::put`](chronicle_store::Store::put): one
 //! transaction per document, re-ingesting a text is a no-op).
 //!
 //! Accepted bodies, by `Content-Type`:
