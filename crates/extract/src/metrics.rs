@@ -275,6 +275,7 @@ impl MetricRules {
         } else {
             Some(
                 AhoCorasickBuilder::new()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
@@ -295,17 +296,21 @@ impl MetricRules {
     }
 
     /// Every cue in the text on word boundaries, in text order.
-    fn hits(&self, text: &Text) -> Vec<Hit> {
+    /// Every cue on word boundaries in the given sentences, in text order.
+    fn hits(&self, text: &Text, sentences: &[Span]) -> Vec<Hit> {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(text.text) {
-            let span = Span::new(m.start(), m.end());
-            if !text.on_word_boundaries(span) {
-                continue;
+        for sentence in sentences {
+            let input = aho_corasick::Input::new(text.text).range(sentence.start..sentence.end);
+            for m in ac.find_overlapping_iter(input) {
+                let span = Span::new(m.start(), m.end());
+                if !text.on_word_boundaries(span) {
+                    continue;
+                }
+                let first = text.token_at(span.start);
+                let last = text.tokens.partition_point(|t| (t.start as usize) < span.end).saturating_sub(1);
+                out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern().as_usize() });
             }
-            let first = text.token_at(span.start);
-            let last = text.tokens.partition_point(|t| (t.start as usize) < span.end).saturating_sub(1);
-            out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern().as_usize() });
         }
         out.sort_by_key(|h| (h.start, h.pattern));
         out
@@ -316,7 +321,15 @@ impl MetricRules {
             return Vec::new();
         }
         let text = ctx.text;
-        let hits = self.hits(text);
+        // Cues matter only in the sentences that state a figure.
+        let mut sentences: Vec<Span> = Vec::new();
+        for q in ctx.quantities.iter().filter(|q| q.unit != "ordinal") {
+            let s = text.sentence(text.sentence_at(q.span.start));
+            if sentences.last() != Some(&s) {
+                sentences.push(s);
+            }
+        }
+        let hits = self.hits(text, &sentences);
         let mut out: Vec<Built> = Vec::new();
         // Quantity index -> index in `out`.
         let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];

@@ -7,8 +7,34 @@
 
 use chronicle_core::{Qualifier, Text};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, OnceLock};
+
+/// A fast hasher for the short words of the tables (FxHash: one multiply per 8 bytes); the
+/// keys are our own word lists, so no hash flooding is possible.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+    }
+}
+
+/// Word tables keyed by lower-cased words.
+pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<WordHasher>>;
+/// Word sets of lower-cased words.
+pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<WordHasher>>;
 
 /// The built-in lexicon's source.
 pub const BUILTIN: &str = include_str!("../data/lexicon.toml");
@@ -27,7 +53,7 @@ struct RawOrdinals {
     #[serde(default)]
     ordinal_nouns: Vec<String>,
     #[serde(flatten)]
-    words: HashMap<String, f64>,
+    words: StdHashMap<String, f64>,
 }
 
 #[derive(Deserialize)]
@@ -69,12 +95,12 @@ struct RawCounted {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
-    cardinals: HashMap<String, f64>,
-    scales: HashMap<String, f64>,
+    cardinals: StdHashMap<String, f64>,
+    scales: StdHashMap<String, f64>,
     #[serde(default)]
-    glued_scales: HashMap<String, f64>,
+    glued_scales: StdHashMap<String, f64>,
     ordinals: RawOrdinals,
-    fractions: HashMap<String, f64>,
+    fractions: StdHashMap<String, f64>,
     #[serde(default)]
     vague: Vec<RawCue>,
     #[serde(default)]
@@ -142,6 +168,8 @@ pub struct Lexicon {
     /// Lower-cased words that may begin a figure written in words (first part of a hyphenated
     /// word included), so the tagger skips every other word with one lookup.
     pub starters: HashSet<String>,
+    /// Lower-cased first bytes of the starters: a quick test before the lookup.
+    pub starter_bytes: [bool; 256],
 }
 
 /// Interns a unit or currency code so that [`crate::Quantity::unit`] stays `&'static str`;
@@ -152,7 +180,7 @@ pub fn intern(name: &str) -> &'static str {
             return known;
         }
     }
-    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    static NAMES: OnceLock<Mutex<StdHashSet<&'static str>>> = OnceLock::new();
     let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if let Some(n) = names.get(name) {
         return n;
@@ -168,7 +196,7 @@ pub fn cue_tokens(cue: &str) -> Vec<String> {
     t.tokens.iter().map(|tok| tok.text(cue).to_lowercase()).collect()
 }
 
-fn lower_map(m: HashMap<String, f64>) -> HashMap<String, f64> {
+fn lower_map(m: StdHashMap<String, f64>) -> HashMap<String, f64> {
     m.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect()
 }
 
@@ -253,6 +281,13 @@ impl Lexicon {
         }
         let ordinals = lower_map(raw.ordinals.words);
         starters.extend(ordinals.keys().cloned());
+        let mut starter_bytes = [false; 256];
+        for w in &starters {
+            if let Some(&b) = w.as_bytes().first() {
+                starter_bytes[b.to_ascii_lowercase() as usize] = true;
+                starter_bytes[b.to_ascii_uppercase() as usize] = true;
+            }
+        }
         Ok(Lexicon {
             cardinals,
             scales,
@@ -273,6 +308,7 @@ impl Lexicon {
             stop: lower_set(raw.counted.stop),
             fraction_before: lower_set(raw.fraction_context.before),
             starters,
+            starter_bytes,
         })
     }
 }

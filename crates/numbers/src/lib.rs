@@ -13,9 +13,9 @@ pub mod lexicon;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
 use chronicle_core::{Qualifier, Span, Text, Token, TokenKind};
+use lexicon::HashMap;
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub use lexicon::LexiconError;
 
@@ -122,6 +122,15 @@ impl Tagger {
             let cx = Cx { text: text.text, toks, lex: self.lex() };
             let mut i = 0;
             while i < toks.len() {
+                // Most words begin no figure: one table look-up of their first byte skips them.
+                let t = toks[i];
+                if t.kind == TokenKind::Punct
+                    || (t.kind == TokenKind::Word
+                        && !cx.lex.starter_bytes[text.text.as_bytes()[t.start as usize] as usize])
+                {
+                    i += 1;
+                    continue;
+                }
                 match cx.quantity_at(i) {
                     Some((q, next)) => {
                         out.push(q);
@@ -222,8 +231,17 @@ fn parse_digits(s: &str) -> Option<f64> {
             return None;
         }
     }
-    let clean: String = s.chars().filter(|c| *c != ',').collect();
-    let v: f64 = clean.parse().ok()?;
+    let v: f64 = if s.contains(',') {
+        let mut buf = [0u8; 40];
+        let mut n = 0;
+        for b in s.bytes().filter(|b| *b != b',') {
+            *buf.get_mut(n)? = b;
+            n += 1;
+        }
+        std::str::from_utf8(&buf[..n]).ok()?.parse().ok()?
+    } else {
+        s.parse().ok()?
+    };
     v.is_finite().then_some(v)
 }
 
@@ -274,12 +292,18 @@ impl<'a> Cx<'a> {
     }
 
     fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
-        cues.iter().find(|c| self.matches_at(i, &c.tokens))
+        let first = self.s(i).as_bytes().first()?.to_ascii_lowercase();
+        cues.iter().find(|c| c.tokens[0].as_bytes().first() == Some(&first) && self.matches_at(i, &c.tokens))
     }
 
     /// The longest cue that ends right before token `end`.
     fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
-        cues.iter().find(|c| c.tokens.len() <= end && self.matches_at(end - c.tokens.len(), &c.tokens))
+        let last = self.s(end.checked_sub(1)?).as_bytes().first()?.to_ascii_lowercase();
+        cues.iter().find(|c| {
+            c.tokens.len() <= end
+                && c.tokens[c.tokens.len() - 1].as_bytes().first() == Some(&last)
+                && self.matches_at(end - c.tokens.len(), &c.tokens)
+        })
     }
 
     fn span(&self, a: usize, b: usize) -> Span {
@@ -617,7 +641,7 @@ impl<'a> Cx<'a> {
             return true;
         }
         // Clock times: "5 p.m.", "10 am".
-        if lex.clock.iter().any(|c| self.matches_at(i + 1, &c.tokens)) {
+        if self.forward(i + 1, &lex.clock).is_some() {
             return true;
         }
         // List markers: "1." or "2)" opening a line; "(3)".
