@@ -1176,8 +1176,14 @@ impl EventRules {
             || self.phrase_at(doc, &self.facilities, i).is_some();
         let number = next.is_some_and(|t| t.kind == TokenKind::Number);
         let chars = text.chars().count();
-        let abbreviation = i == start + 1 && (chars <= 2 || (chars <= 4 && doc.word(i) == "." && doc.glued(i)));
-        if !followed_ok || number || abbreviation {
+        let abbreviation = (i == start + 1 && (chars <= 2 || (chars <= 4 && doc.word(i) == "." && doc.glued(i))))
+            || (chars <= 5 && text.contains('.'));
+        // An unknown single word with a demonym's ending ("Ethiopian", "Lebanese") is no place.
+        let demonym = i == start + 1
+            && ["ian", "ean", "ese", "ish"].iter().any(|e| text.ends_with(e))
+            && self.phrase_at(doc, &self.facilities, i).is_none()
+            && !self.heads.contains(doc.word(i));
+        if !followed_ok || number || abbreviation || demonym {
             return None;
         }
         Some(Place { text, span, end_tok: i, city: false, organization: false })

@@ -191,6 +191,11 @@ fn liberations() {
             &["liberation 2015-01-26 Kobani"],
         ),
         (
+            "a demonym before the town of",
+            "Militias on <Friday|2016-08-12> retook the strategic northern Syrian town of Manbij.",
+            &["liberation 2016-08-12 Manbij"],
+        ),
+        (
             "an unknown town name",
             "Local forces retook Qarat Zubair on <April 30, 2016|2016-04-30>.",
             &["liberation 2016-04-30 Qarat Zubair"],
@@ -411,6 +416,10 @@ fn attacks_that_are_none() {
         ("a state's abbreviation is no city", "The bombing at a clinic in Birmingham, Ala., in <January|1998-01> killed one.", &[
             "attack 1998-01 Birmingham",
         ]),
+        ("a dotted abbreviation is no city", "The shooting in Newark, N.J., in <December|1998-12> wounded two.", &[
+            "attack 1998-12 Newark",
+        ]),
+        ("a demonym alone is no city", "The attack on the Ethiopian delegation on <May 2|1998-05-02> failed.", &[]),
         ("a flight is no city", "The bombing of Pan Am Flight 103 on <December 21, 1988|1988-12-21> killed 270.", &[]),
     ]);
 }
