@@ -6,19 +6,23 @@
 //! ```text
 //! {"id", "published", "published_source",
 //!  "timexes":    [{"text", "start", "end", "sentence", "type", "value", "mod"?, "rule"}],
-//!  "events":     [{"text", "start", "end", "sentence", "type", "date", "place", "rule", ...}],
+//!  "events":     [{"text", "start", "end", "sentence", "type", "date", "place", "hosts",
+//!                  "participants", "rule"}],
 //!  "metrics":    [{"text", "start", "end", "sentence", "metric", "value", "value_max",
 //!                  "qualifier", "as_of", "scope", "quantity", "rule"}],
 //!  "entities":   [{"text", "start", "end", "sentence", "canonical", "type", "rule"}],
 //!  "quantities": [{"text", "start", "end", "sentence", "value", "value_max", "qualifier",
-//!                  "unit", "rule", ...}],
-//!  "claims":     [{"text", "start", "end", "sentence", "speaker", "cue", "metrics", "rule"}]}
+//!                  "unit", "counted", "counted_span", "modifier", "rule"}],
+//!  "claims":     [{"text", "start", "end", "sentence", "speaker", "speaker_text", "cue",
+//!                  "quote", "metrics", "rule"}]}
 //! ```
 //!
 //! `start`/`end` are character offsets into the document's text (end exclusive), `sentence`
 //! is the index of the sentence that states the fact, `rule` names the rule that produced it.
 //! `published_source` says where the creation date came from (`metadata`, `url`, `dateline`,
-//! `inferred`, or `none`). Keys beyond FORMAT.md are provenance; scorers ignore them.
+//! `inferred`, or `none`). The optional keys (`mod`, `hosts`, `participants`, `counted`,
+//! `counted_span`, `modifier`, `speaker_text`, `quote`) are left out when empty. Keys beyond
+//! FORMAT.md are provenance; scorers ignore them.
 
 use crate::Extraction;
 use chronicle_core::doc::CharOffsets;
