@@ -132,7 +132,7 @@ pub struct MetricSettings {
     /// Organisations that can be a scope ("European Union").
     #[serde(default)]
     pub scope_organizations: Vec<String>,
-    /// Words that end the phrase a figure counts ("five Arab partners [involved] in
+    /// Words that end the phrase a figure counts ("five Arab partners \[involved\] in
     /// airstrikes"): prepositions, auxiliaries, relative pronouns.
     #[serde(default)]
     pub noun_breaks: Vec<String>,
