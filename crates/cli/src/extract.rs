@@ -4,7 +4,7 @@
 //! thread pool, and written in input order before the next batch is read, so output order is
 //! input order, output is deterministic, and memory stays flat however large the input.
 
-use crate::{build_extractor, pretty, thread_pool, DomainArgs};
+use crate::{build_extractor, pretty, progress_bar, thread_pool, DomainArgs};
 use chronicle_core::Document;
 use chronicle_extract::{output, Extractor};
 use chronicle_ingest::Sources;
@@ -17,8 +17,6 @@ use std::process::ExitCode;
 /// Documents per batch, and the most text a batch holds, whichever comes first.
 const BATCH_DOCS: usize = 1024;
 const BATCH_BYTES: usize = 8 << 20;
-/// Inputs larger than this get a progress bar (when standard error is a terminal).
-const PROGRESS_BYTES: u64 = 4 << 20;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -41,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let extractor = build_extractor(&args.domain)?;
     let pool = thread_pool(args.threads)?;
-    let progress = progress_bar(&args.paths);
+    let progress = progress_bar(&args.paths, "extract", 4 << 20);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut rejected = 0usize;
     let mut sources = Sources::new(&args.paths);
@@ -116,20 +114,4 @@ fn write_failed(e: io::Error) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     Err(anyhow::Error::new(e).context("cannot write to standard output"))
-}
-
-fn progress_bar(paths: &[PathBuf]) -> indicatif::ProgressBar {
-    if !io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let total = Sources::total_bytes(paths);
-    if total < PROGRESS_BYTES {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
 }

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let extractor = build_extractor(&args.domain)?;
     let pool = thread_pool(args.threads)?;
     let store = args.ledger.open()?;
-    let progress = progress_bar(&args.paths);
+    let progress = crate::progress_bar(&args.paths, "ingest", PROGRESS_BYTES);
     let sources = Sources::new(&args.paths).with_max_document_bytes(args.max_document_bytes);
     let mut out = io::stdout().lock();
     let quiet = args.quiet;
@@ -183,20 +183,4 @@ pub fn prepare_all(
             })
             .collect()
     })
-}
-
-fn progress_bar(paths: &[PathBuf]) -> indicatif::ProgressBar {
-    if !io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let total = Sources::total_bytes(paths);
-    if total < PROGRESS_BYTES {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("ingest {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
 }

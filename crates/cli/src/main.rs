@@ -119,3 +119,22 @@ pub fn build_extractor(args: &DomainArgs) -> anyhow::Result<chronicle_extract::E
 pub fn thread_pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
     Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?)
 }
+
+/// A progress bar on standard error, by bytes of input, shown only when standard error is a
+/// terminal and the input is at least `min_bytes` (small runs finish before it would help).
+pub fn progress_bar(paths: &[std::path::PathBuf], label: &str, min_bytes: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let total = chronicle_ingest::Sources::total_bytes(paths);
+    if total < min_bytes {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let template = format!("{label} {{bar:40}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} eta {{eta}}");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
