@@ -86,6 +86,28 @@ impl<'a> Text<'a> {
         self.tokens.partition_point(|t| (t.start as usize) < pos)
     }
 
+    /// The index of the first token starting at or after byte `pos`, if there is one.
+    pub fn token_index(&self, pos: usize) -> Option<usize> {
+        let i = self.token_at(pos);
+        (i < self.tokens.len()).then_some(i)
+    }
+
+    /// The index of the first token that ends after byte `pos` (the token after a span
+    /// ending at `pos`).
+    pub fn token_end_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| (t.end as usize) <= pos)
+    }
+
+    /// The span of token `i` (an empty span past the last token).
+    pub fn token_span(&self, i: usize) -> Span {
+        self.tokens.get(i).map_or(Span::default(), |t| t.span())
+    }
+
+    /// The text of token `i` (empty past the last token).
+    pub fn word(&self, i: usize) -> &'a str {
+        self.tokens.get(i).map_or("", |t| t.text(self.text))
+    }
+
     /// Tokens that lie inside `span`.
     pub fn tokens_in(&self, span: Span) -> &[Token] {
         let a = self.token_at(span.start);

@@ -421,20 +421,19 @@ impl<'d, 'c> Doc<'d, 'c> {
     }
 
     fn token_index(&self, pos: usize) -> Option<usize> {
-        let i = self.ctx.text.token_at(pos);
-        (i < self.ctx.text.tokens.len()).then_some(i)
+        self.ctx.text.token_index(pos)
     }
 
     fn token_end(&self, pos: usize) -> usize {
-        self.ctx.text.tokens.partition_point(|t| (t.end as usize) <= pos)
+        self.ctx.text.token_end_at(pos)
     }
 
     fn tok_span(&self, i: usize) -> Span {
-        self.ctx.text.tokens.get(i).map_or(Span::default(), |t| t.span())
+        self.ctx.text.token_span(i)
     }
 
     fn word(&self, i: usize) -> &'d str {
-        self.ctx.text.tokens.get(i).map_or("", |t| t.text(self.ctx.text.text))
+        self.ctx.text.word(i)
     }
 
     fn is_quote(&self, i: usize) -> bool {
