@@ -17,8 +17,10 @@ mod persons;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use chronicle_core::{Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
+use rustc_hash::{FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// What an entity is (`corpus/FORMAT.md`).
@@ -612,13 +614,16 @@ fn capitalised_lines(text: &Text) -> Vec<Span> {
     out
 }
 
-/// One anchored automaton over some of the patterns.
+/// One anchored automaton over some of the patterns, tried only at the word starts whose first
+/// word is the first word of one of its patterns: a hash lookup turns most words away before
+/// the automaton is touched.
 struct Matcher {
     automaton: AhoCorasick,
     /// The global index of each of its patterns.
     ids: Vec<u32>,
-    /// Bytes a pattern may start with (both cases when folded).
-    first: [bool; 256],
+    /// The keys of its patterns' first words (ASCII-folded when `fold`).
+    first_words: FxHashSet<u64>,
+    fold: bool,
     /// Tried only where the word starts with a capital.
     capital_start: bool,
 }
@@ -631,17 +636,8 @@ impl Matcher {
             .ascii_case_insensitive(fold)
             .build(ids.iter().map(|&i| patterns[i as usize].as_str()))
             .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
-        let mut first = [false; 256];
-        for &i in &ids {
-            if let Some(&b) = patterns[i as usize].as_bytes().first() {
-                first[b as usize] = true;
-                if fold {
-                    first[b.to_ascii_lowercase() as usize] = true;
-                    first[b.to_ascii_uppercase() as usize] = true;
-                }
-            }
-        }
-        Ok(Matcher { automaton, ids, first, capital_start })
+        let first_words = ids.iter().map(|&i| first_word_keys(&patterns[i as usize])[usize::from(fold)]).collect();
+        Ok(Matcher { automaton, ids, first_words, fold, capital_start })
     }
 
     /// The longest pattern starting at `at`: its span and global index.
@@ -651,25 +647,49 @@ impl Matcher {
         Some((Span::new(m.start(), m.end()), self.ids[m.pattern().as_usize()] as usize))
     }
 
-    fn matches<'a>(&'a self, text: &'a str, starts: &'a [(usize, bool)]) -> impl Iterator<Item = (Span, usize)> + 'a {
-        starts.iter().filter_map(move |&(at, capital)| {
-            if !self.first[text.as_bytes()[at] as usize] || (self.capital_start && !capital) {
+    fn matches<'a>(&'a self, text: &'a str, starts: &'a [WordStart]) -> impl Iterator<Item = (Span, usize)> + 'a {
+        starts.iter().filter_map(move |w| {
+            if (self.capital_start && !w.capital) || !self.first_words.contains(&w.keys[usize::from(self.fold)]) {
                 return None;
             }
-            self.longest_at(text, at)
+            self.longest_at(text, w.at)
         })
     }
 }
 
-/// Byte offsets where a word starts (a letter or digit after anything else), and whether it
-/// starts with a capital.
-fn word_starts(text: &str) -> Vec<(usize, bool)> {
+/// A word start (a letter or digit after anything else): its byte offset, whether it is a
+/// capital, and the keys of its word as written and ASCII-folded.
+struct WordStart {
+    at: usize,
+    capital: bool,
+    keys: [u64; 2],
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The keys of the first word of `s` (its leading run of word characters): as written, and
+/// with ASCII letters folded as the case-insensitive automata fold them. A pattern can only
+/// match on word boundaries where its first word is the text's word, so equal keys are a
+/// necessary condition for a match.
+fn first_word_keys(s: &str) -> [u64; 2] {
+    let mut exact = FxHasher::default();
+    let mut folded = FxHasher::default();
+    for c in s.chars().take_while(|&c| is_word_char(c)) {
+        exact.write_u32(c as u32);
+        folded.write_u32(c.to_ascii_lowercase() as u32);
+    }
+    [exact.finish(), folded.finish()]
+}
+
+fn word_starts(text: &str) -> Vec<WordStart> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut prev_word = false;
     for (i, c) in text.char_indices() {
-        let word = c.is_alphanumeric() || c == '_';
+        let word = is_word_char(c);
         if word && !prev_word {
-            out.push((i, c.is_uppercase()));
+            out.push(WordStart { at: i, capital: c.is_uppercase(), keys: first_word_keys(&text[i..]) });
         }
         prev_word = word;
     }
