@@ -9,8 +9,10 @@
 
 pub mod doc;
 pub mod num;
+pub mod phrase;
 pub mod text;
 
 pub use doc::{Document, Span};
 pub use num::Qualifier;
+pub use phrase::{PhraseError, PhraseMatch, PhraseSet, WordStart};
 pub use text::{Text, Token, TokenKind};

@@ -48,6 +48,8 @@ pub struct Text<'a> {
     pub sentences: Vec<Span>,
     /// Tokens in text order.
     pub tokens: Vec<Token>,
+    /// Word starts, computed on first use ([`Text::word_starts`]).
+    starts: OnceLock<Vec<WordStart>>,
 }
 
 /// Abbreviations whose full stop does not end a sentence (lower-cased, without the stop).
@@ -64,7 +66,21 @@ impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Text<'a> {
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        Text { text, sentences, tokens }
+        Text { text, sentences, tokens, starts: OnceLock::new() }
+    }
+
+    /// Where words start (a letter, digit or underscore after anything else), computed once
+    /// and shared by every stage's phrase matching ([`crate::PhraseSet`]).
+    pub fn word_starts(&self) -> &[WordStart] {
+        self.starts.get_or_init(|| phrase::word_starts(self.text))
+    }
+
+    /// The word starts inside `span`.
+    pub fn word_starts_in(&self, span: Span) -> &[WordStart] {
+        let starts = self.word_starts();
+        let a = starts.partition_point(|w| w.at < span.start);
+        let b = starts.partition_point(|w| w.at < span.end);
+        &starts[a..b.max(a)]
     }
 
     /// The index of the sentence holding byte `pos` (the last one starting at or before it).
@@ -126,9 +142,8 @@ impl<'a> Text<'a> {
     }
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
+use crate::phrase::{self, is_word_char, WordStart};
+use std::sync::OnceLock;
 
 fn is_word_char_at(text: &str, pos: usize) -> bool {
     text.get(pos..).and_then(|s| s.chars().next()).is_some_and(is_word_char)

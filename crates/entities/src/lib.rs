@@ -14,13 +14,10 @@
 pub mod data;
 mod persons;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
-use chronicle_core::{Span, Text, TokenKind};
+use chronicle_core::{PhraseSet, Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
-use rustc_hash::{FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
 use std::sync::Arc;
 
 /// What an entity is (`corpus/FORMAT.md`).
@@ -248,9 +245,9 @@ impl GazetteerBuilder {
             }
         }
         // Short and all-capital aliases ("IS", "Mr", "Hit") are matched as written; the others
-        // in any ASCII case, their case rule checked on each match. Matching is anchored at word
-        // starts (an alias starts with a letter or digit), and the aliases that need a capital
-        // first letter are only tried where a word starts with one: most words try nothing.
+        // in any ASCII case, their case rule checked on each match. Matching is at word starts
+        // (an alias starts with a letter or digit), and the aliases that need a capital first
+        // letter are only tried where a word starts with one.
         let (mut exact, mut capitalised, mut any) = (Vec::new(), Vec::new(), Vec::new());
         for (i, (p, (_, case))) in patterns.iter().zip(&owners).enumerate() {
             if !p.starts_with(char::is_alphanumeric) {
@@ -363,8 +360,7 @@ impl GazetteerInner {
         let mut titles: Vec<Span> = Vec::new();
         let mut town_cues: Vec<Span> = Vec::new();
         // The longest alias of each automaton at each word start ("counter-ISIS" has two).
-        let starts = word_starts(text.text);
-        let matches = self.automata.iter().flat_map(|m| m.matches(text.text, &starts));
+        let matches = self.automata.iter().flat_map(|m| m.matches(text));
         for (span, pattern) in matches {
             if !text.on_word_boundaries(span) || in_chrome(span) {
                 continue;
@@ -431,7 +427,7 @@ impl GazetteerInner {
         let led = found.find("-led ").or_else(|| found.find("\u{2011}led "))?;
         let prefix = &found[..led];
         for matcher in &self.automata {
-            if let Some((_, pattern)) = matcher.longest_at(prefix, 0).filter(|(span, _)| span.end == prefix.len()) {
+            if let Some(pattern) = matcher.whole(prefix) {
                 let (entry_index, _) = self.owners[pattern];
                 let entry = &self.entries[entry_index];
                 if entry.kind == EntityType::Country && entry.role == Role::Name {
@@ -614,86 +610,38 @@ fn capitalised_lines(text: &Text) -> Vec<Span> {
     out
 }
 
-/// One anchored automaton over some of the patterns, tried only at the word starts whose first
-/// word is the first word of one of its patterns: a hash lookup turns most words away before
-/// the automaton is touched.
+/// One phrase set over some of the patterns (matched at word starts, see
+/// [`chronicle_core::PhraseSet`]), with the global index of each.
 struct Matcher {
-    automaton: AhoCorasick,
+    phrases: PhraseSet,
     /// The global index of each of its patterns.
     ids: Vec<u32>,
-    /// The keys of its patterns' first words (ASCII-folded when `fold`).
-    first_words: FxHashSet<u64>,
-    fold: bool,
     /// Tried only where the word starts with a capital.
     capital_start: bool,
 }
 
 impl Matcher {
     fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Result<Matcher, GazetteerError> {
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .ascii_case_insensitive(fold)
-            .build(ids.iter().map(|&i| patterns[i as usize].as_str()))
+        let phrases = PhraseSet::new(ids.iter().map(|&i| patterns[i as usize].as_str()), fold)
             .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
-        let first_words = ids.iter().map(|&i| first_word_keys(&patterns[i as usize])[usize::from(fold)]).collect();
-        Ok(Matcher { automaton, ids, first_words, fold, capital_start })
+        Ok(Matcher { phrases, ids, capital_start })
     }
 
-    /// The longest pattern starting at `at`: its span and global index.
-    fn longest_at(&self, text: &str, at: usize) -> Option<(Span, usize)> {
-        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-        let m = self.automaton.try_find(input).ok().flatten()?;
-        Some((Span::new(m.start(), m.end()), self.ids[m.pattern().as_usize()] as usize))
-    }
-
-    fn matches<'a>(&'a self, text: &'a str, starts: &'a [WordStart]) -> impl Iterator<Item = (Span, usize)> + 'a {
-        starts.iter().filter_map(move |w| {
-            if (self.capital_start && !w.capital) || !self.first_words.contains(&w.keys[usize::from(self.fold)]) {
+    /// The longest pattern at each word start: its span and global index.
+    fn matches<'a>(&'a self, text: &'a Text) -> impl Iterator<Item = (Span, usize)> + 'a {
+        text.word_starts().iter().filter_map(move |w| {
+            if self.capital_start && !w.capital {
                 return None;
             }
-            self.longest_at(text, w.at)
+            let m = self.phrases.longest_at(text, w)?;
+            Some((m.span, self.ids[m.pattern] as usize))
         })
     }
-}
 
-/// A word start (a letter or digit after anything else): its byte offset, whether it is a
-/// capital, and the keys of its word as written and ASCII-folded.
-struct WordStart {
-    at: usize,
-    capital: bool,
-    keys: [u64; 2],
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// The keys of the first word of `s` (its leading run of word characters): as written, and
-/// with ASCII letters folded as the case-insensitive automata fold them. A pattern can only
-/// match on word boundaries where its first word is the text's word, so equal keys are a
-/// necessary condition for a match.
-fn first_word_keys(s: &str) -> [u64; 2] {
-    let mut exact = FxHasher::default();
-    let mut folded = FxHasher::default();
-    for c in s.chars().take_while(|&c| is_word_char(c)) {
-        exact.write_u32(c as u32);
-        folded.write_u32(c.to_ascii_lowercase() as u32);
+    /// The longest pattern that is the whole of `s`: its global index.
+    fn whole(&self, s: &str) -> Option<usize> {
+        self.phrases.whole(s).map(|p| self.ids[p] as usize)
     }
-    [exact.finish(), folded.finish()]
-}
-
-fn word_starts(text: &str) -> Vec<WordStart> {
-    let mut out = Vec::with_capacity(text.len() / 5);
-    let mut prev_word = false;
-    for (i, c) in text.char_indices() {
-        let word = is_word_char(c);
-        if word && !prev_word {
-            out.push(WordStart { at: i, capital: c.is_uppercase(), keys: first_word_keys(&text[i..]) });
-        }
-        prev_word = word;
-    }
-    out
 }
 
 /// "Cliff Owen/AP", "in Fallujah / AP": an agency after a slash at the end of a line credits a

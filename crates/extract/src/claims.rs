@@ -20,8 +20,7 @@
 use crate::metrics::Metric;
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chronicle_core::Span;
+use chronicle_core::{PhraseSet, Span};
 use chronicle_entities::{EntityType, Mention};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -113,7 +112,7 @@ impl WordSet {
 
 /// The compiled claim rules of a pack.
 pub struct ClaimRules {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<PhraseSet>,
     kinds: Vec<CueKind>,
     bodies: WordSet,
     pronouns: WordSet,
@@ -146,10 +145,7 @@ impl ClaimRules {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
+                PhraseSet::new(&patterns, true)
                     .map_err(|e| PackError::Invalid { source_name: "claims".into(), message: e.to_string() })?,
             )
         };
@@ -168,16 +164,13 @@ impl ClaimRules {
         let text = ctx.text.text;
         let mut doc: Option<Doc> = None;
         let mut out: Vec<Claim> = Vec::new();
-        for m in automaton.find_iter(text) {
-            let span = Span::new(m.start(), m.end());
-            if !ctx.text.on_word_boundaries(span) {
-                continue;
-            }
+        for m in automaton.find_leftmost(ctx.text) {
+            let span = m.span;
             let doc = doc.get_or_insert_with(|| Doc::new(ctx));
             if doc.quote_around(span).is_some() || doc.inside_mention(span) {
                 continue; // the quoted speaker's own words
             }
-            let kind = self.kinds[m.pattern().as_usize()];
+            let kind = self.kinds[m.pattern];
             let Some(t0) = doc.token_index(span.start) else { continue };
             let t1 = doc.token_end(span.end).max(t0 + 1);
             let s = ctx.text.sentence_at(span.start);

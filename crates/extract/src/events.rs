@@ -26,8 +26,7 @@
 
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chronicle_core::{Span, TokenKind};
+use chronicle_core::{PhraseSet, Span, TokenKind};
 use chronicle_entities::{EntityType, Mention};
 use chronicle_time::{Timex, TimexType};
 use serde::{Deserialize, Serialize};
@@ -368,7 +367,7 @@ fn in_compound(text: &str, span: Span) -> bool {
 
 /// The compiled event rules of a pack.
 pub struct EventRules {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<PhraseSet>,
     /// For each automaton pattern, the rules it triggers.
     pattern_rules: Vec<Vec<usize>>,
     rules: Vec<Rule>,
@@ -439,13 +438,7 @@ impl EventRules {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
-                    .map_err(|e| invalid(format!("event triggers: {e}")))?,
-            )
+            Some(PhraseSet::new(&patterns, true).map_err(|e| invalid(format!("event triggers: {e}")))?)
         };
         let w = &pack.event_words;
         Ok(EventRules {
@@ -480,13 +473,13 @@ impl EventRules {
         let Some(automaton) = &self.automaton else { return Vec::new() };
         let mut doc: Option<Doc> = None;
         let mut hits = Vec::new();
-        for m in automaton.find_iter(ctx.text.text) {
-            let span = Span::new(m.start(), m.end());
-            if !ctx.text.on_word_boundaries(span) || in_compound(ctx.text.text, span) {
+        for m in automaton.find_leftmost(ctx.text) {
+            let span = m.span;
+            if in_compound(ctx.text.text, span) {
                 continue;
             }
             let doc = doc.get_or_insert_with(|| Doc::new(ctx));
-            for &r in &self.pattern_rules[m.pattern().as_usize()] {
+            for &r in &self.pattern_rules[m.pattern] {
                 if let Some(hit) = self.check(doc, r, span) {
                     hits.push(hit);
                 }

@@ -12,9 +12,8 @@
 
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, TokenKind};
+use chronicle_core::{PhraseSet, Qualifier, Span, Text, TokenKind};
 use chronicle_entities::EntityType;
 use chronicle_numbers::Quantity;
 use chronicle_time::TimexType;
@@ -198,7 +197,7 @@ type Entry = (usize, CueKind);
 /// The compiled metric cues of a pack.
 pub struct MetricRules {
     defs: Vec<MetricDef>,
-    automaton: Option<AhoCorasick>,
+    automaton: Option<PhraseSet>,
     /// Per pattern, the rules that use it.
     entries: Vec<Vec<Entry>>,
     /// Lower-cased modifier nouns per rule.
@@ -274,11 +273,7 @@ impl MetricRules {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
+                PhraseSet::new(&patterns, true)
                     .map_err(|e| PackError::Invalid { source_name: "metrics".into(), message: e.to_string() })?,
             )
         };
@@ -301,15 +296,11 @@ impl MetricRules {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
         for sentence in sentences {
-            let input = aho_corasick::Input::new(text.text).range(sentence.start..sentence.end);
-            for m in ac.find_overlapping_iter(input) {
-                let span = Span::new(m.start(), m.end());
-                if !text.on_word_boundaries(span) {
-                    continue;
-                }
+            for m in ac.find_all(text, *sentence) {
+                let span = m.span;
                 let first = text.token_at(span.start);
                 let last = text.tokens.partition_point(|t| (t.start as usize) < span.end).saturating_sub(1);
-                out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern().as_usize() });
+                out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern });
             }
         }
         out.sort_by_key(|h| (h.start, h.pattern));
