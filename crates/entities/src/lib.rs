@@ -16,8 +16,8 @@ mod persons;
 
 use chronicle_core::{PhraseSet, Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What an entity is (`corpus/FORMAT.md`).
@@ -150,7 +150,8 @@ impl GazetteerBuilder {
 
     /// An empty builder with the given language rules.
     pub fn with_rules(rules: Rules) -> Self {
-        let mut b = GazetteerBuilder { entries: Vec::new(), index: HashMap::new(), rules, given_names: HashSet::new() };
+        let mut b =
+            GazetteerBuilder { entries: Vec::new(), index: HashMap::default(), rules, given_names: HashSet::default() };
         let titles = b.rules.person.titles.clone();
         for t in titles {
             b.insert(&t, "", EntityType::Person, Role::Title);
@@ -267,7 +268,7 @@ impl GazetteerBuilder {
             Matcher::build(&patterns, any, true, false)?,
         ];
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
-        let mut persons: HashMap<String, Arc<str>> = HashMap::new();
+        let mut persons: HashMap<String, Arc<str>> = HashMap::default();
         for (alias, e) in &self.entries {
             if e.kind == EntityType::Person && e.role == Role::Name {
                 persons.insert(alias.to_lowercase(), e.canonical.clone());

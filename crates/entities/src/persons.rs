@@ -10,7 +10,7 @@
 use crate::data::PersonRules;
 use crate::{Candidate, EntityType, Mention};
 use chronicle_core::{Span, Text, TokenKind};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// The most words a name has (initials and particles included).
@@ -236,7 +236,7 @@ impl NameRules {
     /// Later surnames of the persons named in full: "Kerry", "Mr Masum", "Abadi", "KERRY".
     /// A lone word tagged as a city or region that is such a surname is the person ("Austin").
     pub(crate) fn coreference(&self, text: &Text, mentions: &mut Vec<Mention>) {
-        let mut keys: HashMap<String, Vec<(usize, Arc<str>)>> = HashMap::new();
+        let mut keys: HashMap<String, Vec<(usize, Arc<str>)>> = HashMap::default();
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
             let words: Vec<&str> = m.canonical.split(' ').collect();
             if words.len() < 2 {
@@ -254,6 +254,9 @@ impl NameRules {
         if keys.is_empty() {
             return;
         }
+        // The byte lengths of the keys: most words are turned away by their length alone (an
+        // ASCII word keeps its length when lower-cased).
+        let lengths: u64 = keys.keys().fold(0, |acc, k| acc | 1u64.checked_shl(k.len() as u32).unwrap_or(0));
         let mut added: Vec<Mention> = Vec::new();
         let mut lower = String::new();
         for t in &text.tokens {
@@ -261,7 +264,8 @@ impl NameRules {
                 continue;
             }
             let w = strip_possessive(t.text(text.text));
-            if !capitalised(w) {
+            let length_differs = w.len() < 64 && w.is_ascii() && lengths & (1 << w.len()) == 0;
+            if length_differs || !capitalised(w) {
                 continue;
             }
             lower.clear();
