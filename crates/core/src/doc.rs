@@ -31,29 +31,35 @@ pub struct Span {
 }
 
 impl Span {
+    #[inline]
     pub const fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
 
+    #[inline]
     pub const fn len(&self) -> usize {
         self.end - self.start
     }
 
+    #[inline]
     pub const fn is_empty(&self) -> bool {
         self.end <= self.start
     }
 
     /// Whether the two spans share at least one byte.
+    #[inline]
     pub const fn overlaps(&self, other: Span) -> bool {
         self.start < other.end && other.start < self.end
     }
 
     /// Whether `other` lies wholly inside `self`.
+    #[inline]
     pub const fn contains(&self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
 
     /// The text the span covers; empty when the span does not fall on char boundaries.
+    #[inline]
     pub fn of<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start..self.end).unwrap_or("")
     }

@@ -66,6 +66,25 @@ fn mix(h: u64, b: u8) -> u64 {
     (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0xf135_7aea_2e62_a9c5)
 }
 
+/// ASCII bytes that are word characters, and of those the capitals.
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = WORD;
+        }
+        if c.is_ascii_uppercase() {
+            t[b] |= UPPER;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Scans the word that starts `s` (its leading run of word characters): its length in bytes
 /// and its keys, as written and with ASCII letters folded the way a case-insensitive automaton
 /// folds them.
@@ -76,12 +95,14 @@ fn scan_word(s: &str) -> (usize, [u64; 2]) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii() {
-            if !(b.is_ascii_alphanumeric() || b == b'_') {
+        if b < 128 {
+            let class = ASCII_CLASS[b as usize];
+            if class & WORD == 0 {
                 break;
             }
             exact = mix(exact, b);
-            folded = mix(folded, b.to_ascii_lowercase());
+            // ASCII capitals fold by setting bit 5.
+            folded = mix(folded, b | ((class & UPPER) << 4));
             i += 1;
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
@@ -110,12 +131,13 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let capital = if b.is_ascii() {
-            if !(b.is_ascii_alphanumeric() || b == b'_') {
+        let capital = if b < 128 {
+            let class = ASCII_CLASS[b as usize];
+            if class & WORD == 0 {
                 i += 1;
                 continue;
             }
-            b.is_ascii_uppercase()
+            class & UPPER != 0
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             if !is_word_char(c) {

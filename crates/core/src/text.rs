@@ -32,10 +32,12 @@ pub struct Token {
 }
 
 impl Token {
+    #[inline]
     pub fn span(&self) -> Span {
         Span::new(self.start as usize, self.end as usize)
     }
 
+    #[inline]
     pub fn text<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start as usize..self.end as usize]
     }
@@ -71,11 +73,13 @@ impl<'a> Text<'a> {
 
     /// Where words start (a letter, digit or underscore after anything else), computed once
     /// and shared by every stage's phrase matching ([`crate::PhraseSet`]).
+    #[inline]
     pub fn word_starts(&self) -> &[WordStart] {
         self.starts.get_or_init(|| phrase::word_starts(self.text))
     }
 
     /// The word starts inside `span`.
+    #[inline]
     pub fn word_starts_in(&self, span: Span) -> &[WordStart] {
         let starts = self.word_starts();
         let a = starts.partition_point(|w| w.at < span.start);
@@ -84,6 +88,7 @@ impl<'a> Text<'a> {
     }
 
     /// The index of the sentence holding byte `pos` (the last one starting at or before it).
+    #[inline]
     pub fn sentence_at(&self, pos: usize) -> usize {
         match self.sentences.binary_search_by(|s| s.start.cmp(&pos)) {
             Ok(i) => i,
@@ -93,16 +98,19 @@ impl<'a> Text<'a> {
     }
 
     /// The span of sentence `i` (an empty span when there is none).
+    #[inline]
     pub fn sentence(&self, i: usize) -> Span {
         self.sentences.get(i).copied().unwrap_or_default()
     }
 
     /// The index of the first token starting at or after byte `pos`.
+    #[inline]
     pub fn token_at(&self, pos: usize) -> usize {
         self.tokens.partition_point(|t| (t.start as usize) < pos)
     }
 
     /// The index of the first token starting at or after byte `pos`, if there is one.
+    #[inline]
     pub fn token_index(&self, pos: usize) -> Option<usize> {
         let i = self.token_at(pos);
         (i < self.tokens.len()).then_some(i)
@@ -110,21 +118,25 @@ impl<'a> Text<'a> {
 
     /// The index of the first token that ends after byte `pos` (the token after a span
     /// ending at `pos`).
+    #[inline]
     pub fn token_end_at(&self, pos: usize) -> usize {
         self.tokens.partition_point(|t| (t.end as usize) <= pos)
     }
 
     /// The span of token `i` (an empty span past the last token).
+    #[inline]
     pub fn token_span(&self, i: usize) -> Span {
         self.tokens.get(i).map_or(Span::default(), |t| t.span())
     }
 
     /// The text of token `i` (empty past the last token).
+    #[inline]
     pub fn word(&self, i: usize) -> &'a str {
         self.tokens.get(i).map_or("", |t| t.text(self.text))
     }
 
     /// Tokens that lie inside `span`.
+    #[inline]
     pub fn tokens_in(&self, span: Span) -> &[Token] {
         let a = self.token_at(span.start);
         let b = self.tokens.partition_point(|t| (t.end as usize) <= span.end);
@@ -132,6 +144,7 @@ impl<'a> Text<'a> {
     }
 
     /// Whether `span` starts and ends on token boundaries (no word is cut in two).
+    #[inline]
     pub fn on_word_boundaries(&self, span: Span) -> bool {
         let ok_start =
             span.start == 0 || !is_word_char_before(self.text, span.start) || !is_word_char_at(self.text, span.start);
@@ -145,10 +158,12 @@ impl<'a> Text<'a> {
 use crate::phrase::{self, is_word_char, WordStart};
 use std::sync::OnceLock;
 
+#[inline]
 fn is_word_char_at(text: &str, pos: usize) -> bool {
     text.get(pos..).and_then(|s| s.chars().next()).is_some_and(is_word_char)
 }
 
+#[inline]
 fn is_word_char_before(text: &str, pos: usize) -> bool {
     text.get(..pos).and_then(|s| s.chars().next_back()).is_some_and(is_word_char)
 }

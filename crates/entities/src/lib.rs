@@ -14,6 +14,7 @@
 pub mod data;
 mod persons;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::{PhraseSet, Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -290,6 +291,16 @@ impl GazetteerBuilder {
             modifiers: set(&self.rules.demonym.modifiers),
             word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
             demonym_exceptions: set(&self.rules.demonym.exceptions),
+            credit_words: if self.rules.chrome.credit_words.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&self.rules.chrome.credit_words)
+                        .map_err(|e| GazetteerError::Automaton(e.to_string()))?,
+                )
+            },
             chrome: self.rules.chrome.clone(),
             names: persons::NameRules::new(&self.rules.person, given_names, persons),
         })))
@@ -350,6 +361,8 @@ struct GazetteerInner {
     word_acronyms: HashSet<String>,
     demonym_exceptions: HashSet<String>,
     chrome: data::ChromeRules,
+    /// The chrome's credit words, in one automaton.
+    credit_words: Option<AhoCorasick>,
     names: persons::NameRules,
 }
 
@@ -541,34 +554,32 @@ impl GazetteerInner {
     /// Photo credits inside a line: from the parenthesis (or the word) before a credit word
     /// to the closing parenthesis (or the line's end).
     fn credits(&self, text: &str, out: &mut Vec<Span>) {
-        for word in &self.chrome.credit_words {
-            let mut from = 0;
-            while let Some(at) = text[from..].find(word.as_str()) {
-                let (ws, we) = (from + at, from + at + word.len());
-                from = we;
-                let bounded_before = text[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                let rest = text[we..].trim_start_matches(' ');
-                let credit_form = rest.is_empty()
-                    || rest.starts_with(['/', ')', '\n', '\r', '|'])
-                    || rest.starts_with("by ")
-                    || rest.starts_with("BY ");
-                if !bounded_before || !credit_form {
-                    continue;
-                }
-                let line_start = text[..ws].rfind('\n').map_or(0, |p| p + 1);
-                let line_end = text[we..].find('\n').map_or(text.len(), |p| we + p);
-                let line = &text[line_start..ws];
-                let open = line.rfind('(').filter(|&o| !line[o..].contains(')')).map(|o| line_start + o);
-                let span = match open {
-                    Some(o) => Span::new(o, text[we..line_end].find(')').map_or(line_end, |c| we + c + 1)),
-                    None => {
-                        let before = text[line_start..ws].trim_end_matches(' ');
-                        let prev_word = before.rfind(char::is_whitespace).map_or(line_start, |p| line_start + p + 1);
-                        Span::new(prev_word.min(ws), line_end)
-                    }
-                };
-                out.push(span);
+        // One pass for all the credit words.
+        let Some(credit_words) = &self.credit_words else { return };
+        for m in credit_words.find_iter(text) {
+            let (ws, we) = (m.start(), m.end());
+            let bounded_before = text[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let rest = text[we..].trim_start_matches(' ');
+            let credit_form = rest.is_empty()
+                || rest.starts_with(['/', ')', '\n', '\r', '|'])
+                || rest.starts_with("by ")
+                || rest.starts_with("BY ");
+            if !bounded_before || !credit_form {
+                continue;
             }
+            let line_start = text[..ws].rfind('\n').map_or(0, |p| p + 1);
+            let line_end = text[we..].find('\n').map_or(text.len(), |p| we + p);
+            let line = &text[line_start..ws];
+            let open = line.rfind('(').filter(|&o| !line[o..].contains(')')).map(|o| line_start + o);
+            let span = match open {
+                Some(o) => Span::new(o, text[we..line_end].find(')').map_or(line_end, |c| we + c + 1)),
+                None => {
+                    let before = text[line_start..ws].trim_end_matches(' ');
+                    let prev_word = before.rfind(char::is_whitespace).map_or(line_start, |p| line_start + p + 1);
+                    Span::new(prev_word.min(ws), line_end)
+                }
+            };
+            out.push(span);
         }
     }
 
