@@ -91,6 +91,26 @@ pub struct Word {
     pub not_past: bool,
     /// A reporting verb ("said"): no tense cue for the reported clause.
     pub reporting: bool,
+    /// A determiner or possessive ("the", "its"): a tense word after it is a noun ("the plan").
+    pub determiner: bool,
+    /// A past-looking form that speaks of the future before "to" or "for" ("set to resume").
+    pub future_with_to: bool,
+    /// A present form of "be": "is to resume" speaks of the future.
+    pub present_be: bool,
+    /// The perfect auxiliary "had": "had been due to expire" is past.
+    pub perfect: bool,
+    /// The middle word of "as soon as" / "as early as": a date after it is ahead.
+    pub future_as: bool,
+    /// A deadline word ("by", "until"): the date after it is ahead unless the clause is perfect.
+    pub deadline: bool,
+    /// A softer deadline word ("by"): ahead unless a past verb dates the clause.
+    pub soft_deadline: bool,
+    /// A word that sets a period beside the reported one ("the corresponding period last year").
+    pub comparison: bool,
+    /// A word between a count and its unit ("eight trading days").
+    pub unit_adjective: bool,
+    /// A conjunction that opens a clause ("and the following year he ...").
+    pub conjunction: bool,
     /// Lets an ambiguous month name stand alone after it ("in May").
     pub month_cue: bool,
     /// First word of a holiday name (see [`Lexicon::holidays`]).
@@ -109,6 +129,9 @@ pub enum Holiday {
     Fixed { month: u8, day: u8 },
     /// A lunar holiday: the Gregorian month it (mostly) falls in, per year.
     Lunar(HashMap<i32, u8>),
+    /// The nth weekday of a month (`nth` 0 = the last), moved by `offset` days: Thanksgiving is
+    /// the fourth Thursday of November, Election Day the day after the first Monday.
+    NthWeekday { month: u8, nth: u8, weekday: u8, offset: i8 },
 }
 
 /// FNV-1a: the lexicon's keys are short words, for which SipHash costs more than the lookup.
@@ -161,7 +184,21 @@ struct Raw {
     refs: HashMap<String, String>,
     holidays_fixed: HashMap<String, String>,
     holidays_lunar: HashMap<String, HashMap<String, u8>>,
+    holidays_weekday: HashMap<String, String>,
     tense: Tense,
+    finance: Finance,
+    clause: Clause,
+}
+
+#[derive(Deserialize)]
+struct Finance {
+    comparison: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Clause {
+    unit_adjectives: Vec<String>,
+    conjunctions: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -175,6 +212,13 @@ struct Tense {
     future: Vec<String>,
     not_past: Vec<String>,
     reporting: Vec<String>,
+    determiners: Vec<String>,
+    future_with_to: Vec<String>,
+    present_be: Vec<String>,
+    perfect: Vec<String>,
+    future_as: Vec<String>,
+    deadline: Vec<String>,
+    soft_deadline: Vec<String>,
 }
 
 const SEASONS: &[&str] = &["SP", "SU", "FA", "WI"];
@@ -273,6 +317,36 @@ impl Lexicon {
         for w in &raw.tense.not_past {
             set(&mut words, w, |e| e.not_past = true);
         }
+        for w in &raw.tense.determiners {
+            set(&mut words, w, |e| e.determiner = true);
+        }
+        for w in &raw.tense.future_with_to {
+            set(&mut words, w, |e| e.future_with_to = true);
+        }
+        for w in &raw.tense.present_be {
+            set(&mut words, w, |e| e.present_be = true);
+        }
+        for w in &raw.tense.perfect {
+            set(&mut words, w, |e| e.perfect = true);
+        }
+        for w in &raw.tense.future_as {
+            set(&mut words, w, |e| e.future_as = true);
+        }
+        for w in &raw.tense.deadline {
+            set(&mut words, w, |e| e.deadline = true);
+        }
+        for w in &raw.tense.soft_deadline {
+            set(&mut words, w, |e| e.soft_deadline = true);
+        }
+        for w in &raw.finance.comparison {
+            set(&mut words, w, |e| e.comparison = true);
+        }
+        for w in &raw.clause.unit_adjectives {
+            set(&mut words, w, |e| e.unit_adjective = true);
+        }
+        for w in &raw.clause.conjunctions {
+            set(&mut words, w, |e| e.conjunction = true);
+        }
         let mut holidays = Vec::new();
         for (name, date) in &raw.holidays_fixed {
             let (m, d) = date
@@ -281,6 +355,10 @@ impl Lexicon {
                 .filter(|(m, d)| (1..=12).contains(m) && (1..=31).contains(d))
                 .ok_or_else(|| LexiconError::Holiday(date.clone()))?;
             holidays.push((split_name(name), Holiday::Fixed { month: m, day: d }));
+        }
+        for (name, rule) in &raw.holidays_weekday {
+            holidays
+                .push((split_name(name), parse_nth_weekday(rule).ok_or_else(|| LexiconError::Holiday(rule.clone()))?));
         }
         for (name, years) in &raw.holidays_lunar {
             let table = years.iter().filter_map(|(y, m)| Some((y.parse::<i32>().ok()?, *m))).collect();
@@ -354,6 +432,37 @@ pub fn lower_key<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
     std::str::from_utf8(&buf[..n]).ok()
 }
 
+/// "11-4-4" (the fourth Thursday of November), "05-L-1" (the last Monday of May), "11-1-1+1"
+/// (the day after the first Monday of November).
+fn parse_nth_weekday(rule: &str) -> Option<Holiday> {
+    let (body, offset) = match rule.split_once('+') {
+        Some((b, o)) => (b, o.parse::<i8>().ok()?),
+        None => (rule, 0),
+    };
+    let mut parts = body.split('-');
+    let month = parts.next()?.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?;
+    let nth = match parts.next()? {
+        "L" => 0,
+        n => n.parse::<u8>().ok().filter(|n| (1..=5).contains(n))?,
+    };
+    let weekday = parts.next()?.parse::<u8>().ok().filter(|w| (1..=7).contains(w))?;
+    if parts.next().is_some() || !(0..=7).contains(&offset) {
+        return None;
+    }
+    Some(Holiday::NthWeekday { month, nth, weekday, offset })
+}
+
+/// The day of an nth-weekday holiday in `year`.
+pub fn nth_weekday_day(year: i16, month: u8, nth: u8, weekday: u8, offset: i8) -> Option<i8> {
+    let first = jiff::civil::Date::new(year, month as i8, 1).ok()?;
+    let first_wd = first.weekday().to_monday_one_offset();
+    let first_match = 1 + (weekday as i8 - first_wd).rem_euclid(7);
+    let days = first.days_in_month();
+    let day = if nth == 0 { first_match + 7 * ((days - first_match) / 7) } else { first_match + 7 * (nth as i8 - 1) };
+    let day = day + offset;
+    (day <= days).then_some(day)
+}
+
 fn split_name(name: &str) -> Vec<String> {
     name.split_whitespace().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect()
 }
@@ -387,6 +496,16 @@ mod tests {
             ("said", |w| w.reporting && !w.past),
             ("will", |w| w.future),
             ("hundred", |w| w.not_past),
+            ("its", |w| w.determiner),
+            ("set", |w| w.future_with_to && w.past),
+            ("is", |w| w.present_be),
+            ("had", |w| w.perfect),
+            ("soon", |w| w.future_as),
+            ("until", |w| w.deadline),
+            ("by", |w| w.soft_deadline && !w.deadline),
+            ("corresponding", |w| w.comparison && w.grammar),
+            ("trading", |w| w.unit_adjective),
+            ("and", |w| w.conjunction),
             ("ramadan", |w| w.holiday),
             ("new", |w| w.holiday && w.starts),
             ("the", |w| w.grammar && w.starts),
@@ -410,6 +529,23 @@ mod tests {
         match &ramadan.1 {
             Holiday::Lunar(t) => assert_eq!(t.get(&2016), Some(&6)),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn weekday_holidays_fall_on_their_day() {
+        let cases = [
+            ((1999, 11, 4, 4, 0), Some(25)), // Thanksgiving 1999
+            ((1998, 11, 1, 1, 1), Some(3)),  // Election Day 1998
+            ((2016, 5, 0, 1, 0), Some(30)),  // Memorial Day 2016, the last Monday
+            ((2015, 9, 1, 1, 0), Some(7)),   // Labor Day 2015
+            ((2015, 2, 5, 1, 0), None),      // February 2015 has four Mondays
+        ];
+        for ((y, m, n, w, o), want) in cases {
+            assert_eq!(nth_weekday_day(y, m, n, w, o), want, "{y}-{m} {n} {w}");
+        }
+        for bad in ["13-1-1", "11-6-1", "11-1-8", "11-1", "11-1-1+9", "x"] {
+            assert!(parse_nth_weekday(bad).is_none(), "{bad}");
         }
     }
 

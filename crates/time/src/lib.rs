@@ -81,6 +81,12 @@ pub fn value_year_month(value: &str) -> Option<(i16, Option<i8>)> {
     Some((y, m.filter(|m| (1..=12).contains(m))))
 }
 
+/// Whether quarter `p` ended on or before `dct` (always, with no DCT).
+fn ended_by(p: Point, dct: Option<Date>) -> bool {
+    let Some(d) = dct else { return true };
+    norm::shift_point(p, Unit::Quarter, 1).and_then(|next| next.first_day()).is_some_and(|end| end <= d)
+}
+
 /// Where a document's creation date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,9 +164,18 @@ impl Tagger {
             let Some((value, point)) = r else { continue };
             // Points counted from another ("a day later", "the year-ago quarter") do not
             // become anchors themselves.
-            let derived = matches!(m.sem, Sem::After { .. } | Sem::Ago { .. } | Sem::YearAgoQuarter | Sem::ThatUnit(_));
+            let derived = matches!(
+                m.sem,
+                Sem::After { .. }
+                    | Sem::Ago { .. }
+                    | Sem::YearAgoQuarter
+                    | Sem::ThatUnit(_)
+                    | Sem::QuarterOfYear(_)
+                    | Sem::NextUnit { .. }
+            );
             if let Some(p) = point.filter(|_| !derived) {
-                if matches!(p, Point::Quarter { .. }) {
+                // only a quarter that has ended can be the one a report is about
+                if matches!(p, Point::Quarter { .. }) && ended_by(p, dct) {
                     last_quarter = Some(p);
                 }
                 anchor = Some(p);
@@ -362,6 +377,21 @@ impl Tagger {
                 Some(a) => pt(norm::containing(a.first_day()?, *unit)),
                 None => reference(-1),
             },
+            Sem::QuarterOfYear(year) => {
+                let q = match (last_quarter, dct) {
+                    (Some(Point::Quarter { quarter, .. }), _) => quarter,
+                    (_, Some(d)) => match norm::shifted(d, Unit::Quarter, -1)? {
+                        Point::Quarter { quarter, .. } => quarter,
+                        _ => return None,
+                    },
+                    _ => return Some((format!("{year:04}-QX"), None)),
+                };
+                pt(Point::Quarter { year: *year, quarter: q })
+            }
+            Sem::NextUnit { unit, shift } => match anchor {
+                Some(a) => pt(norm::shifted(a.first_day()?, *unit, *shift)?),
+                None => reference(*shift),
+            },
             Sem::YearAgoQuarter => match (last_quarter, dct) {
                 (Some(q), _) => pt(norm::shift_point(q, Unit::Year, -1)?),
                 (None, Some(d)) => pt(norm::shifted(d, Unit::Quarter, -5)?),
@@ -392,10 +422,10 @@ impl Tagger {
             },
             Sem::Holiday(idx) => {
                 let d = dct?;
+                // the holiday's year as a month's: with the tense, else the nearer one
                 let year = match tag::holiday_month(&self.lexicon, *idx, d.year()) {
-                    Some((month, _)) if tense == Tense::Past && month > d.month() => d.year() - 1,
-                    Some((month, _)) if tense == Tense::Future && month < d.month() => d.year() + 1,
-                    _ => d.year(),
+                    Some((month, _)) => norm::year_for_month(d, month, tense),
+                    None => d.year(),
                 };
                 self.holiday_value(*idx, year)
             }

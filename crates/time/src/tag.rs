@@ -53,6 +53,11 @@ pub enum Sem {
     ThatUnit(Unit),
     /// The reported quarter a year back ("the year-ago quarter").
     YearAgoQuarter,
+    /// The reported quarter's number in a named year ("the 1988 quarter", "the 1989 period").
+    QuarterOfYear(i16),
+    /// The unit after (1) or before (-1) the one of the date last named ("The following month,
+    /// the company ...").
+    NextUnit { unit: Unit, shift: i64 },
     /// "the weekend": the one just past, or the coming one in a future clause.
     Weekend,
     /// N units before (-1) or after (+1) the DCT ("two years ago").
@@ -293,8 +298,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let near = (i < a && a - i <= 2) || (i >= b && i - b < 2);
                 return near.then_some(Tense::Past);
             }
-            if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
+            let prev = i.checked_sub(1).map(|p| self.lexw(p)).unwrap_or_default();
+            // "set to resume", "set for April"
+            if w.future_with_to && (self.is(i + 1, "to") || self.is(i + 1, "for")) {
+                return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
+            }
+            // "is to resume trading Tuesday"
+            if t.is("to") && prev.present_be {
                 return Some(Tense::Future);
+            }
+            if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
+                // "the plan", "its hopes" are nouns
+                if prev.determiner {
+                    return None;
+                }
+                // "had been due to expire Friday" is a plan of the past
+                return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
             }
             let after_be = i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being"));
             if w.past && !after_be {
@@ -306,14 +325,28 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
             None
         };
+        // "as soon as Tuesday", "as early as next week"
+        if a >= 3 && self.is(a - 3, "as") && self.lexw(a - 2).future_as && self.is(a - 1, "as") {
+            return Tense::Future;
+        }
         let mut best: Option<(usize, Tense)> = None;
         let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
         let hi = hi.min(b + TENSE_WINDOW);
+        // "by August", "until 9 a.m. Tuesday": a deadline ahead, unless the clause is perfect
+        let before = if a > lo { self.lexw(a - 1) } else { Word::default() };
+        if before.deadline {
+            let perfect = (lo..hi).any(|i| self.lexw(i).perfect);
+            return if perfect { Tense::Past } else { Tense::Future };
+        }
         for i in (lo..a.min(hi)).rev() {
             if let Some(t) = cue(i) {
                 best = Some((a - i, t));
                 break;
             }
+        }
+        // "by August": only a past verb before the deadline dates it back
+        if before.soft_deadline {
+            return if matches!(best, Some((_, Tense::Past))) { Tense::Past } else { Tense::Future };
         }
         for i in b..hi {
             if best.is_some() {
@@ -325,6 +358,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
         }
         best.map(|(_, t)| t).unwrap_or(Tense::Neutral)
+    }
+
+    /// Whether "had" or "had been" stands right before token i ("had been scheduled").
+    fn perfect_before(&self, i: usize) -> bool {
+        let had = |j: usize| self.lexw(j).perfect;
+        (i >= 1 && had(i - 1)) || (i >= 2 && self.is(i - 1, "been") && had(i - 2))
     }
 
     /// The longest expression starting at token i.
@@ -370,6 +409,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         k += 1;
                     }
                     "just" | "only" | "another" | "fully" | "still" => k += 1,
+                    // "the full year", "the current fiscal year" (read by `unit_core`)
+                    "full" | "current" | "fiscal" | "calendar" | "whole" | "entire"
+                        if p.the
+                            && (self.is(k + 1, "year")
+                                || (self.is(k + 1, "fiscal") || self.is(k + 1, "calendar"))
+                                    && self.is(k + 2, "year")) =>
+                    {
+                        k += 1
+                    }
                     "more" | "less" | "fewer" if self.is(k + 1, "than") => {
                         p.modifier = Some(if t.is("more") { "MORE_THAN" } else { "LESS_THAN" });
                         k += 2;
@@ -589,8 +637,42 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// A four-digit year at i (1000-2099), with the token after it.
     fn year_at(&self, i: usize) -> Option<(i16, usize)> {
         let t = self.t(i)?;
+        if t.word() {
+            return self.spoken_year_at(i);
+        }
         let n = t.num.filter(|n| t.digits == 4 && (1000..=2099).contains(n))?;
         Some((n as i16, i + 1))
+    }
+
+    /// A year in words at i: "nineteen ninety-seven", "two thousand", "two thousand and one";
+    /// not before a unit or a counted noun ("nineteen twenty-year bonds", "two thousand troops").
+    fn spoken_year_at(&self, i: usize) -> Option<(i16, usize)> {
+        let t = self.t(i).filter(|t| t.word())?;
+        let first = t.lex.and_then(|w| w.number)?;
+        let rest = self.t(i + 1).filter(|x| x.word())?;
+        let (y, e) = if rest.is("thousand") && (1.0..=2.0).contains(&first) && first.fract() == 0.0 {
+            let j = if self.is(i + 2, "and") { i + 3 } else { i + 2 };
+            match self
+                .t(j)
+                .filter(|x| x.word())
+                .and_then(|x| x.lex.and_then(|w| w.number).or_else(|| self.word_number(x.s)))
+            {
+                Some(n) if (1.0..100.0).contains(&n) && n.fract() == 0.0 => (first * 1000.0 + n, j + 1),
+                _ => (first * 1000.0, i + 2),
+            }
+        } else if (11.0..=20.0).contains(&first) {
+            let rest_n = rest.lex.and_then(|w| w.number).or_else(|| self.word_number(rest.s))?;
+            if !(10.0..100.0).contains(&rest_n) || rest_n.fract() != 0.0 {
+                return None;
+            }
+            (first * 100.0 + rest_n, i + 2)
+        } else {
+            return None;
+        };
+        if self.unit_at(e).is_some() || self.t(e).is_some_and(|x| x.lex().count_noun) {
+            return None;
+        }
+        Some((y as i16, e))
     }
 
     /// A clock time at i ("06:58 PM", "7:30", "10 a.m."), as "HH:MM" and the token after.
@@ -857,6 +939,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             consider(self.holiday_core(a, p));
         }
         consider(self.duration_core(a, p));
+        consider(self.century_core(a, p));
         consider(self.year_core(a, p));
         consider(self.clock_core(a, p));
         best.filter(|c| c.b > p.k || c.a == p.k)
@@ -1026,6 +1109,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let before_the = (k >= 2 && self.is(k - 2, "the")) || (k >= 3 && self.is(k - 3, "the"));
             if own && (q == "the" || before_the) {
                 let from = if q == "the" { k - 1 } else { a };
+                // "the year 2000", "the year two thousand"
+                if let Some((y, e)) = self.year_at(k + 1).filter(|_| q == "the") {
+                    return Some(cand(from, e, TimexType::Date, Sem::Point(Point::Year(y)), "date.the_year_named"));
+                }
                 if self.is(k + 1, "ended") || self.is(k + 1, "ending") {
                     let v = Sem::Value("P1Y".into());
                     return Some(cand(from, k + 1, TimexType::Duration, v, "duration.reporting_year"));
@@ -1057,6 +1144,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let v = if rel < 0 { "PAST_REF" } else { "FUTURE_REF" };
             return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.past_or_coming_units"));
         }
+        // "The following month, the company ...", "and the following year he ...": a sentence
+        // adverbial names the unit after the date last named ("in the following year" stays a
+        // duration)
+        if p.the_rel && rel > 0 && p.k == a + 2 && self.is(p.k - 1, "following") && self.adverbial_at(a) {
+            let sem = Sem::NextUnit { unit, shift: 1 };
+            return Some(cand(a, k + 1, TimexType::Date, sem, "date.following_unit"));
+        }
         if p.the_rel && !p.this_earlier {
             // "the past year" is a duration
             return Some(cand(
@@ -1070,11 +1164,71 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if matches!(unit, Unit::Second | Unit::Minute | Unit::Hour) {
             return None;
         }
+        // "this year's third quarter", "last year's quarter": a quarter of the year named
+        if unit == Unit::Year && t.full.len() > t.s.len() && !p.this_earlier {
+            if let Some(c) = self.quarter_of_relative_year(a, k + 1, rel) {
+                return Some(c);
+            }
+        }
         let mut c = cand(a, k + 1, TimexType::Date, Sem::Relative { unit, shift: rel }, "date.relative_unit");
         c.modifier = p.modifier;
         if p.this_earlier {
             c.rule = "date.earlier_this_unit";
         }
+        Some(c)
+    }
+
+    /// After "this year's", "last year's" (token j): "third quarter", "first-half", "quarter",
+    /// "period". A bare quarter or period is the reported one of that year.
+    fn quarter_of_relative_year(&self, a: usize, j: usize, year_shift: i64) -> Option<Cand> {
+        let t = self.t(j)?;
+        let (n, quarter, e) = if let Some((first, second)) = t.l.split_once('-') {
+            (self.g.lex.get(first)?.ordinal as i8, matches!(second, "quarter"), j + 1)
+        } else if t.lex().ordinal > 0 && (self.is(j + 1, "quarter") || self.is(j + 1, "half")) {
+            (t.lex().ordinal as i8, self.is(j + 1, "quarter"), j + 2)
+        } else if matches!(t.l, "quarter" | "period") {
+            let sem = match year_shift {
+                0 => Sem::CurrentQuarter,
+                -1 => Sem::YearAgoQuarter,
+                _ => return None,
+            };
+            return Some(cand(a, j + 1, TimexType::Date, sem, "date.reported_quarter_of_year"));
+        } else {
+            return None;
+        };
+        let half = !quarter && self.t(e - 1).is_some_and(|x| x.l.ends_with("half"));
+        if n == 0 || (quarter && n > 4) || (half && n > 2) || !(quarter || half) {
+            return None;
+        }
+        let sem = Sem::PartOfRelativeYear { quarter, n, year_shift };
+        Some(cand(a, e, TimexType::Date, sem, "date.part_of_relative_year"))
+    }
+
+    /// Whether an expression at token a opens a clause (a sentence start, after punctuation or
+    /// a conjunction such as "and") rather than following a preposition.
+    fn adverbial_at(&self, a: usize) -> bool {
+        let Some(prev) = a.checked_sub(1).and_then(|i| self.t(i)) else { return true };
+        if self.text.sentence_at(prev.start) != self.text.sentence_at(self.toks[a].start) {
+            return true;
+        }
+        prev.kind == TokenKind::Punct || prev.lex().conjunction
+    }
+
+    /// "20th century", "the 11th century": the century's two digits ("19", "10").
+    fn century_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        if p.rel.is_some() || p.every {
+            return None;
+        }
+        let t = self.t(k)?;
+        let n = t.num.filter(|n| (1..=21).contains(n) && t.digits <= 2)?;
+        let suffix = self.t(k + 1).filter(|x| matches!(x.l, "st" | "nd" | "rd" | "th") && self.touch(k))?;
+        let _ = suffix;
+        if !self.is(k + 2, "century") {
+            return None;
+        }
+        let mut c = cand(a, k + 3, TimexType::Date, Sem::Point(Point::Century(n as i16 - 1)), "date.century");
+        c.modifier = p.modifier;
         Some(c)
     }
 
@@ -1119,8 +1273,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let t = self.t(k)?;
         let lower = t.l;
         // "the quarter", "the latest quarter", "this quarter": the quarter being reported
-        let reported =
-            matches!(lower, "latest" | "current" | "same") && (self.is(k + 1, "quarter") || self.is(k + 1, "period"));
+        let period = |i: usize| self.is(i, "quarter") || self.is(i, "period");
+        // "the corresponding period last year", "the same quarter a year ago", "the quarter a
+        // year earlier": the reported quarter a year back
+        let compared = t.lex().comparison && period(k + 1);
+        if p.the && (compared || period(k)) {
+            let e = if compared { k + 2 } else { k + 1 };
+            if let Some(e2) = self.a_year_back(e) {
+                return Some(cand(a, e2, TimexType::Date, Sem::YearAgoQuarter, "date.year_ago_quarter"));
+            }
+        }
+        // "the current quarter" is the one under way
+        if t.is("current") && self.is(k + 1, "quarter") && p.the {
+            let sem = Sem::Relative { unit: Unit::Quarter, shift: 0 };
+            return Some(cand(a, k + 2, TimexType::Date, sem, "date.current_quarter"));
+        }
+        let reported = (matches!(lower, "latest" | "current") || compared) && period(k + 1);
         if (t.is("quarter") && (p.the || p.rel == Some(0)) && !self.is(k + 1, "of")) || (reported && p.the) {
             let e = if reported { k + 2 } else { k + 1 };
             return Some(cand(a, e, TimexType::Date, Sem::CurrentQuarter, "date.reported_quarter"));
@@ -1213,6 +1381,26 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return Some(cand(a, j + 3, TimexType::Date, sem, "date.part_of_relative_year"));
         }
         Some(cand(a, j, TimexType::Date, Sem::PartOfYear { quarter: is_quarter, n }, "date.part_of_year"))
+    }
+
+    /// "last year", "a year ago", "a year earlier", "of last year", "the previous year" at i:
+    /// where it ends.
+    fn a_year_back(&self, i: usize) -> Option<usize> {
+        let i = if self.is(i, "of") { i + 1 } else { i };
+        if self.is(i, "last") && self.is(i + 1, "year") {
+            return Some(i + 2);
+        }
+        if self.is(i, "a") && self.is(i + 1, "year") && (self.is(i + 2, "ago") || self.is(i + 2, "earlier")) {
+            return Some(i + 3);
+        }
+        if self.is(i, "the")
+            && (self.is(i + 1, "previous") || self.is(i + 1, "prior"))
+            && self.is(i + 2, "year")
+            && self.t(i + 2).is_none_or(|t| t.full.len() <= t.s.len())
+        {
+            return Some(i + 3);
+        }
+        None
     }
 
     /// Single words and fixed phrases: today, yesterday, tomorrow, tonight, now, "to date",
@@ -1321,6 +1509,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 }
                 let from = if p.this_earlier { a } else { k };
                 return Some(cand(from, j + 1, TimexType::Date, Sem::ThatUnit(unit), "date.that_unit"));
+            }
+            "these" if self.is(k + 1, "days") && p.k == a => {
+                return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.these_days"));
+            }
+            // "will one day be": some day ahead
+            "one" if self.is(k + 1, "day") && p.k == a && k > 0 && self.toks[k - 1].lex().future => {
+                return Some(cand(k, k + 2, TimexType::Date, Sem::Value("FUTURE_REF".into()), "ref.one_day"));
             }
             "so" if self.is(k + 1, "far") && p.k == a => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));
@@ -1454,6 +1649,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let lower = t.l;
             if let Some((first, second)) = lower.split_once(['-', '\u{2010}']) {
                 if let Some(unit) = self.g.lex.get(second).and_then(|w| w.unit) {
+                    // "several-year", "multi-year": a vague count
+                    if self.g.lex.get(first).is_some_and(|w| w.vague)
+                        && !second.ends_with('s')
+                        && !self.is(k + 1, "old")
+                    {
+                        let v = Sem::Value(crate::norm::duration_value(None, unit));
+                        return Some(cand(a, k + 1, TimexType::Duration, v, "duration.hyphenated"));
+                    }
                     if let Some(n) = self.word_number(first).or_else(|| self.word_number(&lower[..lower.rfind('-')?])) {
                         if !second.ends_with('s') {
                             let from = if p.modifier.is_none() { k } else { a };
@@ -1524,6 +1727,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             } else {
                 j
             };
+            // "eight trading days", "three business days"
+            let j = if self.lexw(j).unit_adjective && self.unit_at(j + 1).is_some() { j + 1 } else { j };
             (Some(n), j)
         } else if t.word()
             && (t.is("many") || t.is("months") || t.is("years") || t.is("weeks") || t.is("days") || t.is("decades"))
@@ -1559,7 +1764,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if self.is(e, "old") || self.is(e, "of") && self.is(e + 1, "age") {
             return None;
         }
-        if (t.is("a") || t.is("an") || t.is("per")) && n == Some(1.0) && k > 0 {
+        let offset_after = self.t(e).is_some_and(|x| matches!(x.l, "ago" | "earlier" | "later" | "before" | "after"));
+        // "a quarter of the market" is a share
+        if unit == Unit::Quarter && t.is("a") && self.is(e, "of") && !self.is(e + 1, "a") && !self.is(e + 1, "century")
+        {
+            return None;
+        }
+        if (t.is("a") || t.is("an") || t.is("per")) && n == Some(1.0) && k > 0 && !offset_after {
             let prev = &self.toks[k - 1];
             let plural_noun = prev.word()
                 && prev.l.len() > 3
@@ -1570,6 +1781,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let v = crate::norm::duration_value(Some(1.0), unit);
                 return Some(cand(k, e, TimexType::Set, Sem::Value(v), "set.rate"));
             }
+            // "four flights a week", "5% a year"
             if prev.kind == TokenKind::Number || plural_noun || matches!(prev.l, "%" | "percent") {
                 return None;
             }
@@ -1682,14 +1894,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let t = self.t(k)?;
         // spoken years: "nineteen ninety-six", "nineteen seventy-nine"
         if t.word() && p.rel.is_none() {
-            let century = t.lex.and_then(|w| w.number).filter(|n| (11.0..=20.0).contains(n))?;
-            let rest = self.t(k + 1).filter(|x| x.word())?;
-            let rest_n = rest.lex.and_then(|w| w.number).or_else(|| self.word_number(rest.s))?;
-            if (10.0..100.0).contains(&rest_n) && self.unit_at(k + 2).is_none() {
-                let y = (century * 100.0 + rest_n) as i16;
-                return Some(cand(a, k + 2, TimexType::Date, Sem::Point(Point::Year(y)), "date.spoken_year"));
-            }
-            return None;
+            // "two thousand" alone is a count; only "nineteen ninety-six" stands alone
+            t.lex.and_then(|w| w.number).filter(|n| (11.0..=20.0).contains(n))?;
+            let (y, e) = self.spoken_year_at(k)?;
+            return Some(cand(a, e, TimexType::Date, Sem::Point(Point::Year(y)), "date.spoken_year"));
         }
         // "'90s"
         if matches!(t.s, "'" | "\u{2019}") {
@@ -1732,6 +1940,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     if quarter { Point::Quarter { year: y, quarter: n } } else { Point::Half { year: y, half: n } };
                 return Some(cand(a, j + 2, TimexType::Date, Sem::Point(pt), "date.year_part"));
             }
+        }
+        // "the 1988 quarter", "the 1989 period": the reported quarter of that year
+        if p.the && k == a + 1 && (self.is(j, "quarter") || self.is(j, "period")) {
+            return Some(cand(a, j + 1, TimexType::Date, Sem::QuarterOfYear(y), "date.quarter_of_year"));
         }
         // identifiers and counts: "resolution 2178", "$2014", "2014 fighters", "No. 1990"
         if let Some(pv) = prev {
@@ -1835,5 +2047,9 @@ pub fn holiday_month(lex: &Lexicon, idx: usize, year: i16) -> Option<(i8, Option
     match &lex.holidays.get(idx)?.1 {
         Holiday::Fixed { month, day } => Some((*month as i8, Some(*day as i8))),
         Holiday::Lunar(t) => t.get(&(year as i32)).map(|m| (*m as i8, None)),
+        Holiday::NthWeekday { month, nth, weekday, offset } => {
+            let day = crate::lexicon::nth_weekday_day(year, *month, *nth, *weekday, *offset)?;
+            Some((*month as i8, Some(day)))
+        }
     }
 }

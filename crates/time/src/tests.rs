@@ -112,6 +112,104 @@ fn relative_future() {
     );
 }
 
+/// Cues that set the direction of a weekday or month named without a year.
+#[test]
+fn tense_cues() {
+    run(
+        jan22(),
+        &[
+            ("Trading is to resume in Paris on Tuesday.", &[("Tuesday", "DATE", "2015-01-27")]),
+            ("The ministers are set to meet on Monday.", &[("Monday", "DATE", "2015-01-26")]),
+            ("The offer had been due to expire on Friday.", &[("Friday", "DATE", "2015-01-16")]),
+            ("The vote had been scheduled for Monday.", &[("Monday", "DATE", "2015-01-19")]),
+            ("The talks were postponed until Tuesday.", &[("Tuesday", "DATE", "2015-01-27")]),
+            ("The bank must repay the loan by March.", &[("March", "DATE", "2015-03")]),
+            ("Reports had been filed by Monday.", &[("Monday", "DATE", "2015-01-19")]),
+            ("The envoy could arrive as soon as Monday.", &[("Monday", "DATE", "2015-01-26")]),
+            ("The council adopted the plan on Tuesday.", &[("Tuesday", "DATE", "2015-01-20")]),
+        ],
+    );
+}
+
+/// Quarterly reports: the reported quarter, the year-ago one and the year's own words.
+#[test]
+fn financial_periods() {
+    run(
+        Some(date(2015, 11, 5)),
+        &[
+            ("Net rose in this year's third quarter.", &[("this year's third quarter", "DATE", "2015-Q3")]),
+            ("Output may dip in next year's first half.", &[("next year's first half", "DATE", "2016-H1")]),
+            ("Sales for last year's quarter were lower.", &[("last year's quarter", "DATE", "2014-Q3")]),
+            (
+                "Profit rose from the corresponding period last year.",
+                &[("the corresponding period last year", "DATE", "2014-Q3")],
+            ),
+            ("Net income for the quarter a year ago was flat.", &[("the quarter a year ago", "DATE", "2014-Q3")]),
+            ("The company earned less in the 2014 quarter.", &[("the 2014 quarter", "DATE", "2014-Q3")]),
+            ("Shares may rise in the current quarter.", &[("the current quarter", "DATE", "2015-Q4")]),
+            ("The unit expects a profit for the full year.", &[("the full year", "DATE", "2015")]),
+            ("Sales in the current fiscal year will grow.", &[("the current fiscal year", "DATE", "2015")]),
+            (
+                "The group lost money in the second quarter; it had a profit in the year-ago quarter.",
+                &[("the second quarter", "DATE", "2015-Q2"), ("the year-ago quarter", "DATE", "2014-Q2")],
+            ),
+            (
+                "Earnings in the fourth quarter will rise; the year-ago quarter was weak.",
+                &[("the fourth quarter", "DATE", "2015-Q4"), ("the year-ago quarter", "DATE", "2014-Q3")],
+            ),
+        ],
+    );
+}
+
+/// Holidays on a weekday of a month, years and centuries in words, and clause-opening phrases.
+#[test]
+fn named_days_and_spoken_years() {
+    run(
+        Some(date(2000, 2, 10)),
+        &[
+            ("The boat sank on Thanksgiving Day.", &[("Thanksgiving Day", "DATE", "1999-11-25")]),
+            ("The boy was rescued last Thanksgiving.", &[("last Thanksgiving", "DATE", "1999-11-25")]),
+            ("Voters will go to the polls on Election Day.", &[("Election Day", "DATE", "2000-11-07")]),
+            ("The plan runs to the year two thousand and five.", &[("the year two thousand and five", "DATE", "2005")]),
+            ("It was signed in the year 1995.", &[("the year 1995", "DATE", "1995")]),
+            ("It happened in January nineteen ninety-seven.", &[("January nineteen ninety-seven", "DATE", "1997-01")]),
+            (
+                "It snowed in the winter of nineteen ninety-four.",
+                &[("the winter of nineteen ninety-four", "DATE", "1994-WI")],
+            ),
+            ("Two thousand troops left.", &[]),
+            ("The temple dates from the 11th century.", &[("the 11th century", "DATE", "10")]),
+            ("She is a 20th century politician.", &[("20th century", "DATE", "19")]),
+        ],
+    );
+}
+
+#[test]
+fn clause_phrases_and_counts() {
+    run(
+        jan22(),
+        &[
+            (
+                "He was promoted in May 2012, and the following year he moved to Paris.",
+                &[("May 2012", "DATE", "2012-05"), ("the following year", "DATE", "2013")],
+            ),
+            (
+                "The firm was sold in March 2010. The following month, its chief resigned.",
+                &[("March 2010", "DATE", "2010-03"), ("The following month", "DATE", "2010-04")],
+            ),
+            ("The town has fared badly in the following year.", &[("the following year", "DURATION", "P1Y")]),
+            ("Markets are nervous these days.", &[("these days", "DATE", "PRESENT_REF")]),
+            ("Islam will one day be the largest faith there.", &[("one day", "DATE", "FUTURE_REF")]),
+            ("The strike lasted one day.", &[("one day", "DURATION", "P1D")]),
+            ("Prices fell for eight trading days.", &[("eight trading days", "DURATION", "P8D")]),
+            ("He ended a several-year tenure.", &[("several-year", "DURATION", "PXY")]),
+            ("Funds hold more than a quarter of the market.", &[]),
+            ("Profit rose, compared with losses a year earlier.", &[("a year earlier", "DATE", "2014-01-22")]),
+            ("Growth was 5% a year.", &[]),
+        ],
+    );
+}
+
 #[test]
 fn durations() {
     run(
