@@ -153,18 +153,32 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
     out
 }
 
-/// The first words of a phrase list as a one-hash Bloom filter: a bit per key, with about
-/// sixteen bits per first word, so that about one word in sixteen that starts no phrase gets
-/// past it (to be turned away by the automaton). A test is a shift and a load, where a hash
-/// set lookup cost ten times more at every word of every document.
+/// A set of words as a one-hash Bloom filter over their keys, tested at a text's word starts:
+/// about sixteen bits per word, so that about one word in sixteen that is not in the set gets
+/// past it (to be turned away by the exact test that follows). A test is a shift and a load,
+/// where a hash set lookup costs ten times more at every word of every document. A phrase set
+/// keeps its first words in one; a stage can keep the words that may begin what it looks for
+/// (the numbers tagger: the words that begin a figure).
 #[derive(Clone, Debug)]
-struct FirstWords {
+pub struct WordFilter {
     bits: Box<[u64]>,
     shift: u32,
+    fold: bool,
 }
 
-impl FirstWords {
-    fn new(keys: &[u64]) -> FirstWords {
+impl WordFilter {
+    /// The filter of the first words (leading runs of word characters) of `words`, matched as
+    /// written or, with `fold`, in any ASCII case.
+    pub fn new<I, P>(words: I, fold: bool) -> WordFilter
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        let keys: Vec<u64> = words.into_iter().map(|w| first_word_keys(w.as_ref())[usize::from(fold)]).collect();
+        WordFilter::of_keys(&keys, fold)
+    }
+
+    fn of_keys(keys: &[u64], fold: bool) -> WordFilter {
         let wanted = (keys.len() * 16).next_power_of_two().clamp(1 << 10, 1 << 20);
         let log = wanted.trailing_zeros();
         let mut bits = vec![0u64; wanted / 64].into_boxed_slice();
@@ -173,12 +187,13 @@ impl FirstWords {
             let i = (k >> shift) as usize;
             bits[i / 64] |= 1 << (i % 64);
         }
-        FirstWords { bits, shift }
+        WordFilter { bits, shift, fold }
     }
 
+    /// Whether the word at `w` may be one of the set's first words (false: it is not).
     #[inline]
-    fn may_contain(&self, key: u64) -> bool {
-        let i = (key >> self.shift) as usize;
+    pub fn may_start(&self, w: &WordStart) -> bool {
+        let i = (w.keys[usize::from(self.fold)] >> self.shift) as usize;
         self.bits[i / 64] & (1 << (i % 64)) != 0
     }
 }
@@ -187,8 +202,7 @@ impl FirstWords {
 #[derive(Clone, Debug)]
 pub struct PhraseSet {
     automaton: AhoCorasick,
-    first_words: FirstWords,
-    fold: bool,
+    first_words: WordFilter,
     len: usize,
 }
 
@@ -209,14 +223,14 @@ impl PhraseSet {
             }
             keys.push(first_word_keys(p)[usize::from(fold)]);
         }
-        let first_words = FirstWords::new(&keys);
+        let first_words = WordFilter::of_keys(&keys, fold);
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Anchored)
             .ascii_case_insensitive(fold)
             .build(phrases.iter().map(|p| p.as_ref()))
             .map_err(|e| PhraseError::Automaton(e.to_string()))?;
-        Ok(PhraseSet { automaton, first_words, fold, len: phrases.len() })
+        Ok(PhraseSet { automaton, first_words, len: phrases.len() })
     }
 
     /// Calls `each` with every phrase of the automaton that starts at byte `at` of `haystack`.
@@ -246,7 +260,7 @@ impl PhraseSet {
     /// Whether some phrase may start at `w` (its first word is one of the set's first words).
     #[inline]
     pub fn may_start(&self, w: &WordStart) -> bool {
-        self.first_words.may_contain(w.keys[usize::from(self.fold)])
+        self.first_words.may_start(w)
     }
 
     /// Every phrase that starts at `w` and ends on a word boundary, shortest first.

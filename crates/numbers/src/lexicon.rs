@@ -5,7 +5,7 @@
 //! in `data/lexicon.toml` (built in) and this module compiles them into lookup tables once. A
 //! cue is tokenized like the text it is matched against, so "US$" is the tokens `US` `$`.
 
-use chronicle_core::{Qualifier, Text};
+use chronicle_core::{Qualifier, Text, WordFilter};
 use serde::Deserialize;
 use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -168,8 +168,9 @@ pub struct Lexicon {
     /// Lower-cased words that may begin a figure written in words (first part of a hyphenated
     /// word included), so the tagger skips every other word with one lookup.
     pub starters: HashSet<String>,
-    /// Lower-cased first bytes of the starters: a quick test before the lookup.
-    pub starter_bytes: [bool; 256],
+    /// The starters' first words, tested at each word's start before any other work: most
+    /// words of a report begin no figure.
+    pub starter_filter: WordFilter,
 }
 
 /// Interns a unit or currency code so that [`crate::Quantity::unit`] stays `&'static str`;
@@ -281,13 +282,7 @@ impl Lexicon {
         }
         let ordinals = lower_map(raw.ordinals.words);
         starters.extend(ordinals.keys().cloned());
-        let mut starter_bytes = [false; 256];
-        for w in &starters {
-            if let Some(&b) = w.as_bytes().first() {
-                starter_bytes[b.to_ascii_lowercase() as usize] = true;
-                starter_bytes[b.to_ascii_uppercase() as usize] = true;
-            }
-        }
+        let starter_filter = WordFilter::new(&starters, true);
         Ok(Lexicon {
             cardinals,
             scales,
@@ -308,7 +303,7 @@ impl Lexicon {
             stop: lower_set(raw.counted.stop),
             fraction_before: lower_set(raw.fraction_context.before),
             starters,
-            starter_bytes,
+            starter_filter,
         })
     }
 }

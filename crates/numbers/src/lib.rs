@@ -117,19 +117,31 @@ impl Tagger {
     /// Tags every figure of the text, in text order. Never panics.
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
         let mut out = Vec::new();
+        let starts = text.word_starts();
+        // A cursor into the word starts, which are in text order like the tokens.
+        let mut w = 0;
         for sentence in &text.sentences {
             let toks = text.tokens_in(*sentence);
             let cx = Cx { text: text.text, toks, lex: self.lex() };
             let mut i = 0;
             while i < toks.len() {
-                // Most words begin no figure: one table look-up of their first byte skips them.
                 let t = toks[i];
-                if t.kind == TokenKind::Punct
-                    || (t.kind == TokenKind::Word
-                        && !cx.lex.starter_bytes[text.text.as_bytes()[t.start as usize] as usize])
-                {
+                if t.kind == TokenKind::Punct {
                     i += 1;
                     continue;
+                }
+                // Most words begin no figure: the starter filter turns them away. A figure in
+                // words begins with a starter ("twenty" of "twenty-five"), whose first word is
+                // the token's first word; the filter folds ASCII case only, so a word that
+                // starts with another script goes on to the full test.
+                if t.kind == TokenKind::Word && text.text.as_bytes()[t.start as usize].is_ascii() {
+                    while starts.get(w).is_some_and(|s| s.at < t.start as usize) {
+                        w += 1;
+                    }
+                    if starts.get(w).is_some_and(|s| s.at == t.start as usize && !cx.lex.starter_filter.may_start(s)) {
+                        i += 1;
+                        continue;
+                    }
                 }
                 match cx.quantity_at(i) {
                     Some((q, next)) => {
