@@ -111,6 +111,9 @@ pub struct Word {
     pub unit_adjective: bool,
     /// A conjunction that opens a clause ("and the following year he ...").
     pub conjunction: bool,
+    /// A time word written in lower case ("today", "week"): capitalised inside a sentence it is
+    /// part of a name ("VOA Today", "This Week"). Units and parts of the day are such words too.
+    pub lower_case_time: bool,
     /// Lets an ambiguous month name stand alone after it ("in May").
     pub month_cue: bool,
     /// First word of a holiday name (see [`Lexicon::holidays`]).
@@ -199,6 +202,7 @@ struct Finance {
 struct Clause {
     unit_adjectives: Vec<String>,
     conjunctions: Vec<String>,
+    lower_case_time: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -347,6 +351,9 @@ impl Lexicon {
         for w in &raw.clause.conjunctions {
             set(&mut words, w, |e| e.conjunction = true);
         }
+        for w in &raw.clause.lower_case_time {
+            set(&mut words, w, |e| e.lower_case_time = true);
+        }
         let mut holidays = Vec::new();
         for (name, date) in &raw.holidays_fixed {
             let (m, d) = date
@@ -371,6 +378,7 @@ impl Lexicon {
             }
         }
         for w in words.values_mut() {
+            w.lower_case_time |= w.unit.is_some() || w.day_part.is_some();
             w.starts = w.grammar
                 || w.holiday
                 || w.month > 0
@@ -506,6 +514,9 @@ mod tests {
             ("corresponding", |w| w.comparison && w.grammar),
             ("trading", |w| w.unit_adjective),
             ("and", |w| w.conjunction),
+            ("today", |w| w.lower_case_time),
+            ("minutes", |w| w.lower_case_time),
+            ("monday", |w| !w.lower_case_time),
             ("ramadan", |w| w.holiday),
             ("new", |w| w.holiday && w.starts),
             ("the", |w| w.grammar && w.starts),

@@ -315,12 +315,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 // "had been due to expire Friday" is a plan of the past
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
             }
-            let after_be = i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being"));
+            // "is heard", "are expected": a participle after a present "be" is no past
+            let after_be =
+                i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be);
             if w.past && !after_be {
                 return Some(Tense::Past);
             }
             let lower = t.s.len() > 4 && t.s.ends_with("ed") && t.s.bytes().all(|c| c.is_ascii_lowercase());
-            if lower && !w.not_past && !after_be {
+            // "the reduced dividend", "its proposed merger": an adjective
+            if lower && !w.not_past && !after_be && !prev.determiner {
                 return Some(Tense::Past);
             }
             None
@@ -388,7 +391,57 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if p.k != i {
             consider(self.core(i, &Prefix { k: i, ..Prefix::default() }));
         }
-        best
+        best.filter(|c| !self.in_a_name(c))
+    }
+
+    /// Whether a candidate is part of a name or a title: a time word that is written in lower
+    /// case ("today", "week", "minutes") is capitalised inside a sentence ("VOA Today", ABC's
+    /// "This Week", "60 Minutes", "after Month-Long Battle"). Holidays are names themselves.
+    fn in_a_name(&self, c: &Cand) -> bool {
+        if c.rule.starts_with("date.holiday") || c.rule == "date.quarter_roman" {
+            return false;
+        }
+        (c.a..c.b.min(self.toks.len())).any(|i| {
+            let t = &self.toks[i];
+            let mut chars = t.s.chars();
+            let title =
+                chars.next().is_some_and(|c| c.is_uppercase()) && chars.next().is_some_and(|c| c.is_lowercase());
+            if !t.word() || !title || self.opens_sentence(i) {
+                return false;
+            }
+            let head = t.l.split(['-', '\u{2010}']).next().unwrap_or(t.l);
+            let w = if head.len() == t.l.len() { t.lex() } else { self.g.lex.get(head).copied().unwrap_or_default() };
+            w.lower_case_time
+        })
+    }
+
+    /// Whether token i starts a sentence, a line or a quotation.
+    fn opens_sentence(&self, i: usize) -> bool {
+        let Some(prev) = i.checked_sub(1).map(|p| &self.toks[p]) else { return true };
+        let t = &self.toks[i];
+        if self.text.sentence_at(prev.start) != self.text.sentence_at(t.start) {
+            return true;
+        }
+        let gap = &self.text.text[prev.end..t.start];
+        gap.contains('\n')
+            || matches!(
+                prev.s,
+                "." | "!"
+                    | "?"
+                    | "\""
+                    | "`"
+                    | "``"
+                    | "'"
+                    | "''"
+                    | "("
+                    | ":"
+                    | "\u{201c}"
+                    | "\u{2018}"
+                    | "-"
+                    | "\u{2014}"
+                    | "\u{2013}"
+                    | "_"
+            )
     }
 
     fn prefix(&self, i: usize) -> Prefix {
@@ -1520,6 +1573,27 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             "so" if self.is(k + 1, "far") && p.k == a => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.so_far"));
             }
+            // "mid-afternoon yesterday", "by mid afternoon", "late morning": a part of the day
+            // named, yesterday or tomorrow, else the day of the report
+            _ if p.rel.is_none() && self.part_of_day_at(k, p).is_some() => {
+                let (part, modifier) = self.part_of_day_at(k, p)?;
+                let days = match self.t(k + 1).map(|x| x.l) {
+                    Some("yesterday") => Some(-1),
+                    Some("today") => Some(0),
+                    Some("tomorrow") => Some(1),
+                    _ => None,
+                };
+                let e = if days.is_some() { k + 2 } else { k + 1 };
+                let mut c = cand(
+                    a,
+                    e,
+                    TimexType::Time,
+                    Sem::Deictic { days: days.unwrap_or(0), part: Some(part) },
+                    "time.part_of_day",
+                );
+                c.modifier = Some(modifier);
+                return Some(c);
+            }
             "morning" | "afternoon" | "evening" | "night" if p.rel == Some(0) => {
                 let part = w.day_part?;
                 return Some(cand(
@@ -1569,6 +1643,25 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             _ => {}
         }
         None
+    }
+
+    /// A part of the day with "early", "mid" or "late" at token k ("mid afternoon" after the
+    /// prefix, or one word "mid-afternoon"): its code and the modifier.
+    fn part_of_day_at(&self, k: usize, p: &Prefix) -> Option<(&'static str, &'static str)> {
+        let t = self.t(k).filter(|t| t.word())?;
+        if let Some((head, tail)) = t.l.split_once('-') {
+            let modifier = match head {
+                "early" => "START",
+                "mid" => "MID",
+                "late" => "END",
+                _ => return None,
+            };
+            let part = self.g.lex.get(tail)?.day_part.filter(|d| !d.contains(':'))?;
+            return Some((part, modifier));
+        }
+        let part = t.lex?.day_part.filter(|d| !d.contains(':') && !t.is("tonight"))?;
+        let modifier = p.modifier.filter(|m| p.part && matches!(*m, "START" | "MID" | "END") && !p.the)?;
+        Some((part, modifier))
     }
 
     /// "daily volume", "the quarterly dividend", "the Party daily": a frequency word used as

@@ -127,6 +127,8 @@ fn tense_cues() {
             ("Reports had been filed by Monday.", &[("Monday", "DATE", "2015-01-19")]),
             ("The envoy could arrive as soon as Monday.", &[("Monday", "DATE", "2015-01-26")]),
             ("The council adopted the plan on Tuesday.", &[("Tuesday", "DATE", "2015-01-20")]),
+            ("The reduced dividend is payable March 2.", &[("March 2", "DATE", "2015-03-02")]),
+            ("The appeal is heard in March.", &[("March", "DATE", "2015-03")]),
         ],
     );
 }
@@ -254,6 +256,8 @@ fn references_and_times() {
             ("The militants recently lost ground.", &[("recently", "DATE", "PAST_REF")]),
             ("Attacks rose in recent weeks.", &[("recent weeks", "DATE", "PAST_REF")]),
             ("We met this morning.", &[("this morning", "TIME", "2016-07-21TMO")]),
+            ("Shares fell in mid-afternoon yesterday.", &[("mid-afternoon yesterday", "TIME", "2016-07-20TAF")]),
+            ("By mid afternoon the town was quiet.", &[("mid afternoon", "TIME", "2016-07-21TAF")]),
             ("It was quiet on Monday evening.", &[("Monday evening", "TIME", "2016-07-18TEV")]),
             ("The vote is at 7:30 PM.", &[("7:30 PM", "TIME", "2016-07-21T19:30")]),
             ("The fast of Ramadan begins soon.", &[("Ramadan", "DATE", "2016-06")]),
@@ -296,6 +300,11 @@ fn negatives() {
             ("Good morning, everyone.", &[]),
             ("Now, I think we should go.", &[]),
             ("Prime Minister Theresa May spoke.", &[]),
+            ("This is VOA Today.", &[]),
+            ("Baker said on ABC's \"This Week\" that talks go on.", &[]),
+            ("Gonzalez spoke on CBS's 60 Minutes about his son.", &[]),
+            ("Iraq Hails Liberation after Month-Long Battle", &[]),
+            ("Sales fell at Acme Co. Recently, analysts cut forecasts.", &[("Recently", "DATE", "PAST_REF")]),
             ("The recent gains are fragile.", &[]),
         ],
     );
