@@ -14,5 +14,5 @@ pub mod text;
 
 pub use doc::{Document, Span};
 pub use num::Qualifier;
-pub use phrase::{PhraseError, PhraseMatch, PhraseSet, WordFilter, WordStart};
+pub use phrase::{PhraseError, PhraseMatch, PhraseSet, WordFilter, WordSet, WordStart};
 pub use text::{Text, Token, TokenKind};

@@ -13,6 +13,7 @@
 use crate::{Span, Text};
 use aho_corasick::automaton::OverlappingState;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use rustc_hash::FxHashSet;
 
 /// Why a phrase list could not be compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +196,43 @@ impl WordFilter {
     pub fn may_start(&self, w: &WordStart) -> bool {
         let i = (w.keys[usize::from(self.fold)] >> self.shift) as usize;
         self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// A set of words matched in any ASCII case, looked up without allocating: the cue-word lists
+/// of the domain rules ("said", "forces", "village").
+#[derive(Clone, Debug, Default)]
+pub struct WordSet(FxHashSet<Box<str>>);
+
+impl WordSet {
+    pub fn new<I, P>(words: I) -> WordSet
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        WordSet(words.into_iter().map(|w| w.as_ref().to_lowercase().into_boxed_str()).collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `word`, its ASCII letters folded, is in the set.
+    #[inline]
+    pub fn contains(&self, word: &str) -> bool {
+        let bytes = word.as_bytes();
+        if self.0.is_empty() || bytes.len() > 48 {
+            return false;
+        }
+        if !bytes.iter().any(u8::is_ascii_uppercase) {
+            return self.0.contains(word);
+        }
+        let mut buf = [0u8; 48];
+        let buf = &mut buf[..bytes.len()];
+        buf.copy_from_slice(bytes);
+        buf.make_ascii_lowercase();
+        // Folding ASCII letters keeps the bytes valid UTF-8.
+        std::str::from_utf8(buf).is_ok_and(|w| self.0.contains(w))
     }
 }
 

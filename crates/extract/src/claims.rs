@@ -20,10 +20,9 @@
 use crate::metrics::Metric;
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{PhraseSet, Span};
+use chronicle_core::{PhraseSet, Span, WordSet};
 use chronicle_entities::{EntityType, Mention};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// The attribution cues of a pack.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -87,27 +86,6 @@ enum CueKind {
     Verb,
     According,
     Unattributed,
-}
-
-/// A set of lower-case words, looked up without allocating.
-struct WordSet(HashSet<String>);
-
-impl WordSet {
-    fn new(words: &[String]) -> WordSet {
-        WordSet(words.iter().map(|w| w.to_lowercase()).collect())
-    }
-
-    fn contains(&self, word: &str) -> bool {
-        let mut buf = [0u8; 48];
-        let bytes = word.as_bytes();
-        if bytes.len() > buf.len() {
-            return false;
-        }
-        let buf = &mut buf[..bytes.len()];
-        buf.copy_from_slice(bytes);
-        buf.make_ascii_lowercase();
-        std::str::from_utf8(buf).is_ok_and(|w| self.0.contains(w))
-    }
 }
 
 /// The compiled claim rules of a pack.
@@ -487,7 +465,18 @@ impl<'d, 'c> Doc<'d, 'c> {
 fn quotations(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    // Only straight quotes, newlines and the lead byte of the curly quotes matter: jump to them.
+    for i in memchr::memchr3_iter(b'"', b'\n', 0xE2, bytes) {
+        let c = match bytes[i] {
+            b'"' => '"',
+            b'\n' => '\n',
+            _ => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0x9C]) => '\u{201c}',
+                Some([0x80, 0x9D]) => '\u{201d}',
+                _ => continue,
+            },
+        };
         match c {
             '\u{201c}' => {
                 if let Some(o) = open {

@@ -26,7 +26,7 @@
 
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{PhraseSet, Span, TokenKind};
+use chronicle_core::{PhraseSet, Span, TokenKind, WordSet};
 use chronicle_entities::{EntityType, Mention};
 use chronicle_time::{Timex, TimexType};
 use serde::{Deserialize, Serialize};
@@ -300,28 +300,6 @@ pub struct Event {
     pub participants: Vec<String>,
 }
 
-/// A set of lower-case words, looked up without allocating.
-#[derive(Default)]
-struct WordSet(HashSet<String>);
-
-impl WordSet {
-    fn new(words: &[String]) -> WordSet {
-        WordSet(words.iter().map(|w| w.to_lowercase()).collect())
-    }
-
-    fn contains(&self, word: &str) -> bool {
-        let mut buf = [0u8; 48];
-        let bytes = word.as_bytes();
-        if bytes.len() > buf.len() || self.0.is_empty() {
-            return false;
-        }
-        let buf = &mut buf[..bytes.len()];
-        buf.copy_from_slice(bytes);
-        buf.make_ascii_lowercase();
-        std::str::from_utf8(buf).is_ok_and(|w| self.0.contains(w))
-    }
-}
-
 /// Multi-word phrases matched word by word against tokens.
 #[derive(Default)]
 struct Phrases(Vec<Vec<String>>);
@@ -527,7 +505,7 @@ impl EventRules {
             return None;
         }
         let mut anchor = t0;
-        if !rule.requires.0.is_empty() {
+        if !rule.requires.is_empty() {
             let before = t0.saturating_sub(def.window).max(c0)..t0;
             let after = t1..(t1 + def.window).min(c1);
             let hit_before = || before.clone().rev().find(|&i| rule.requires.contains(doc.word(i)));
@@ -585,7 +563,7 @@ impl EventRules {
             if def.requires_place {
                 return;
             }
-            if !rule.context.0.is_empty() && !(hit.c0..hit.c1).any(|i| rule.context.contains(doc.word(i))) {
+            if !rule.context.is_empty() && !(hit.c0..hit.c1).any(|i| rule.context.contains(doc.word(i))) {
                 return;
             }
         }
