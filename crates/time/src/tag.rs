@@ -462,6 +462,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         k += 1;
                     }
                     "just" | "only" | "another" | "fully" | "still" => k += 1,
+                    // "the fiscal first quarter"
+                    "fiscal"
+                        if self.lexw(k + 1).ordinal > 0 && (self.is(k + 2, "quarter") || self.is(k + 2, "half")) =>
+                    {
+                        k += 1
+                    }
                     // "the full year", "the current fiscal year" (read by `unit_core`)
                     "full" | "current" | "fiscal" | "calendar" | "whole" | "entire"
                         if p.the
@@ -1381,8 +1387,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 "date.quarter_roman",
             ));
         }
-        // ordinal (+ hyphen) + quarter/half
-        let (n, is_quarter, j) = if let Some((first, second)) = lower.split_once('-') {
+        // ordinal (+ hyphen) + quarter/half; "the fiscal-first quarter"
+        let fiscal = lower.strip_prefix("fiscal-").and_then(|o| self.g.lex.get(o)).map(|w| w.ordinal as i8);
+        let (n, is_quarter, j) = if let Some(n) = fiscal.filter(|n| *n > 0) {
+            let q = match self.t(k + 1).map(|x| x.l) {
+                Some("quarter") => true,
+                Some("half") => false,
+                _ => return None,
+            };
+            (n, q, k + 2)
+        } else if let Some((first, second)) = lower.split_once('-') {
             let n = self.g.lex.get(first)?.ordinal as i8;
             let q = match second {
                 "quarter" => true,

@@ -149,6 +149,11 @@ fn financial_periods() {
             ("Net income for the quarter a year ago was flat.", &[("the quarter a year ago", "DATE", "2014-Q3")]),
             ("The company earned less in the 2014 quarter.", &[("the 2014 quarter", "DATE", "2014-Q3")]),
             ("Shares may rise in the current quarter.", &[("the current quarter", "DATE", "2015-Q4")]),
+            (
+                "Net fell in the fiscal first quarter, from a profit a year earlier.",
+                &[("the fiscal first quarter", "DATE", "2015-Q1"), ("a year earlier", "DATE", "2014-Q1")],
+            ),
+            ("Sales rose in the fiscal-second quarter.", &[("the fiscal-second quarter", "DATE", "2015-Q2")]),
             ("The unit expects a profit for the full year.", &[("the full year", "DATE", "2015")]),
             ("Sales in the current fiscal year will grow.", &[("the current fiscal year", "DATE", "2015")]),
             (
