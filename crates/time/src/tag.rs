@@ -867,6 +867,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         c.extra = Some(Box::new(c2));
                         return Some(c);
                     }
+                } else if self.sentence_end_or_punct(k2) {
+                    // "on April 24 and 25." -> two days of a year still to find
+                    let mut c =
+                        cand(a, k, TimexType::Date, Sem::MonthDay { month: m, day: d, clock: None }, "date.pair_start");
+                    c.extra = Some(Box::new(c2));
+                    return Some(c);
                 }
             }
         }
@@ -1335,7 +1341,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let period = |i: usize| self.is(i, "quarter") || self.is(i, "period");
         // "the corresponding period last year", "the same quarter a year ago", "the quarter a
         // year earlier": the reported quarter a year back
-        let compared = t.lex().comparison && period(k + 1);
+        let compared = t.lex.is_some_and(|w| w.comparison) && period(k + 1);
         if p.the && (compared || period(k)) {
             let e = if compared { k + 2 } else { k + 1 };
             if let Some(e2) = self.a_year_back(e) {
@@ -1577,9 +1583,6 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let from = if p.this_earlier { a } else { k };
                 return Some(cand(from, j + 1, TimexType::Date, Sem::ThatUnit(unit), "date.that_unit"));
             }
-            "these" if self.is(k + 1, "days") && p.k == a => {
-                return Some(cand(k, k + 2, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.these_days"));
-            }
             // "will one day be": some day ahead
             "one" if self.is(k + 1, "day") && p.k == a && k > 0 && self.toks[k - 1].lex().future => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("FUTURE_REF".into()), "ref.one_day"));
@@ -1589,7 +1592,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
             // "mid-afternoon yesterday", "by mid afternoon", "late morning": a part of the day
             // named, yesterday or tomorrow, else the day of the report
-            _ if p.rel.is_none() && self.part_of_day_at(k, p).is_some() => {
+            _ if p.rel.is_none()
+                && (w.day_part.is_some() && p.part || lower.len() > 4 && lower.as_bytes()[3..].contains(&b'-'))
+                && self.part_of_day_at(k, p).is_some() =>
+            {
                 let (part, modifier) = self.part_of_day_at(k, p)?;
                 let days = match self.t(k + 1).map(|x| x.l) {
                     Some("yesterday") => Some(-1),
@@ -1751,6 +1757,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn duration_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
         let t = self.t(k)?;
+        // "these days" (read from "days": "these" starts nothing else)
+        if t.is("days") && k == a && k > 0 && self.is(k - 1, "these") {
+            return Some(cand(k - 1, k + 1, TimexType::Date, Sem::Value("PRESENT_REF".into()), "ref.these_days"));
+        }
         // hyphenated word forms: "two-year", "six-week", "days-long", "decades-long"
         if t.word() {
             let lower = t.l;

@@ -62,6 +62,11 @@ fn absolute_dates() {
                 &[("November 12", "DATE", "2014-11-12"), ("21, 2014", "DATE", "2014-11-21")],
             ),
             ("The siege lasted until mid-2014.", &[("mid-2014", "DATE", "2014")]),
+            (
+                "The summit will be held on April 24 and 25.",
+                &[("April 24", "DATE", "2015-04-24"), ("25", "DATE", "2015-04-25")],
+            ),
+            ("Talks on April 24 and 25 other issues failed.", &[("April 24", "DATE", "2014-04-24")]),
             ("Since the beginning of 2014 prices rose.", &[("the beginning of 2014", "DATE", "2014")]),
         ],
     );
