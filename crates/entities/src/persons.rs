@@ -38,8 +38,14 @@ fn strip_possessive(w: &str) -> &str {
     w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w)
 }
 
+#[inline]
 fn capitalised(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_alphabetic)
+    // Most words are ASCII: their first byte decides.
+    match w.as_bytes().first() {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+        Some(_) => w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_alphabetic),
+    }
 }
 
 impl NameRules {
@@ -263,7 +269,11 @@ impl NameRules {
             if t.kind != TokenKind::Word {
                 continue;
             }
-            let w = strip_possessive(t.text(text.text));
+            let w = t.text(text.text);
+            if !capitalised(w) {
+                continue;
+            }
+            let w = strip_possessive(w);
             let length_differs = w.len() < 64 && w.is_ascii() && lengths & (1 << w.len()) == 0;
             if length_differs || !capitalised(w) {
                 continue;
