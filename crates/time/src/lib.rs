@@ -388,6 +388,13 @@ impl Tagger {
                 };
                 pt(Point::Quarter { year: *year, quarter: q })
             }
+            Sem::WeekOf { month, day } => match dct {
+                Some(d) => {
+                    let date = norm::year_for_month_day(d, *month, *day, tense)?;
+                    pt(norm::containing(date, Unit::Week))
+                }
+                None => Some((format!("XXXX-{month:02}-{day:02}"), None)),
+            },
             Sem::NextUnit { unit, shift } => match anchor {
                 Some(a) => pt(norm::shifted(a.first_day()?, *unit, *shift)?),
                 None => reference(*shift),

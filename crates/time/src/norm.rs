@@ -200,7 +200,8 @@ pub fn year_for_month(dct: Date, month: i8, tense: Tense) -> i16 {
 }
 
 /// The date of a weekday named alone: past tense, the last one on or before the DCT; future,
-/// the next one on or after it; no tense, the nearest (ties go back).
+/// the next one on or after it; no tense, the past one unless the coming one is less than a third
+/// as far.
 pub fn date_for_weekday(dct: Date, weekday: i8, tense: Tense) -> Option<Date> {
     let today = dct.weekday().to_monday_one_offset();
     let back = (today - weekday).rem_euclid(7) as i64;
@@ -209,8 +210,8 @@ pub fn date_for_weekday(dct: Date, weekday: i8, tense: Tense) -> Option<Date> {
         Tense::Past => -back,
         Tense::Future => ahead,
         Tense::Neutral => {
-            // news looks back: the past day unless the coming one is much nearer
-            if back <= 2 * ahead {
+            // news looks back: the past day unless the coming one is less than a third as far
+            if back <= 3 * ahead {
                 -back
             } else {
                 ahead
@@ -341,6 +342,8 @@ mod tests {
         assert_eq!(date_for_weekday(dct, 5, Tense::Past).unwrap(), dct);
         assert_eq!(date_for_weekday(dct, 1, Tense::Neutral).unwrap(), date(2016, 10, 24));
         assert_eq!(date_for_weekday(dct, 6, Tense::Neutral).unwrap(), date(2016, 10, 29));
+        // five days back against two ahead: still the past one
+        assert_eq!(date_for_weekday(dct, 7, Tense::Neutral).unwrap(), date(2016, 10, 23));
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum Sem {
     YearAgoQuarter,
     /// The reported quarter's number in a named year ("the 1988 quarter", "the 1989 period").
     QuarterOfYear(i16),
+    /// The week of a month and day without a year ("the week of March 6").
+    WeekOf { month: i8, day: i8 },
     /// The unit after (1) or before (-1) the one of the date last named ("The following month,
     /// the company ...").
     NextUnit { unit: Unit, shift: i64 },
@@ -1188,6 +1190,19 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     && !self.is(k + 1, "since")
                 {
                     return Some(cand(from, k + 1, TimexType::Date, Sem::Relative { unit, shift: 0 }, "date.the_year"));
+                }
+            }
+        }
+        // "the week of March 6": the week that holds the day
+        if unit == Unit::Week && !plural && p.the && p.rel.is_none() && !p.part && self.is(k + 1, "of") {
+            if let Some(c) = self.date_at(k + 2) {
+                let sem = match c.sem {
+                    Sem::Point(Point::Day(d)) => Some(Sem::Point(crate::norm::containing(d, Unit::Week))),
+                    Sem::MonthDay { month, day, clock: None } => Some(Sem::WeekOf { month, day }),
+                    _ => None,
+                };
+                if let Some(sem) = sem.filter(|_| c.extra.is_none()) {
+                    return Some(cand(a, c.b, TimexType::Date, sem, "date.week_of"));
                 }
             }
         }

@@ -62,6 +62,9 @@ fn absolute_dates() {
                 &[("November 12", "DATE", "2014-11-12"), ("21, 2014", "DATE", "2014-11-21")],
             ),
             ("The siege lasted until mid-2014.", &[("mid-2014", "DATE", "2014")]),
+            ("A hearing is set for the week of March 6.", &[("the week of March 6", "DATE", "2015-W10")]),
+            ("They met in the week of 9 March 2015.", &[("the week of 9 March 2015", "DATE", "2015-W11")]),
+            ("Shares will be issued on a still unspecified date in March.", &[("March", "DATE", "2015-03")]),
             (
                 "The summit will be held on April 24 and 25.",
                 &[("April 24", "DATE", "2015-04-24"), ("25", "DATE", "2015-04-25")],
