@@ -105,6 +105,8 @@ pub struct Word {
     pub deadline: bool,
     /// A softer deadline word ("by"): ahead unless a past verb dates the clause.
     pub soft_deadline: bool,
+    /// A verb that sets a deadline ("postponed until Tuesday"): its past tense looks ahead.
+    pub deadline_verb: bool,
     /// A word that sets a period beside the reported one ("the corresponding period last year").
     pub comparison: bool,
     /// A word between a count and its unit ("eight trading days").
@@ -114,6 +116,8 @@ pub struct Word {
     /// A time word written in lower case ("today", "week"): capitalised inside a sentence it is
     /// part of a name ("VOA Today", "This Week"). Units and parts of the day are such words too.
     pub lower_case_time: bool,
+    /// A noun after "today's" that makes it the present era, not a day ("today's world").
+    pub era_noun: bool,
     /// Lets an ambiguous month name stand alone after it ("in May").
     pub month_cue: bool,
     /// First word of a holiday name (see [`Lexicon::holidays`]).
@@ -203,6 +207,7 @@ struct Clause {
     unit_adjectives: Vec<String>,
     conjunctions: Vec<String>,
     lower_case_time: Vec<String>,
+    era_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +228,7 @@ struct Tense {
     future_as: Vec<String>,
     deadline: Vec<String>,
     soft_deadline: Vec<String>,
+    deadline_verbs: Vec<String>,
 }
 
 const SEASONS: &[&str] = &["SP", "SU", "FA", "WI"];
@@ -342,6 +348,9 @@ impl Lexicon {
         for w in &raw.tense.soft_deadline {
             set(&mut words, w, |e| e.soft_deadline = true);
         }
+        for w in &raw.tense.deadline_verbs {
+            set(&mut words, w, |e| e.deadline_verb = true);
+        }
         for w in &raw.finance.comparison {
             set(&mut words, w, |e| e.comparison = true);
         }
@@ -353,6 +362,9 @@ impl Lexicon {
         }
         for w in &raw.clause.lower_case_time {
             set(&mut words, w, |e| e.lower_case_time = true);
+        }
+        for w in &raw.clause.era_nouns {
+            set(&mut words, w, |e| e.era_noun = true);
         }
         let mut holidays = Vec::new();
         for (name, date) in &raw.holidays_fixed {
@@ -511,11 +523,13 @@ mod tests {
             ("soon", |w| w.future_as),
             ("until", |w| w.deadline),
             ("by", |w| w.soft_deadline && !w.deadline),
+            ("postponed", |w| w.deadline_verb),
             ("corresponding", |w| w.comparison && w.grammar),
             ("trading", |w| w.unit_adjective),
             ("and", |w| w.conjunction),
             ("today", |w| w.lower_case_time),
             ("minutes", |w| w.lower_case_time),
+            ("youth", |w| w.era_noun),
             ("monday", |w| !w.lower_case_time),
             ("ramadan", |w| w.holiday),
             ("new", |w| w.holiday && w.starts),

@@ -337,17 +337,25 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let mut best: Option<(usize, Tense)> = None;
         let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
         let hi = hi.min(b + TENSE_WINDOW);
-        // "by August", "until 9 a.m. Tuesday": a deadline ahead, unless the clause is perfect
         let before = if a > lo { self.lexw(a - 1) } else { Word::default() };
-        if before.deadline {
-            let perfect = (lo..hi).any(|i| self.lexw(i).perfect);
-            return if perfect { Tense::Past } else { Tense::Future };
-        }
+        let mut cue_at = None;
         for i in (lo..a.min(hi)).rev() {
             if let Some(t) = cue(i) {
                 best = Some((a - i, t));
+                cue_at = Some(i);
                 break;
             }
+        }
+        // "postponed until Tuesday", "gave them until mid-November": a deadline ahead; but
+        // "controlled the town until March" and "had been extended until Monday" are past
+        if before.deadline {
+            if (lo..hi).any(|i| self.lexw(i).perfect) {
+                return Tense::Past;
+            }
+            return match (best, cue_at) {
+                (Some((_, Tense::Past)), Some(i)) if !self.lexw(i).deadline_verb => Tense::Past,
+                _ => Tense::Future,
+            };
         }
         // "by August": only a past verb before the deadline dates it back
         if before.soft_deadline {
@@ -1506,6 +1514,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             x.lex?.day_part
         };
         match lower {
+            // "today's world", "the people of tomorrow": the present era, no day
+            "today" | "tomorrow"
+                if (t.full.len() > t.s.len() && self.lexw(k + 1).era_noun)
+                    || (lower == "tomorrow" && k > 0 && self.is(k - 1, "of")) =>
+            {
+                return None;
+            }
             "today" | "yesterday" | "tomorrow" | "tonight" if p.rel.is_none() || p.this_earlier => {
                 let days = match lower {
                     "yesterday" => -1,
