@@ -190,12 +190,13 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 /// Words (letters, then letters, digits and inner apostrophes and hyphens), numbers (digits
 /// with inner separators) and single punctuation marks; whitespace separates.
 fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::with_capacity(text.len() / 4);
     let mut i = 0;
     while let Some((c, len)) = char_at(text, i) {
         let start = i;
         i += len;
-        if c.is_whitespace() {
+        if c == ' ' || c.is_whitespace() {
             continue;
         }
         let kind = if c.is_alphabetic() {
@@ -206,6 +207,19 @@ fn tokenize(text: &str) -> Vec<Token> {
             tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
             continue;
         };
+        // The common case first: a run of ASCII letters and digits (or digits).
+        match kind {
+            TokenKind::Word => {
+                while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    i += 1;
+                }
+            }
+            _ => {
+                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+        }
         while let Some((n, nlen)) = char_at(text, i) {
             let continues = match kind {
                 TokenKind::Word => n.is_alphanumeric() || n == '_',
@@ -248,7 +262,8 @@ fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
         i += 1;
         // A newline between the previous token and this one closes the sentence.
         if let Some(s) = start {
-            if memchr::memchr(b'\n', &bytes[last_end..ts]).is_some() {
+            // Gaps are short (a space, mostly): a plain loop beats a memchr call.
+            if bytes[last_end..ts].contains(&b'\n') {
                 sentences.push(Span::new(s, last_end));
                 start = None;
             }
