@@ -171,6 +171,10 @@ pub struct Lexicon {
     /// The starters' first words, tested at each word's start before any other work: most
     /// words of a report begin no figure.
     pub starter_filter: WordFilter,
+    /// The words after which an article begins a figure ("a hundred", "a third", "a few"):
+    /// the scales, the fractions, and the second words of the vague amounts that begin with
+    /// one. Any other word after "a" ends the test at once.
+    pub after_article: HashSet<String>,
 }
 
 /// Interns a unit or currency code so that [`crate::Quantity::unit`] stays `&'static str`;
@@ -283,7 +287,16 @@ impl Lexicon {
         let ordinals = lower_map(raw.ordinals.words);
         starters.extend(ordinals.keys().cloned());
         let starter_filter = WordFilter::new(&starters, true);
+        let mut after_article: HashSet<String> = scales.keys().chain(fractions.keys()).cloned().collect();
+        for c in &vague {
+            if matches!(c.tokens[0].as_str(), "a" | "an") {
+                if let Some(second) = c.tokens.get(1) {
+                    after_article.insert(second.clone());
+                }
+            }
+        }
         Ok(Lexicon {
+            after_article,
             cardinals,
             scales,
             glued_scales: lower_map(raw.glued_scales),

@@ -745,6 +745,10 @@ impl<'a> Cx<'a> {
         if !lex.starters.contains(first_part) {
             return None;
         }
+        // An article begins a figure only before a scale, a fraction or a vague amount.
+        if matches!(w0, "a" | "an") && !(self.word(i + 1) && lex.after_article.contains(self.lower(i + 1).as_str())) {
+            return None;
+        }
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.word(i - 1) && lex.negative_before.contains(self.lower(i - 1).as_str()) {
             return None;
