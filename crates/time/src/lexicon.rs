@@ -128,6 +128,47 @@ pub struct Word {
     /// words ("said", "in", "troops") are looked up for context only.
     pub starts: bool,
 }
+impl Word {
+    /// What the lexicon knows of a word it does not list: nothing.
+    pub const EMPTY: Word = Word {
+        month: 0,
+        month_abbr: 0,
+        ambiguous_month: false,
+        weekday: 0,
+        weekday_abbr: 0,
+        season: None,
+        day_part: None,
+        number: None,
+        vague: false,
+        ordinal: 0,
+        unit: None,
+        count_noun: false,
+        identifier_cue: false,
+        date_cue: false,
+        reference: None,
+        past: false,
+        future: false,
+        not_past: false,
+        reporting: false,
+        determiner: false,
+        future_with_to: false,
+        present_be: false,
+        perfect: false,
+        future_as: false,
+        deadline: false,
+        soft_deadline: false,
+        deadline_verb: false,
+        comparison: false,
+        unit_adjective: false,
+        conjunction: false,
+        lower_case_time: false,
+        era_noun: false,
+        month_cue: false,
+        holiday: false,
+        grammar: false,
+        starts: false,
+    };
+}
 
 /// What a holiday name resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]

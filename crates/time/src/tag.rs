@@ -108,7 +108,7 @@ struct Tok<'a, 'l> {
     cap: bool,
 }
 
-impl Tok<'_, '_> {
+impl<'l> Tok<'_, 'l> {
     /// Whether the token is `w` (given in lower case), in any case.
     fn is(&self, w: &str) -> bool {
         self.l == w
@@ -116,8 +116,8 @@ impl Tok<'_, '_> {
     fn word(&self) -> bool {
         self.kind == TokenKind::Word
     }
-    fn lex(&self) -> Word {
-        self.lex.copied().unwrap_or_default()
+    fn lex(&self) -> &'l Word {
+        self.lex.unwrap_or(&Word::EMPTY)
     }
 }
 
@@ -258,8 +258,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
     }
 
-    fn lexw(&self, i: usize) -> Word {
-        self.t(i).map(|t| t.lex()).unwrap_or_default()
+    fn lexw(&self, i: usize) -> &'l Word {
+        self.t(i).map_or(&Word::EMPTY, |t| t.lex())
     }
 
     fn push(&self, c: Cand, out: &mut Vec<Mention>) {
@@ -300,7 +300,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let near = (i < a && a - i <= 2) || (i >= b && i - b < 2);
                 return near.then_some(Tense::Past);
             }
-            let prev = i.checked_sub(1).map(|p| self.lexw(p)).unwrap_or_default();
+            let prev = i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
             // "set to resume", "set for April"
             if w.future_with_to && (self.is(i + 1, "to") || self.is(i + 1, "for")) {
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
@@ -337,7 +337,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let mut best: Option<(usize, Tense)> = None;
         let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
         let hi = hi.min(b + TENSE_WINDOW);
-        let before = if a > lo { self.lexw(a - 1) } else { Word::default() };
+        let before = if a > lo { self.lexw(a - 1) } else { &Word::EMPTY };
         let mut cue_at = None;
         for i in (lo..a.min(hi)).rev() {
             if let Some(t) = cue(i) {
@@ -420,7 +420,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return false;
             }
             let head = t.l.split(['-', '\u{2010}']).next().unwrap_or(t.l);
-            let w = if head.len() == t.l.len() { t.lex() } else { self.g.lex.get(head).copied().unwrap_or_default() };
+            let w = if head.len() == t.l.len() { t.lex() } else { self.g.lex.get(head).unwrap_or(&Word::EMPTY) };
             w.lower_case_time
         })
     }
@@ -1014,7 +1014,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             consider(self.holiday_core(a, p));
         }
         consider(self.duration_core(a, p));
-        consider(self.century_core(a, p));
+        if t.num.is_some() {
+            consider(self.century_core(a, p));
+        }
         consider(self.year_core(a, p));
         consider(self.clock_core(a, p));
         best.filter(|c| c.b > p.k || c.a == p.k)
@@ -1623,7 +1625,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             // "mid-afternoon yesterday", "by mid afternoon", "late morning": a part of the day
             // named, yesterday or tomorrow, else the day of the report
             _ if p.rel.is_none()
-                && (w.day_part.is_some() && p.part || lower.len() > 4 && lower.as_bytes()[3..].contains(&b'-'))
+                && (w.day_part.is_some() && p.part
+                    || lower.starts_with("mid-")
+                    || lower.starts_with("early-")
+                    || lower.starts_with("late-"))
                 && self.part_of_day_at(k, p).is_some() =>
             {
                 let (part, modifier) = self.part_of_day_at(k, p)?;
