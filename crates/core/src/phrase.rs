@@ -12,7 +12,7 @@
 
 use crate::{Span, Text};
 use aho_corasick::automaton::OverlappingState;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashSet;
 
 /// Why a phrase list could not be compiled.
@@ -262,7 +262,11 @@ impl PhraseSet {
             keys.push(first_word_keys(p)[usize::from(fold)]);
         }
         let first_words = WordFilter::of_keys(&keys, fold);
+        // A DFA walks fastest, but its memory grows with the phrase count: small cue lists get
+        // one, the gazetteer's thousands of aliases the contiguous NFA.
+        let kind = if phrases.len() <= 2000 { AhoCorasickKind::DFA } else { AhoCorasickKind::ContiguousNFA };
         let automaton = AhoCorasickBuilder::new()
+            .kind(Some(kind))
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Anchored)
             .ascii_case_insensitive(fold)
