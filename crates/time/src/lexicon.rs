@@ -107,6 +107,8 @@ pub struct Word {
     pub soft_deadline: bool,
     /// A verb that sets a deadline ("postponed until Tuesday"): its past tense looks ahead.
     pub deadline_verb: bool,
+    /// A present-tense verb of a scheduled event ("Arafat meets Albright Monday"): ahead.
+    pub scheduled_present: bool,
     /// A word that sets a period beside the reported one ("the corresponding period last year").
     pub comparison: bool,
     /// A word between a count and its unit ("eight trading days").
@@ -158,6 +160,7 @@ impl Word {
         deadline: false,
         soft_deadline: false,
         deadline_verb: false,
+        scheduled_present: false,
         comparison: false,
         unit_adjective: false,
         conjunction: false,
@@ -270,6 +273,7 @@ struct Tense {
     deadline: Vec<String>,
     soft_deadline: Vec<String>,
     deadline_verbs: Vec<String>,
+    scheduled_present: Vec<String>,
 }
 
 const SEASONS: &[&str] = &["SP", "SU", "FA", "WI"];
@@ -391,6 +395,9 @@ impl Lexicon {
         }
         for w in &raw.tense.deadline_verbs {
             set(&mut words, w, |e| e.deadline_verb = true);
+        }
+        for w in &raw.tense.scheduled_present {
+            set(&mut words, w, |e| e.scheduled_present = true);
         }
         for w in &raw.finance.comparison {
             set(&mut words, w, |e| e.comparison = true);
@@ -565,6 +572,7 @@ mod tests {
             ("until", |w| w.deadline),
             ("by", |w| w.soft_deadline && !w.deadline),
             ("postponed", |w| w.deadline_verb),
+            ("meets", |w| w.scheduled_present),
             ("corresponding", |w| w.comparison && w.grammar),
             ("trading", |w| w.unit_adjective),
             ("and", |w| w.conjunction),

@@ -309,6 +309,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             if t.is("to") && prev.present_be {
                 return Some(Tense::Future);
             }
+            // "Arafat and Netanyahu meet separately Monday"
+            if w.scheduled_present && i > 0 && !self.is(i - 1, "to") && !prev.determiner {
+                return Some(Tense::Future);
+            }
             if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
                 // "the plan", "its hopes" are nouns
                 if prev.determiner {

@@ -127,6 +127,7 @@ fn tense_cues() {
         jan22(),
         &[
             ("Trading is to resume in Paris on Tuesday.", &[("Tuesday", "DATE", "2015-01-27")]),
+            ("The two leaders meet separately Monday.", &[("Monday", "DATE", "2015-01-26")]),
             ("The ministers are set to meet on Monday.", &[("Monday", "DATE", "2015-01-26")]),
             ("The offer had been due to expire on Friday.", &[("Friday", "DATE", "2015-01-16")]),
             ("The vote had been scheduled for Monday.", &[("Monday", "DATE", "2015-01-19")]),
