@@ -339,6 +339,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return Tense::Future;
         }
         let mut best: Option<(usize, Tense)> = None;
+        let sentence_start = lo;
         let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
         let hi = hi.min(b + TENSE_WINDOW);
         let before = if a > lo { self.lexw(a - 1) } else { &Word::EMPTY };
@@ -361,9 +362,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 _ => Tense::Future,
             };
         }
-        // "by August": only a past verb before the deadline dates it back
+        // "by August": a past verb, or the past perfect anywhere before it in the sentence ("had
+        // given $80 million to the fund by early March"), dates it back; a future cue sends it
+        // ahead; with neither, the words after it decide, as anywhere.
         if before.soft_deadline {
-            return if matches!(best, Some((_, Tense::Past))) { Tense::Past } else { Tense::Future };
+            if matches!(best, Some((_, Tense::Past))) || (sentence_start..a).any(|i| self.lexw(i).perfect) {
+                return Tense::Past;
+            }
+            if matches!(best, Some((_, Tense::Future))) {
+                return Tense::Future;
+            }
         }
         for i in b..hi {
             if best.is_some() {

@@ -136,6 +136,8 @@ fn tense_cues() {
             ("The ministry has given the firms until March to reply.", &[("March", "DATE", "2015-03")]),
             ("The bank must repay the loan by March.", &[("March", "DATE", "2015-03")]),
             ("Reports had been filed by Monday.", &[("Monday", "DATE", "2015-01-19")]),
+            ("Donors had pledged the funds by early March.", &[("early March", "DATE", "2014-03")]),
+            ("Donors had given $80 million to the relief fund by March.", &[("March", "DATE", "2014-03")]),
             ("The envoy could arrive as soon as Monday.", &[("Monday", "DATE", "2015-01-26")]),
             ("The council adopted the plan on Tuesday.", &[("Tuesday", "DATE", "2015-01-20")]),
             ("The reduced dividend is payable March 2.", &[("March 2", "DATE", "2015-03-02")]),
