@@ -4,6 +4,7 @@
 //! knowledge, not code: they live in one data file built into the binary, parsed once when the
 //! tagger is built, and looked up per token through one hash map.
 
+use chronicle_core::{WordFilter, WordStart};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -210,6 +211,9 @@ const MAX_WORD: usize = 16;
 /// The loaded word lists.
 pub struct Lexicon {
     words: HashMap<String, Word, FnvBuild>,
+    /// The words' first words, tested at each word's start before the table is: most words of
+    /// a report are in no time expression.
+    filter: WordFilter,
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
 }
@@ -289,6 +293,13 @@ fn intern(code: &str, table: &[&'static str], what: &'static str, word: &str) ->
 }
 
 impl Lexicon {
+    /// Whether the word at `w` may be in the lexicon (false: neither it nor its possessive
+    /// base is).
+    #[inline]
+    pub fn may_contain(&self, w: &WordStart) -> bool {
+        self.filter.may_start(w)
+    }
+
     /// The built-in lexicon.
     pub fn builtin() -> Lexicon {
         Lexicon::parse(LEXICON_TOML).expect("the built-in lexicon is valid (tested)")
@@ -456,7 +467,8 @@ impl Lexicon {
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
         }
-        Ok(Lexicon { words, holidays })
+        let filter = WordFilter::new(words.keys(), true);
+        Ok(Lexicon { words, filter, holidays })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.

@@ -168,6 +168,9 @@ impl<'l> Grammar<'l> {
     /// All mentions of `text`, in text order, not overlapping.
     pub fn mentions(&self, text: &Text) -> Vec<Mention> {
         let lowered = text.text.to_ascii_lowercase();
+        let starts = text.word_starts();
+        // A cursor into the word starts, in text order like the tokens.
+        let mut w = 0;
         let toks: Vec<Tok> = text
             .tokens
             .iter()
@@ -179,15 +182,27 @@ impl<'l> Grammar<'l> {
                 } else {
                     (None, 0)
                 };
+                // A word whose first word is no lexicon word's first word is not in the lexicon,
+                // and neither is its possessive base: the filter spares the table look-up.
+                let mut listed = true;
+                if t.kind == TokenKind::Word {
+                    while starts.get(w).is_some_and(|ws| ws.at < t.start as usize) {
+                        w += 1;
+                    }
+                    if let Some(ws) = starts.get(w).filter(|ws| ws.at == t.start as usize) {
+                        listed = self.lex.may_contain(ws);
+                    }
+                }
                 let mut lex = match t.kind {
                     TokenKind::Number if num.is_some() => None,
+                    _ if !listed => None,
                     _ if low.is_ascii() => self.lex.get_lower(low),
                     _ => self.lex.get(s),
                 };
                 // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of
                 // the extent.
                 let (mut s2, mut low2, mut end) = (s, low, t.end as usize);
-                if lex.is_none() && t.kind == TokenKind::Word {
+                if listed && lex.is_none() && t.kind == TokenKind::Word {
                     let cut = if low.ends_with("'s") {
                         2
                     } else if low.ends_with("\u{2019}s") {
