@@ -1,14 +1,14 @@
-//! Phrase lists matched at word starts: how every stage finds its aliases, cue words and
-//! triggers in a text.
+//! Word lists matched in a text: how every stage finds its aliases, cue words and triggers.
 //!
 //! A phrase ("Islamic State", "air strikes", "according to") can only match where a word
 //! starts and where its first word is the text's word. So each [`PhraseSet`] keeps, besides
-//! its anchored Aho-Corasick automaton, the hash keys of its phrases' first words; the text's
-//! word starts and their keys are computed once per document ([`Text::word_starts`]), and the
-//! automaton is only entered at the few word starts whose key is in the set. Most words of a
-//! news report start no phrase of a given list and cost one hash lookup. This replaced
-//! unanchored searches over the whole text (which also had to throw away matches inside
-//! words), and made each stage's matching several times faster.
+//! its anchored Aho-Corasick automaton, a one-hash Bloom filter of its phrases' first words
+//! ([`WordFilter`]); the text's word starts and the keys of their words are computed once per
+//! document ([`Text::word_starts`]), and the automaton is only entered at the few word starts
+//! that pass the filter. Most words of a news report start no phrase of a given list and cost
+//! a shift and a load. This replaced unanchored searches over the whole text (which also had
+//! to throw away matches inside words, and could lose a real match to one) and per-word
+//! anchored searches. [`WordSet`] is the plain case: single cue words looked up word by word.
 
 use crate::{Span, Text};
 use aho_corasick::automaton::OverlappingState;
