@@ -15,4 +15,4 @@ pub mod text;
 pub use doc::{Document, Span};
 pub use num::Qualifier;
 pub use phrase::{PhraseError, PhraseMatch, PhraseSet, WordFilter, WordSet, WordStart};
-pub use text::{Text, Token, TokenKind};
+pub use text::{Text, Token, TokenKind, WordStartCursor};

@@ -241,7 +241,6 @@ impl WordSet {
 pub struct PhraseSet {
     automaton: AhoCorasick,
     first_words: WordFilter,
-    len: usize,
 }
 
 impl PhraseSet {
@@ -272,7 +271,7 @@ impl PhraseSet {
             .ascii_case_insensitive(fold)
             .build(phrases.iter().map(|p| p.as_ref()))
             .map_err(|e| PhraseError::Automaton(e.to_string()))?;
-        Ok(PhraseSet { automaton, first_words, len: phrases.len() })
+        Ok(PhraseSet { automaton, first_words })
     }
 
     /// Calls `each` with every phrase of the automaton that starts at byte `at` of `haystack`.
@@ -290,15 +289,6 @@ impl PhraseSet {
         }
     }
 
-    /// How many phrases the set holds.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Whether some phrase may start at `w` (its first word is one of the set's first words).
     #[inline]
     pub fn may_start(&self, w: &WordStart) -> bool {
@@ -307,7 +297,7 @@ impl PhraseSet {
 
     /// Every phrase that starts at `w` and ends on a word boundary, shortest first.
     #[inline]
-    pub fn all_at(&self, text: &Text, w: &WordStart, out: &mut Vec<PhraseMatch>) {
+    fn all_at(&self, text: &Text, w: &WordStart, out: &mut Vec<PhraseMatch>) {
         if self.may_start(w) {
             self.all_from(text, w.at, out);
         }
@@ -356,11 +346,6 @@ impl PhraseSet {
         out
     }
 
-    /// The longest phrase at each word start of the text.
-    pub fn find_longest(&self, text: &Text) -> Vec<PhraseMatch> {
-        text.word_starts().iter().filter_map(|w| self.longest_at(text, w)).collect()
-    }
-
     /// The longest phrase at each word start, leftmost first and without overlaps: a word start
     /// inside a phrase already found starts nothing.
     pub fn find_leftmost(&self, text: &Text) -> Vec<PhraseMatch> {
@@ -398,7 +383,7 @@ mod tests {
         let t = Text::new(text);
         let ms = match how {
             "all" => set.find_all(&t, Span::new(0, text.len())),
-            "longest" => set.find_longest(&t),
+            "longest" => t.word_starts().iter().filter_map(|w| set.longest_at(&t, w)).collect(),
             _ => set.find_leftmost(&t),
         };
         ms.iter().map(|m| &*Box::leak(m.span.of(text).to_string().into_boxed_str())).collect()

@@ -78,6 +78,12 @@ impl<'a> Text<'a> {
         self.starts.get_or_init(|| phrase::word_starts(self.text))
     }
 
+    /// A cursor over the word starts, for a stage that walks the tokens in order and asks, at
+    /// each, for the word start there.
+    pub fn word_start_cursor(&self) -> WordStartCursor<'_> {
+        WordStartCursor { starts: self.word_starts(), next: 0 }
+    }
+
     /// The word starts inside `span`.
     #[inline]
     pub fn word_starts_in(&self, span: Span) -> &[WordStart] {
@@ -156,6 +162,24 @@ impl<'a> Text<'a> {
 }
 
 use crate::phrase::{self, is_word_char, WordStart};
+
+/// Walks the word starts of a text forward ([`Text::word_start_cursor`]).
+pub struct WordStartCursor<'t> {
+    starts: &'t [WordStart],
+    next: usize,
+}
+
+impl<'t> WordStartCursor<'t> {
+    /// The word start at byte `pos`, if a word starts there. Positions must not decrease from
+    /// one call to the next.
+    #[inline]
+    pub fn at(&mut self, pos: usize) -> Option<&'t WordStart> {
+        while self.starts.get(self.next).is_some_and(|w| w.at < pos) {
+            self.next += 1;
+        }
+        self.starts.get(self.next).filter(|w| w.at == pos)
+    }
+}
 use std::sync::OnceLock;
 
 #[inline]

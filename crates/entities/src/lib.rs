@@ -376,7 +376,8 @@ impl GazetteerInner {
         // The longest alias of each automaton at each word start ("counter-ISIS" has two).
         let matches = self.automata.iter().flat_map(|m| m.matches(text));
         for (span, pattern) in matches {
-            if !text.on_word_boundaries(span) || in_chrome(span) {
+            // (Phrase sets match on word boundaries only.)
+            if in_chrome(span) {
                 continue;
             }
             let (entry_index, case) = self.owners[pattern];

@@ -275,7 +275,7 @@ impl NameRules {
             }
             let w = strip_possessive(w);
             let length_differs = w.len() < 64 && w.is_ascii() && lengths & (1 << w.len()) == 0;
-            if length_differs || !capitalised(w) {
+            if length_differs {
                 continue;
             }
             lower.clear();

@@ -117,9 +117,7 @@ impl Tagger {
     /// Tags every figure of the text, in text order. Never panics.
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
         let mut out = Vec::new();
-        let starts = text.word_starts();
-        // A cursor into the word starts, which are in text order like the tokens.
-        let mut w = 0;
+        let mut starts = text.word_start_cursor();
         for sentence in &text.sentences {
             let toks = text.tokens_in(*sentence);
             let cx = Cx { text: text.text, toks, lex: self.lex() };
@@ -134,14 +132,12 @@ impl Tagger {
                 // words begins with a starter ("twenty" of "twenty-five"), whose first word is
                 // the token's first word; the filter folds ASCII case only, so a word that
                 // starts with another script goes on to the full test.
-                if t.kind == TokenKind::Word && text.text.as_bytes()[t.start as usize].is_ascii() {
-                    while starts.get(w).is_some_and(|s| s.at < t.start as usize) {
-                        w += 1;
-                    }
-                    if starts.get(w).is_some_and(|s| s.at == t.start as usize && !cx.lex.starter_filter.may_start(s)) {
-                        i += 1;
-                        continue;
-                    }
+                if t.kind == TokenKind::Word
+                    && text.text.as_bytes()[t.start as usize].is_ascii()
+                    && starts.at(t.start as usize).is_some_and(|s| !cx.lex.starter_filter.may_start(s))
+                {
+                    i += 1;
+                    continue;
                 }
                 match cx.quantity_at(i) {
                     Some((q, next)) => {

@@ -168,9 +168,7 @@ impl<'l> Grammar<'l> {
     /// All mentions of `text`, in text order, not overlapping.
     pub fn mentions(&self, text: &Text) -> Vec<Mention> {
         let lowered = text.text.to_ascii_lowercase();
-        let starts = text.word_starts();
-        // A cursor into the word starts, in text order like the tokens.
-        let mut w = 0;
+        let mut starts = text.word_start_cursor();
         let toks: Vec<Tok> = text
             .tokens
             .iter()
@@ -184,15 +182,8 @@ impl<'l> Grammar<'l> {
                 };
                 // A word whose first word is no lexicon word's first word is not in the lexicon,
                 // and neither is its possessive base: the filter spares the table look-up.
-                let mut listed = true;
-                if t.kind == TokenKind::Word {
-                    while starts.get(w).is_some_and(|ws| ws.at < t.start as usize) {
-                        w += 1;
-                    }
-                    if let Some(ws) = starts.get(w).filter(|ws| ws.at == t.start as usize) {
-                        listed = self.lex.may_contain(ws);
-                    }
-                }
+                let listed =
+                    t.kind != TokenKind::Word || starts.at(t.start as usize).is_none_or(|ws| self.lex.may_contain(ws));
                 let mut lex = match t.kind {
                     TokenKind::Number if num.is_some() => None,
                     _ if !listed => None,
