@@ -58,13 +58,58 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// A multiplicative hash over bytes (the mixing step of FxHash), computed while the word is
-/// scanned, so the text's word starts cost one pass over the text.
+/// Word keys: a multiplicative hash (the mixing step of FxHash) over the word's bytes taken
+/// eight at a time, then its length; the folded key hashes the bytes with ASCII capitals
+/// lowered. Eight bytes per step and the folding done on all eight at once (SWAR) keep the
+/// text's word starts at a few instructions per byte.
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const MUL: u64 = 0xf135_7aea_2e62_a9c5;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
 
 #[inline]
-fn mix(h: u64, b: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0xf135_7aea_2e62_a9c5)
+fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(MUL)
+}
+
+/// `x` (eight bytes) with its ASCII capitals lowered. For bytes below 0x80 the two additions
+/// cannot carry from one byte into the next; chunks with other bytes fold byte by byte.
+#[inline]
+fn fold8(x: u64) -> u64 {
+    if x & HIGH == 0 {
+        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+        x | ((at_least_a & !above_z & HIGH) >> 2)
+    } else {
+        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
+    }
+}
+
+/// The keys (as written, folded) of `bytes[at..at + len]`.
+#[inline]
+fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
+    let (mut exact, mut folded) = (SEED, SEED);
+    let mut i = at;
+    let end = at + len;
+    while i < end {
+        let n = (end - i).min(8);
+        let x = if i + 8 <= bytes.len() {
+            let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+            if n == 8 {
+                x
+            } else {
+                x & ((1u64 << (8 * n)) - 1)
+            }
+        } else {
+            let mut b = [0u8; 8];
+            b[..n].copy_from_slice(&bytes[i..i + n]);
+            u64::from_le_bytes(b)
+        };
+        exact = mix(exact, x);
+        folded = mix(folded, fold8(x));
+        i += n;
+    }
+    [mix(exact, len as u64), mix(folded, len as u64)]
 }
 
 /// ASCII bytes that are word characters, and of those the capitals.
@@ -86,48 +131,52 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
-/// Scans the word that starts `s` (its leading run of word characters): its length in bytes
-/// and its keys, as written and with ASCII letters folded the way a case-insensitive automaton
-/// folds them.
+/// The byte length of the run of word characters at the start of `s`.
 #[inline]
-fn scan_word(s: &str) -> (usize, [u64; 2]) {
+fn word_len(s: &str) -> usize {
     let bytes = s.as_bytes();
-    let (mut exact, mut folded) = (SEED, SEED);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 128 {
-            let class = ASCII_CLASS[b as usize];
-            if class & WORD == 0 {
+            if ASCII_CLASS[b as usize] & WORD == 0 {
                 break;
             }
-            exact = mix(exact, b);
-            // ASCII capitals fold by setting bit 5.
-            folded = mix(folded, b | ((class & UPPER) << 4));
             i += 1;
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
             if !is_word_char(c) {
                 break;
             }
-            for &b in &bytes[i..i + c.len_utf8()] {
-                exact = mix(exact, b);
-                folded = mix(folded, b);
-            }
             i += c.len_utf8();
         }
     }
-    (i, [exact, folded])
+    i
 }
 
 /// The keys of the first word of `s`.
 fn first_word_keys(s: &str) -> [u64; 2] {
-    scan_word(s).1
+    keys_of(s.as_bytes(), 0, word_len(s))
+}
+
+/// For each byte of an ASCII chunk, its high bit set where the byte is a word character
+/// (`0-9`, `A-Z`, `a-z`, `_`). With no high bit in `x` the additions cannot carry across bytes.
+#[inline(always)]
+fn word_bytes(x: u64) -> u64 {
+    #[inline(always)]
+    fn at_least(x: u64, c: u8) -> u64 {
+        x.wrapping_add(ONES * (0x80 - u64::from(c)))
+    }
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    let lower = x | (ONES * 0x20);
+    let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+    let underscore = !(x ^ (ONES * u64::from(b'_'))).wrapping_add(ONES * 0x7f);
+    (digit | letter | underscore) & HIGH
 }
 
 /// Every word start of `text`, in order.
 pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
-    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut out = Vec::with_capacity(text.len() / 5);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -147,11 +196,47 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
             }
             c.is_uppercase()
         };
-        let (n, keys) = scan_word(&text[i..]);
+        let (n, keys) = if b < 128 && i + 8 <= bytes.len() { ascii_word(text, i) } else { slow_word(text, i) };
         out.push(WordStart { at: i, capital, keys });
-        i += n.max(1);
+        i += n;
     }
     out
+}
+
+/// The word at `at` (an ASCII word character, eight bytes or more before the end of the
+/// text): its length and keys, eight bytes at a time while the bytes are ASCII.
+#[inline(always)]
+fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
+    let bytes = text.as_bytes();
+    let (mut exact, mut folded) = (SEED, SEED);
+    let mut i = at;
+    while i + 8 <= bytes.len() {
+        let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+        // The first byte that is not an ASCII word character.
+        let stop = if x & HIGH == 0 { !word_bytes(x) & HIGH } else { !word_bytes(x & !HIGH) & HIGH | x & HIGH };
+        let n = (stop.trailing_zeros() / 8) as usize;
+        if n < 8 && x >> (8 * n) & 0x80 != 0 {
+            break; // a non-ASCII byte: the word may go on in another script
+        }
+        let part = if n == 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
+        if n > 0 {
+            exact = mix(exact, part);
+            folded = mix(folded, fold8(part));
+        }
+        i += n;
+        if n < 8 {
+            let len = i - at;
+            return (len, [mix(exact, len as u64), mix(folded, len as u64)]);
+        }
+    }
+    slow_word(text, at)
+}
+
+/// The word at `at`: its length and keys, byte by byte.
+#[inline(never)]
+fn slow_word(text: &str, at: usize) -> (usize, [u64; 2]) {
+    let n = word_len(&text[at..]).max(1);
+    (n, keys_of(text.as_bytes(), at, n))
 }
 
 /// A set of words as a one-hash Bloom filter over their keys, tested at a text's word starts:

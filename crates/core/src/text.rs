@@ -211,67 +211,109 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
+/// ASCII byte classes for the tokenizer.
+const SPACE: u8 = 1;
+const ALPHA: u8 = 2;
+const DIGIT: u8 = 4;
+/// Continues a word: letters, digits, underscore.
+const WORDY: u8 = 8;
+const CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_whitespace() || c == 0x0b {
+            t[b] = SPACE;
+        }
+        if c.is_ascii_alphabetic() {
+            t[b] = ALPHA | WORDY;
+        }
+        if c.is_ascii_digit() {
+            t[b] = DIGIT | WORDY;
+        }
+        if c == b'_' {
+            t[b] = WORDY;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Words (letters, then letters, digits and inner apostrophes and hyphens), numbers (digits
 /// with inner separators) and single punctuation marks; whitespace separates.
 fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 4);
     let mut i = 0;
-    while let Some((c, len)) = char_at(text, i) {
+    while i < bytes.len() {
         let start = i;
-        i += len;
-        if c == ' ' || c.is_whitespace() {
-            continue;
-        }
-        let kind = if c.is_alphabetic() {
-            TokenKind::Word
-        } else if c.is_ascii_digit() {
-            TokenKind::Number
+        let b = bytes[i];
+        let kind = if b < 128 {
+            i += 1;
+            match CLASS[b as usize] {
+                SPACE => continue,
+                c if c & ALPHA != 0 => TokenKind::Word,
+                c if c & DIGIT != 0 => TokenKind::Number,
+                _ => {
+                    tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
+                    continue;
+                }
+            }
         } else {
-            tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
-            continue;
-        };
-        // The common case first: a run of ASCII letters and digits (or digits).
-        match kind {
-            TokenKind::Word => {
-                while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
-                    i += 1;
-                }
-            }
-            _ => {
-                while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-            }
-        }
-        while let Some((n, nlen)) = char_at(text, i) {
-            let continues = match kind {
-                TokenKind::Word => n.is_alphanumeric() || n == '_',
-                _ => n.is_ascii_digit(),
-            };
-            if continues {
-                i += nlen;
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                continue;
+            } else if c.is_alphabetic() {
+                TokenKind::Word
+            } else {
+                tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
                 continue;
             }
-            // Inner joiners: apostrophes and hyphens inside words, separators inside numbers.
-            let joiner = match kind {
-                TokenKind::Word => is_apostrophe(n) || is_hyphen(n),
-                _ => n == ',' || n == '.',
-            };
-            let joins = joiner
-                && match (kind, char_at(text, i + nlen)) {
-                    (TokenKind::Word, Some((a, _))) => a.is_alphabetic(),
-                    (_, Some((a, _))) => a.is_ascii_digit(),
-                    _ => false,
-                };
-            if !joins {
-                break;
-            }
-            i += nlen;
-        }
+        };
+        i = match kind {
+            TokenKind::Word => word_end(text, i),
+            _ => number_end(bytes, i),
+        };
         tokens.push(Token { start: start as u32, end: i as u32, kind });
     }
     tokens
+}
+
+/// The end of the word whose first letter ends at `i`.
+#[inline]
+fn word_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        // The common case first: a run of ASCII letters, digits and underscores.
+        while bytes.get(i).is_some_and(|&b| b < 128 && CLASS[b as usize] & WORDY != 0) {
+            i += 1;
+        }
+        let Some((n, len)) = char_at(text, i) else { return i };
+        if n.is_alphanumeric() || n == '_' {
+            i += len;
+        } else if (is_apostrophe(n) || is_hyphen(n)) && char_at(text, i + len).is_some_and(|(a, _)| a.is_alphabetic()) {
+            // Inner joiners: apostrophes and hyphens between letters.
+            i += len;
+        } else {
+            return i;
+        }
+    }
+}
+
+/// The end of the number whose first digit ends at `i`: digits, with separators between digits.
+#[inline]
+fn number_end(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if matches!(bytes.get(i), Some(b',' | b'.')) && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        } else {
+            return i;
+        }
+    }
 }
 
 fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
@@ -286,8 +328,10 @@ fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
         i += 1;
         // A newline between the previous token and this one closes the sentence.
         if let Some(s) = start {
-            // Gaps are short (a space, mostly): a plain loop beats a memchr call.
-            if bytes[last_end..ts].contains(&b'\n') {
+            // Gaps are short (a space, mostly): a plain loop beats the memchr call of
+            // `contains` (5% of the analysis, measured).
+            #[allow(clippy::manual_contains)]
+            if bytes[last_end..ts].iter().any(|&b| b == b'\n') {
                 sentences.push(Span::new(s, last_end));
                 start = None;
             }
@@ -296,7 +340,7 @@ fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
             start = Some(ts);
         }
         last_end = te;
-        if tok.kind != TokenKind::Punct || !matches!(&text[ts..te], "." | "!" | "?") {
+        if tok.kind != TokenKind::Punct || te - ts != 1 || !matches!(bytes[ts], b'.' | b'!' | b'?') {
             continue;
         }
         // Closing quotes and brackets right after the stop stay with the sentence they close.
