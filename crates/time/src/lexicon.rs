@@ -210,10 +210,14 @@ const MAX_WORD: usize = 16;
 
 /// The loaded word lists.
 pub struct Lexicon {
-    words: HashMap<String, Word, FnvBuild>,
+    /// The words, in the slots of an open-addressing table keyed by their bytes.
+    table: Packed,
     /// The words' first words, tested at each word's start before the table is: most words of
     /// a report are in no time expression.
     filter: WordFilter,
+    /// The first words of the words that can start an expression ([`Word::starts`]): the
+    /// tagger looks for its anchors with it and builds nothing for the words it turns away.
+    starts_filter: WordFilter,
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
 }
@@ -298,6 +302,13 @@ impl Lexicon {
     #[inline]
     pub fn may_contain(&self, w: &WordStart) -> bool {
         self.filter.may_start(w)
+    }
+
+    /// Whether the word at `w` may be a word that starts an expression (false: neither it nor
+    /// its possessive base is one, nor is any listed word with the same first word).
+    #[inline]
+    pub fn may_start_expression(&self, w: &WordStart) -> bool {
+        self.starts_filter.may_start(w)
     }
 
     /// The built-in lexicon.
@@ -468,7 +479,9 @@ impl Lexicon {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
         }
         let filter = WordFilter::new(words.keys(), true);
-        Ok(Lexicon { words, filter, holidays })
+        let starts_filter = WordFilter::new(words.iter().filter(|(_, w)| w.starts).map(|(k, _)| k), true);
+        let table = Packed::new(&words);
+        Ok(Lexicon { table, filter, starts_filter, holidays })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.
@@ -477,11 +490,9 @@ impl Lexicon {
     }
 
     /// Looks up a word already in lower case (ASCII, straight apostrophes).
+    #[inline]
     pub fn get_lower(&self, word: &str) -> Option<&Word> {
-        if word.len() > MAX_WORD {
-            return None;
-        }
-        self.words.get(word)
+        self.table.get(word.as_bytes())
     }
 
     /// Looks up a word (any case; curly apostrophes count as straight ones). No allocation for
@@ -492,8 +503,76 @@ impl Lexicon {
         }
         let mut buf = [0u8; 32];
         let key = lower_key(word, &mut buf)?;
-        self.words.get(key)
+        self.get_lower(key)
     }
+}
+
+/// The lexicon's table. Every word fits in sixteen bytes ([`MAX_WORD`]), so a word is its
+/// bytes packed in two integers (zero-padded) and its length: hashing and comparing a key are
+/// a few multiplications and compares, where a string-keyed hash map hashed the word byte by
+/// byte and compared it with a call, at every listed word of every document.
+struct Packed {
+    /// (packed bytes, length, index in `words` + 1); index 0 marks an empty slot.
+    slots: Box<[([u64; 2], u32, u32)]>,
+    shift: u32,
+    words: Vec<Word>,
+}
+
+impl Packed {
+    fn new(map: &HashMap<String, Word, FnvBuild>) -> Packed {
+        let size = (map.len() * 4).next_power_of_two().max(64);
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![([0u64; 2], 0u32, 0u32); size].into_boxed_slice();
+        let mut words = Vec::with_capacity(map.len());
+        let mut keys: Vec<&String> = map.keys().filter(|k| k.len() <= MAX_WORD).collect();
+        keys.sort();
+        for k in keys {
+            words.push(map[k]);
+            let key = pack(k.as_bytes());
+            let mut i = Packed::slot(key, k.len(), shift);
+            while slots[i].2 != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = (key, k.len() as u32, words.len() as u32);
+        }
+        Packed { slots, shift, words }
+    }
+
+    #[inline]
+    fn slot(key: [u64; 2], len: usize, shift: u32) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<&Word> {
+        if word.len() > MAX_WORD || word.is_empty() {
+            return None;
+        }
+        let key = pack(word);
+        let mask = self.slots.len() - 1;
+        let mut i = Packed::slot(key, word.len(), self.shift);
+        loop {
+            let (k, len, idx) = self.slots[i];
+            if idx == 0 {
+                return None;
+            }
+            if k == key && len as usize == word.len() {
+                return self.words.get(idx as usize - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The bytes of a word of at most sixteen bytes, zero-padded, as two integers.
+#[inline]
+fn pack(word: &[u8]) -> [u64; 2] {
+    let mut buf = [0u8; 16];
+    let n = word.len().min(16);
+    buf[..n].copy_from_slice(&word[..n]);
+    let (a, b) = buf.split_at(8);
+    [u64::from_le_bytes(a.try_into().unwrap_or_default()), u64::from_le_bytes(b.try_into().unwrap_or_default())]
 }
 
 /// Lower-cases `word` into `buf` (ASCII only, `’` as `'`); `None` when it does not fit or has

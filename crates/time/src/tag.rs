@@ -10,7 +10,7 @@
 use crate::lexicon::{Holiday, Lexicon, Unit, Word};
 use crate::norm::{Point, Tense};
 use crate::TimexType;
-use chronicle_core::text::TokenKind;
+use chronicle_core::text::{Token, TokenKind};
 use chronicle_core::Text;
 use jiff::civil::Date;
 
@@ -106,6 +106,8 @@ struct Tok<'a, 'l> {
     num: Option<u32>,
     digits: usize,
     cap: bool,
+    /// A word with a hyphen inside ("mid-November", "two-year").
+    hyphen: bool,
 }
 
 impl<'l> Tok<'_, 'l> {
@@ -167,65 +169,41 @@ impl<'l> Grammar<'l> {
 
     /// All mentions of `text`, in text order, not overlapping.
     pub fn mentions(&self, text: &Text) -> Vec<Mention> {
+        self.mentions_with(text, true)
+    }
+
+    /// The mentions, with the grammar's shortcuts (`fast`: the checks that turn a token away
+    /// before a pattern is tried, see [`Run::core`]) or without; both give the same mentions
+    /// (tested).
+    fn mentions_with(&self, text: &Text, fast: bool) -> Vec<Mention> {
         let lowered = text.text.to_ascii_lowercase();
-        let mut starts = text.word_start_cursor();
+        let starts = text.word_starts();
+        let mut w = 0;
         let toks: Vec<Tok> = text
             .tokens
             .iter()
             .map(|t| {
-                let s = t.text(text.text);
-                let low = &lowered[t.start as usize..t.end as usize];
-                let (num, digits) = if t.kind == TokenKind::Number && s.bytes().all(|b| b.is_ascii_digit()) {
-                    (if s.len() <= 9 { s.parse().ok() } else { None }, s.len())
-                } else {
-                    (None, 0)
-                };
-                // A word whose first word is no lexicon word's first word is not in the lexicon,
-                // and neither is its possessive base: the filter spares the table look-up.
-                let listed =
-                    t.kind != TokenKind::Word || starts.at(t.start as usize).is_none_or(|ws| self.lex.may_contain(ws));
-                let mut lex = match t.kind {
-                    TokenKind::Number if num.is_some() => None,
-                    _ if !listed => None,
-                    _ if low.is_ascii() => self.lex.get_lower(low),
-                    _ => self.lex.get(s),
-                };
-                // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of
-                // the extent.
-                let (mut s2, mut low2, mut end) = (s, low, t.end as usize);
-                if listed && lex.is_none() && t.kind == TokenKind::Word {
-                    let cut = if low.ends_with("'s") {
-                        2
-                    } else if low.ends_with("\u{2019}s") {
-                        4
-                    } else {
-                        0
-                    };
-                    if cut > 0 && low.len() > cut {
-                        let base = &low[..low.len() - cut];
-                        if let Some(w) = self.lex.get(base) {
-                            lex = Some(w);
-                            s2 = &s[..s.len() - cut];
-                            low2 = base;
-                            end -= cut;
-                        }
+                let mut listed = true;
+                let mut inner = true;
+                if t.kind == TokenKind::Word {
+                    let at = t.start as usize;
+                    while starts.get(w).is_some_and(|x| x.at < at) {
+                        w += 1;
+                    }
+                    if let Some(ws) = starts.get(w).filter(|x| x.at == at) {
+                        // A word whose first word is no lexicon word's first word is not in the
+                        // lexicon, and neither is its possessive base: the filter spares the
+                        // table look-up.
+                        listed = self.lex.may_contain(ws);
+                        // A hyphen or an apostrophe inside the token starts another word (the
+                        // tokenizer joins them only before a letter).
+                        inner = starts.get(w + 1).is_some_and(|x| x.at < t.end as usize);
                     }
                 }
-                Tok {
-                    s: s2,
-                    l: low2,
-                    full: s,
-                    start: t.start as usize,
-                    end,
-                    kind: t.kind,
-                    lex,
-                    num,
-                    digits,
-                    cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
-                }
+                build_tok(self.lex, text.text, &lowered, t, listed, inner)
             })
             .collect();
-        let run = Run { g: self, toks: &toks, text };
+        let run = Run { g: self, toks: &toks, text, fast };
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
@@ -241,15 +219,88 @@ impl<'l> Grammar<'l> {
     }
 }
 
+/// The record of token `t`; `listed` false when the lexicon's filter turned its word away,
+/// `inner` false when no other word starts inside it (so it holds no hyphen).
+fn build_tok<'a, 'l>(
+    lexicon: &'l Lexicon,
+    text: &'a str,
+    lowered: &'a str,
+    t: &Token,
+    listed: bool,
+    inner: bool,
+) -> Tok<'a, 'l> {
+    let s = t.text(text);
+    let low = &lowered[t.start as usize..t.end as usize];
+    let (num, digits) = if t.kind == TokenKind::Number && s.bytes().all(|b| b.is_ascii_digit()) {
+        (if s.len() <= 9 { s.parse().ok() } else { None }, s.len())
+    } else {
+        (None, 0)
+    };
+    // A word whose first word is no lexicon word's first word is not in the lexicon, and
+    // neither is its possessive base: the filter spares the table look-up.
+    let listed = t.kind != TokenKind::Word || listed;
+    let mut lex = match t.kind {
+        TokenKind::Number if num.is_some() => None,
+        _ if !listed => None,
+        _ if low.is_ascii() => lexicon.get_lower(low),
+        _ => lexicon.get(s),
+    };
+    // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of the extent.
+    let (mut s2, mut low2, mut end) = (s, low, t.end as usize);
+    if listed && lex.is_none() && t.kind == TokenKind::Word {
+        let cut = if low.ends_with("'s") {
+            2
+        } else if low.ends_with("\u{2019}s") {
+            4
+        } else {
+            0
+        };
+        if cut > 0 && low.len() > cut {
+            let base = &low[..low.len() - cut];
+            if let Some(w) = lexicon.get(base) {
+                lex = Some(w);
+                s2 = &s[..s.len() - cut];
+                low2 = base;
+                end -= cut;
+            }
+        }
+    }
+    Tok {
+        s: s2,
+        l: low2,
+        full: s,
+        start: t.start as usize,
+        end,
+        kind: t.kind,
+        lex,
+        num,
+        digits,
+        cap: match s.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => s.chars().next().is_some_and(|c| c.is_uppercase()),
+        },
+        hyphen: t.kind == TokenKind::Word && inner && s.contains(['-', '\u{2010}']),
+    }
+}
+
 struct Run<'r, 'a, 'l> {
     g: &'r Grammar<'l>,
     toks: &'r [Tok<'a, 'l>],
     text: &'r Text<'a>,
+    /// Whether to take the shortcuts (see [`Run::core`]); without them, the reference.
+    fast: bool,
 }
 
 impl<'a, 'l> Run<'_, 'a, 'l> {
+    #[inline]
     fn t(&self, i: usize) -> Option<&Tok<'a, 'l>> {
         self.toks.get(i)
+    }
+
+    /// Token i, which must exist.
+    #[inline]
+    fn tok(&self, i: usize) -> &Tok<'a, 'l> {
+        &self.toks[i]
     }
 
     fn is(&self, i: usize, w: &str) -> bool {
@@ -271,11 +322,11 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn push(&self, c: Cand, out: &mut Vec<Mention>) {
         let (a, b) = (c.a, c.b.min(self.toks.len()));
         if a < b {
-            let start = self.toks[a].start;
+            let start = self.tok(a).start;
             let sentence = self.text.sentence_at(start);
             out.push(Mention {
                 start,
-                end: self.toks[b - 1].end,
+                end: self.tok(b - 1).end,
                 kind: c.kind,
                 sem: c.sem,
                 modifier: c.modifier,
@@ -403,7 +454,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         match t.kind {
             TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
             // a word in no list of the lexicon starts nothing (hyphenated forms are read whole)
-            TokenKind::Word if !t.lex.is_some_and(|w| w.starts) && !t.s.contains(['-', '\u{2010}']) => return None,
+            TokenKind::Word if !t.lex.is_some_and(|w| w.starts) && !t.hyphen => return None,
             _ => {}
         }
         let p = self.prefix(i);
@@ -430,7 +481,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return false;
         }
         (c.a..c.b.min(self.toks.len())).any(|i| {
-            let t = &self.toks[i];
+            let t = self.tok(i);
             let mut chars = t.s.chars();
             let title =
                 chars.next().is_some_and(|c| c.is_uppercase()) && chars.next().is_some_and(|c| c.is_lowercase());
@@ -445,8 +496,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// Whether token i starts a sentence, a line or a quotation.
     fn opens_sentence(&self, i: usize) -> bool {
-        let Some(prev) = i.checked_sub(1).map(|p| &self.toks[p]) else { return true };
-        let t = &self.toks[i];
+        let Some(prev) = i.checked_sub(1).map(|p| self.tok(p)) else { return true };
+        let t = self.tok(i);
         if self.text.sentence_at(prev.start) != self.text.sentence_at(t.start) {
             return true;
         }
@@ -862,7 +913,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             j += 1;
         }
         if let (Some((clock, e)), Sem::Point(Point::Day(d))) = (self.clock_at(j), &c.sem) {
-            if self.t(k).is_some_and(|t| t.start - self.toks[k - 1].end < 3) {
+            if self.t(k).is_some_and(|t| t.start - self.tok(k - 1).end < 3) {
                 c.sem = Sem::DateTime(*d, clock);
                 c.kind = TimexType::Time;
                 c.b = e;
@@ -999,12 +1050,23 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     }
 
     /// The core expression after prefix `p` (or at `a` itself).
+    ///
+    /// Each pattern is tried only where the word at `p.k` can begin it (a month name for the
+    /// month patterns, a unit for the unit patterns ...): most tokens the grammar is tried at
+    /// are prefix words ("the", "a", "over") before no time word, and trying every pattern
+    /// there cost more than all the rest of the tagger. The checks are exactly the first
+    /// tests of the patterns, hoisted; `fast: false` skips them (the reference they are tested
+    /// against).
     fn core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
         let t = self.t(k)?;
-        if t.word() && !t.lex.is_some_and(|w| w.starts) && !t.s.contains(['-', '\u{2010}']) {
+        if t.word() && !t.lex.is_some_and(|w| w.starts) && !t.hyphen {
             return None;
         }
+        let w = t.lex();
+        let gate = |c: bool| c || !self.fast;
+        let number = t.kind == TokenKind::Number;
+        let month = w.month > 0 || w.month_abbr > 0;
         let mut best: Option<Cand> = None;
         let mut consider = |c: Option<Cand>| {
             if let Some(c) = c {
@@ -1013,7 +1075,11 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 }
             }
         };
-        if !p.every && p.rel.is_none() && !p.recent {
+        if !p.every
+            && p.rel.is_none()
+            && !p.recent
+            && gate(number || (t.word() && t.cap && (month || w.weekday > 0 || w.weekday_abbr > 0)))
+        {
             consider(self.date_at(k).map(|mut c| {
                 if k != a {
                     c.a = a;
@@ -1023,20 +1089,52 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }));
         }
         if t.word() {
-            consider(self.month_core(a, p));
-            consider(self.weekday_core(a, p));
-            consider(self.unit_core(a, p));
-            consider(self.season_core(a, p));
-            consider(self.quarter_core(a, p));
-            consider(self.word_core(a, p));
-            consider(self.holiday_core(a, p));
+            if gate(t.hyphen || (t.cap && month)) {
+                consider(self.month_core(a, p));
+            }
+            if gate(t.cap && w.weekday > 0) {
+                consider(self.weekday_core(a, p));
+            }
+            if gate(w.unit.is_some()) {
+                consider(self.unit_core(a, p));
+            }
+            if gate(w.season.is_some()) {
+                consider(self.season_core(a, p));
+            }
+            if gate(
+                w.comparison
+                    || w.ordinal > 0
+                    || t.hyphen
+                    || matches!(t.l, "current" | "latest" | "quarter" | "period" | "last" | "final"),
+            ) {
+                consider(self.quarter_core(a, p));
+            }
+            if gate(
+                w.grammar
+                    || w.reference.is_some()
+                    || w.day_part.is_some()
+                    || w.unit.is_some()
+                    || w.number.is_some()
+                    || t.hyphen,
+            ) {
+                consider(self.word_core(a, p));
+            }
+            if gate(w.holiday && t.cap) {
+                consider(self.holiday_core(a, p));
+            }
         }
-        consider(self.duration_core(a, p));
+        if gate(number || w.vague || w.unit.is_some() || w.number.is_some() || t.hyphen) {
+            consider(self.duration_core(a, p));
+        }
         if t.num.is_some() {
             consider(self.century_core(a, p));
         }
-        consider(self.year_core(a, p));
-        consider(self.clock_core(a, p));
+        if gate(!t.word() || w.number.is_some()) {
+            consider(self.year_core(a, p));
+        }
+        if gate(t.num.is_some()) {
+            consider(self.clock_core(a, p));
+        }
         best.filter(|c| c.b > p.k || c.a == p.k)
     }
 
@@ -1316,7 +1414,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// a conjunction such as "and") rather than following a preposition.
     fn adverbial_at(&self, a: usize) -> bool {
         let Some(prev) = a.checked_sub(1).and_then(|i| self.t(i)) else { return true };
-        if self.text.sentence_at(prev.start) != self.text.sentence_at(self.toks[a].start) {
+        if self.text.sentence_at(prev.start) != self.text.sentence_at(self.tok(a).start) {
             return true;
         }
         prev.kind == TokenKind::Punct || prev.lex().conjunction
@@ -1350,7 +1448,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             && !t.cap
             && p.rel.is_none()
             && !(self.is(k + 1, "of") && self.year_at(k + 2).is_some())
-            && (!p.the || self.is(k + 1, "of") || !(a > 0 && self.g.month_cue(self.toks[a - 1].l)))
+            && (!p.the || self.is(k + 1, "of") || !(a > 0 && self.g.month_cue(self.tok(a - 1).l)))
         {
             return None;
         }
@@ -1577,7 +1675,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if lower == "now" {
                     // discourse "Now, ..." at the start of a sentence, and "now that" are no timexes
                     let first =
-                        k == 0 || self.text.sentence_at(t.start) != self.text.sentence_at(self.toks[k - 1].start);
+                        k == 0 || self.text.sentence_at(t.start) != self.text.sentence_at(self.tok(k - 1).start);
                     if first && self.is(k + 1, ",") {
                         return None;
                     }
@@ -1609,10 +1707,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             "year"
                 if self.is(k + 1, "end")
                     && k > 0
-                    && matches!(
-                        self.toks[k - 1].l,
-                        "by" | "around" | "at" | "since" | "until" | "before" | "after"
-                    ) =>
+                    && matches!(self.tok(k - 1).l, "by" | "around" | "at" | "since" | "until" | "before" | "after") =>
             {
                 return Some(cand(
                     k,
@@ -1634,7 +1729,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(cand(from, j + 1, TimexType::Date, Sem::ThatUnit(unit), "date.that_unit"));
             }
             // "will one day be": some day ahead
-            "one" if self.is(k + 1, "day") && p.k == a && k > 0 && self.toks[k - 1].lex().future => {
+            "one" if self.is(k + 1, "day") && p.k == a && k > 0 && self.tok(k - 1).lex().future => {
                 return Some(cand(k, k + 2, TimexType::Date, Sem::Value("FUTURE_REF".into()), "ref.one_day"));
             }
             "so" if self.is(k + 1, "far") && p.k == a => {
@@ -1762,7 +1857,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         });
         let prev_det = k > 0
             && matches!(
-                self.toks[k - 1].l,
+                self.tok(k - 1).l,
                 "the"
                     | "a"
                     | "an"
@@ -1776,7 +1871,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     | "initial"
                     | "regular"
             );
-        next_is_word || prev_det || (k > 0 && self.toks[k - 1].cap && self.t(k).is_some_and(|t| t.cap))
+        next_is_word || prev_det || (k > 0 && self.tok(k - 1).cap && self.t(k).is_some_and(|t| t.cap))
     }
 
     fn holiday_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
@@ -1941,7 +2036,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return None;
         }
         if (t.is("a") || t.is("an") || t.is("per")) && n == Some(1.0) && k > 0 && !offset_after {
-            let prev = &self.toks[k - 1];
+            let prev = self.tok(k - 1);
             let plural_noun = prev.word()
                 && prev.l.len() > 3
                 && prev.l.ends_with('s')
@@ -2047,7 +2142,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         // a stamp alone on its line ("a year ago" above a headline)
         let s = self.text.text;
-        let start = self.toks[a].start;
+        let start = self.tok(a).start;
         let line_start = s[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = s[start..].find('\n').map_or(s.len(), |i| start + i);
         let line = s[line_start..line_end].trim();
@@ -2129,8 +2224,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             if pv.s == "-"
                 && pv.end == t.start
                 && k >= 2
-                && self.toks[k - 2].num.is_some()
-                && self.toks[k - 2].digits != 4
+                && self.tok(k - 2).num.is_some()
+                && self.tok(k - 2).digits != 4
             {
                 return None;
             }
@@ -2220,6 +2315,249 @@ pub fn holiday_month(lex: &Lexicon, idx: usize, year: i16) -> Option<(i8, Option
         Holiday::NthWeekday { month, nth, weekday, offset } => {
             let day = crate::lexicon::nth_weekday_day(year, *month, *nth, *weekday, *offset)?;
             Some((*month as i8, Some(day)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words that begin, continue or block time expressions, in several cases and forms.
+    const VOCAB: &[&str] = &[
+        "the",
+        "The",
+        "a",
+        "an",
+        "A",
+        "last",
+        "Last",
+        "next",
+        "this",
+        "This",
+        "that",
+        "past",
+        "coming",
+        "following",
+        "early",
+        "mid",
+        "late",
+        "mid-November",
+        "late-March",
+        "early-afternoon",
+        "mid-afternoon",
+        "end",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "until",
+        "since",
+        "from",
+        "to",
+        "date",
+        "so",
+        "far",
+        "near",
+        "future",
+        "term",
+        "year",
+        "years",
+        "Year",
+        "year's",
+        "Year’s",
+        "year-end",
+        "year-ago",
+        "year-earlier",
+        "quarter",
+        "Quarter",
+        "quarters",
+        "period",
+        "half",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fiscal",
+        "fiscal-first",
+        "third-quarter",
+        "first-half",
+        "current",
+        "latest",
+        "same",
+        "corresponding",
+        "previous",
+        "prior",
+        "May",
+        "may",
+        "March",
+        "march",
+        "Sept",
+        "Sept.",
+        "Jan",
+        "September",
+        "December",
+        "Monday",
+        "monday",
+        "Tue",
+        "Friday's",
+        "summer",
+        "fall",
+        "Fall",
+        "winter",
+        "morning",
+        "evening",
+        "night",
+        "tonight",
+        "noon",
+        "midnight",
+        "today",
+        "Today",
+        "today's",
+        "yesterday",
+        "tomorrow",
+        "now",
+        "Now",
+        "recently",
+        "previously",
+        "daily",
+        "weekly",
+        "quarterly",
+        "annually",
+        "one",
+        "two",
+        "five",
+        "twenty",
+        "twenty-five",
+        "two-year",
+        "six-week",
+        "days-long",
+        "multi-year",
+        "several-year",
+        "nineteen",
+        "ninety-six",
+        "thousand",
+        "hundred",
+        "several",
+        "few",
+        "many",
+        "some",
+        "couple",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "weekend",
+        "month",
+        "months",
+        "decade",
+        "decades",
+        "century",
+        "hours",
+        "minutes",
+        "ago",
+        "earlier",
+        "later",
+        "before",
+        "after",
+        "more",
+        "than",
+        "about",
+        "over",
+        "under",
+        "up",
+        "least",
+        "every",
+        "each",
+        "per",
+        "times",
+        "twice",
+        "recent",
+        "these",
+        "will",
+        "said",
+        "had",
+        "been",
+        "is",
+        "Christmas",
+        "Eve",
+        "New",
+        "Year's",
+        "Day",
+        "Ramadan",
+        "Eid",
+        "al-Fitr",
+        "Thanksgiving",
+        "troops",
+        "government",
+        "al-Abadi",
+        "Baghdad",
+        "Mosul",
+        "and",
+        "or",
+        "old",
+        "long",
+        "trading",
+        "2014",
+        "1990",
+        "1988",
+        "12",
+        "30",
+        "7",
+        "22",
+        "19,000",
+        "7.5",
+        "13.08.2016",
+        "21st",
+        "3",
+        "II",
+        "IV",
+        "Q4",
+        "s",
+        "90",
+    ];
+    const SEPS: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "-", "/", ":", "\n", " 's ", "'", " (", ") "];
+
+    fn same(text: &str) -> Result<(), TestCaseError> {
+        let lex = Lexicon::builtin();
+        let g = Grammar::new(&lex);
+        let t = Text::new(text);
+        prop_assert_eq!(g.mentions_with(&t, true), g.mentions_with(&t, false), "{:?}", text);
+        Ok(())
+    }
+
+    proptest! {
+        /// The shortcuts of `Run::core` turn away only tokens where no pattern matches.
+        #[test]
+        fn shortcuts_change_no_mention(
+            parts in proptest::collection::vec(
+                (proptest::sample::select(VOCAB), proptest::sample::select(SEPS)), 0..30)
+        ) {
+            let text: String = parts.iter().flat_map(|(w, s)| [*w, *s]).collect();
+            same(&text)?;
+        }
+
+        #[test]
+        fn shortcuts_change_no_mention_in_any_text(s in "\\PC{0,200}") {
+            same(&s)?;
+        }
+    }
+
+    /// The same on the shared corpora, when they are there.
+    #[test]
+    fn shortcuts_change_no_mention_on_the_corpora() {
+        for path in ["../../../shared/corpus/dev/docs.jsonl", "../../../shared/data/tempeval3-train/docs.jsonl"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+            let Ok(data) = std::fs::read_to_string(&path) else { continue };
+            for line in data.lines().filter(|l| !l.trim().is_empty()) {
+                let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+                let text = doc["text"].as_str().unwrap_or_default();
+                if let Err(e) = same(text) {
+                    panic!("{}: {e}", doc["id"]);
+                }
+            }
         }
     }
 }
