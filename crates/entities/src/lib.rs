@@ -13,13 +13,15 @@
 
 pub mod data;
 mod persons;
+mod trie;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chronicle_core::{PhraseSet, Span, Text, TokenKind};
+use chronicle_core::{Span, Text, TokenKind, WordFilter};
 use data::{CountryAliasKind, DataError, Rules};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use trie::Trie;
 
 /// What an entity is (`corpus/FORMAT.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -263,11 +265,16 @@ impl GazetteerBuilder {
                 Case::Any => any.push(i as u32),
             }
         }
-        let automata = vec![
-            Matcher::build(&patterns, exact, false, false)?,
-            Matcher::build(&patterns, capitalised, true, true)?,
-            Matcher::build(&patterns, any, true, false)?,
+        let automata = [
+            Matcher::build(&patterns, exact, false, false),
+            Matcher::build(&patterns, capitalised, true, true),
+            Matcher::build(&patterns, any, true, false),
         ];
+        // Any alias's first word, folded: most word starts begin none and are turned away by
+        // one filter test instead of three.
+        let first_words =
+            WordFilter::new(automata.iter().flat_map(|m| m.ids.iter().map(|&i| &patterns[i as usize])), true);
+        let leads = patterns.iter().map(|p| led_at(&p.to_ascii_lowercase()).is_some()).collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
         for (alias, e) in &self.entries {
@@ -284,6 +291,8 @@ impl GazetteerBuilder {
         }
         Ok(Gazetteer(Arc::new(GazetteerInner {
             automata,
+            first_words,
+            leads,
             patterns,
             owners,
             entries: self.entries.into_iter().map(|(_, e)| e).collect(),
@@ -336,6 +345,9 @@ struct Candidate {
     priority: u8,
     /// Selected like any other, but not output (a byline's agency).
     hidden: bool,
+    /// Whether it may hold "-led " (a leader-named coalition); false only when its alias
+    /// cannot.
+    leads: bool,
 }
 
 /// The alias automaton and the patterns around it; build once, share across threads (a clone
@@ -351,8 +363,13 @@ impl Gazetteer {
 }
 
 struct GazetteerInner {
-    /// The automata: as written, folded at capitalised words, folded anywhere.
-    automata: Vec<Matcher>,
+    /// The alias tries: as written, folded at capitalised words, folded anywhere.
+    automata: [Matcher; 3],
+    /// The first words of all their aliases, folded.
+    first_words: WordFilter,
+    /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
+    /// name a leader-named coalition.
+    leads: Vec<bool>,
     patterns: Vec<String>,
     owners: Vec<(usize, Case)>,
     entries: Vec<Entry>,
@@ -373,9 +390,20 @@ impl GazetteerInner {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut titles: Vec<Span> = Vec::new();
         let mut town_cues: Vec<Span> = Vec::new();
-        // The longest alias of each automaton at each word start ("counter-ISIS" has two).
-        let matches = self.automata.iter().flat_map(|m| m.matches(text));
-        for (span, pattern) in matches {
+        // The longest alias of each trie at each word start ("counter-ISIS" has two), the
+        // first trie's matches first.
+        let mut found: [Vec<(Span, usize)>; 3] = Default::default();
+        for w in text.word_starts() {
+            if !self.first_words.may_start(w) {
+                continue;
+            }
+            for (m, out) in self.automata.iter().zip(found.iter_mut()) {
+                if let Some(hit) = m.longest_at(text, w) {
+                    out.push(hit);
+                }
+            }
+        }
+        for (span, pattern) in found.into_iter().flatten() {
             // (Phrase sets match on word boundaries only.)
             if in_chrome(span) {
                 continue;
@@ -391,7 +419,9 @@ impl GazetteerInner {
                 Role::TownCue => town_cues.push(span),
                 Role::Demonym => {
                     if self.names_state(text, span) {
-                        candidates.push(self.candidate(span, entry, "demonym", 1));
+                        let mut c = self.candidate(span, entry, "demonym", 1);
+                        c.leads = self.leads[pattern];
+                        candidates.push(c);
                     }
                 }
                 Role::Name => {
@@ -408,9 +438,13 @@ impl GazetteerInner {
                         || (entry.kind == EntityType::Organization && self.alone_on_line(text.text, span));
                     let mut c = self.candidate(span, entry, "gazetteer", 0);
                     c.hidden = hidden;
+                    c.leads = self.leads[pattern];
+                    let leads = c.leads;
                     candidates.push(c);
-                    if let Some(leader) = self.leader(text.text, span) {
-                        candidates.push(leader);
+                    if leads {
+                        if let Some(leader) = self.leader(text.text, span) {
+                            candidates.push(leader);
+                        }
                     }
                 }
             }
@@ -439,7 +473,7 @@ impl GazetteerInner {
     /// The leader of a leader-named coalition ("US" of "US-led coalition"), a country.
     fn leader(&self, text: &str, span: Span) -> Option<Candidate> {
         let found = span.of(text);
-        let led = found.find("-led ").or_else(|| found.find("\u{2011}led "))?;
+        let led = led_at(found)?;
         let prefix = &found[..led];
         for matcher in &self.automata {
             if let Some(pattern) = matcher.whole(prefix) {
@@ -454,7 +488,15 @@ impl GazetteerInner {
     }
 
     fn candidate(&self, span: Span, entry: &Entry, rule: &'static str, priority: u8) -> Candidate {
-        Candidate { span, canonical: entry.canonical.clone(), kind: entry.kind, rule, priority, hidden: false }
+        Candidate {
+            span,
+            canonical: entry.canonical.clone(),
+            kind: entry.kind,
+            rule,
+            priority,
+            hidden: false,
+            leads: true,
+        }
     }
 
     /// Whether the demonym at `span` names the state acting: a head ("forces", "government")
@@ -623,10 +665,10 @@ fn capitalised_lines(text: &Text) -> Vec<Span> {
     out
 }
 
-/// One phrase set over some of the patterns (matched at word starts, see
-/// [`chronicle_core::PhraseSet`]), with the global index of each.
+/// One trie over some of the patterns (matched at word starts, see [`trie`]), with the global
+/// index of each.
 struct Matcher {
-    phrases: PhraseSet,
+    phrases: Trie,
     /// The global index of each of its patterns.
     ids: Vec<u32>,
     /// Tried only where the word starts with a capital.
@@ -634,27 +676,45 @@ struct Matcher {
 }
 
 impl Matcher {
-    fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Result<Matcher, GazetteerError> {
-        let phrases = PhraseSet::new(ids.iter().map(|&i| patterns[i as usize].as_str()), fold)
-            .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
-        Ok(Matcher { phrases, ids, capital_start })
+    fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Matcher {
+        let phrases = Trie::new(ids.iter().map(|&i| patterns[i as usize].as_str()), fold);
+        Matcher { phrases, ids, capital_start }
     }
 
-    /// The longest pattern at each word start: its span and global index.
-    fn matches<'a>(&'a self, text: &'a Text) -> impl Iterator<Item = (Span, usize)> + 'a {
-        text.word_starts().iter().filter_map(move |w| {
-            if self.capital_start && !w.capital {
-                return None;
-            }
-            let m = self.phrases.longest_at(text, w)?;
-            Some((m.span, self.ids[m.pattern] as usize))
-        })
+    /// The longest pattern at word start `w`: its span and global index.
+    #[inline]
+    fn longest_at(&self, text: &Text, w: &chronicle_core::WordStart) -> Option<(Span, usize)> {
+        if self.capital_start && !w.capital {
+            return None;
+        }
+        let (span, p) = self.phrases.longest_at(text, w)?;
+        Some((span, self.ids[p] as usize))
     }
 
     /// The longest pattern that is the whole of `s`: its global index.
     fn whole(&self, s: &str) -> Option<usize> {
         self.phrases.whole(s).map(|p| self.ids[p] as usize)
     }
+}
+
+/// Where "-led " stands in `s` (else "\u{2011}led "): the byte offset of its dash. The same as
+/// `s.find("-led ").or_else(|| s.find("\u{2011}led "))`, without building two searchers.
+fn led_at(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut nb_dash = None;
+    let mut i = 1;
+    while i + 4 <= b.len() {
+        if b[i] == b'l' && &b[i + 1..i + 4] == b"ed " {
+            if b[i - 1] == b'-' {
+                return Some(i - 1);
+            }
+            if nb_dash.is_none() && i >= 3 && b[i - 3..i] == *"\u{2011}".as_bytes() {
+                nb_dash = Some(i - 3);
+            }
+        }
+        i += 1;
+    }
+    nb_dash
 }
 
 /// "Cliff Owen/AP", "in Fallujah / AP": an agency after a slash at the end of a line credits a
@@ -711,8 +771,7 @@ fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
         }
         out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
         // "US-led coalition": the leader inside is a mention of its own.
-        let inner = c.span.of(text);
-        if let Some(led) = inner.find("-led ").or_else(|| inner.find("\u{2011}led ")) {
+        if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
             let led_at = c.span.start + led;
             if let Some(leader) = candidates
                 .iter()

@@ -167,6 +167,7 @@ impl NameRules {
                     rule: "title_person",
                     priority: 1,
                     hidden: false,
+                    leads: true,
                 });
             }
         }
@@ -205,6 +206,7 @@ impl NameRules {
                 rule: "town_cue",
                 priority: 1,
                 hidden: false,
+                leads: true,
             });
         }
     }
@@ -229,6 +231,7 @@ impl NameRules {
                             rule: "given_name_person",
                             priority: 2,
                             hidden: false,
+                            leads: true,
                         });
                         i = next.max(i + 1);
                         continue;
