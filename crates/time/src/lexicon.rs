@@ -495,6 +495,22 @@ impl Lexicon {
         self.table.get(word.as_bytes())
     }
 
+    /// Looks up the lower-case word of `len` bytes at the start of `bytes`, which holds at
+    /// least sixteen bytes (the text padded with zeros): no copy of the word.
+    #[inline]
+    pub fn get_lower_padded(&self, bytes: &[u8], len: usize) -> Option<&Word> {
+        match bytes.get(..16) {
+            Some(b) if (1..=MAX_WORD).contains(&len) => {
+                let (a, c) = b.split_at(8);
+                let a = u64::from_le_bytes(a.try_into().unwrap_or_default());
+                let c = u64::from_le_bytes(c.try_into().unwrap_or_default());
+                let keep = |x: u64, n: usize| if n >= 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
+                self.table.get_key([keep(a, len), keep(c, len.saturating_sub(8))], len)
+            }
+            _ => self.get_lower(std::str::from_utf8(bytes.get(..len)?).ok()?),
+        }
+    }
+
     /// Looks up a word (any case; curly apostrophes count as straight ones). No allocation for
     /// ASCII words of up to 32 bytes.
     pub fn get(&self, word: &str) -> Option<&Word> {
@@ -549,15 +565,19 @@ impl Packed {
         if word.len() > MAX_WORD || word.is_empty() {
             return None;
         }
-        let key = pack(word);
+        self.get_key(pack(word), word.len())
+    }
+
+    #[inline]
+    fn get_key(&self, key: [u64; 2], len: usize) -> Option<&Word> {
         let mask = self.slots.len() - 1;
-        let mut i = Packed::slot(key, word.len(), self.shift);
+        let mut i = Packed::slot(key, len, self.shift);
         loop {
-            let (k, len, idx) = self.slots[i];
+            let (k, n, idx) = self.slots[i];
             if idx == 0 {
                 return None;
             }
-            if k == key && len as usize == word.len() {
+            if k == key && n as usize == len {
                 return self.words.get(idx as usize - 1);
             }
             i = (i + 1) & mask;

@@ -176,7 +176,10 @@ impl<'l> Grammar<'l> {
     /// before a pattern is tried, see [`Run::core`]) or without; both give the same mentions
     /// (tested).
     fn mentions_with(&self, text: &Text, fast: bool) -> Vec<Mention> {
-        let lowered = text.text.to_ascii_lowercase();
+        // Sixteen bytes of padding let a lookup read any word's first sixteen bytes at once.
+        let mut padded = text.text.to_ascii_lowercase();
+        padded.push_str("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        let lowered = &padded[..text.text.len()];
         let starts = text.word_starts();
         let mut w = 0;
         let toks: Vec<Tok> = text
@@ -200,7 +203,7 @@ impl<'l> Grammar<'l> {
                         inner = starts.get(w + 1).is_some_and(|x| x.at < t.end as usize);
                     }
                 }
-                build_tok(self.lex, text.text, &lowered, t, listed, inner)
+                build_tok(self.lex, text.text, lowered, padded.as_bytes(), t, listed, inner)
             })
             .collect();
         let run = Run { g: self, toks: &toks, text, fast };
@@ -219,12 +222,32 @@ impl<'l> Grammar<'l> {
     }
 }
 
+/// The value of a number token with thousands separators ("19,000", "7.5"), parsed as the
+/// text without its commas, without allocating.
+fn parse_without_commas(s: &str) -> Option<f64> {
+    if s.len() > 64 {
+        return s.replace(',', "").parse().ok();
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for &b in s.as_bytes().iter().filter(|b| **b != b',') {
+        *buf.get_mut(n)? = b;
+        n += 1;
+    }
+    match std::str::from_utf8(&buf[..n]) {
+        Ok(digits) => digits.parse().ok(),
+        Err(_) => None,
+    }
+}
+
 /// The record of token `t`; `listed` false when the lexicon's filter turned its word away,
 /// `inner` false when no other word starts inside it (so it holds no hyphen).
+#[inline(always)]
 fn build_tok<'a, 'l>(
     lexicon: &'l Lexicon,
     text: &'a str,
     lowered: &'a str,
+    padded: &[u8],
     t: &Token,
     listed: bool,
     inner: bool,
@@ -242,7 +265,7 @@ fn build_tok<'a, 'l>(
     let mut lex = match t.kind {
         TokenKind::Number if num.is_some() => None,
         _ if !listed => None,
-        _ if low.is_ascii() => lexicon.get_lower(low),
+        _ if low.is_ascii() => lexicon.get_lower_padded(&padded[t.start as usize..], low.len()),
         _ => lexicon.get(s),
     };
     // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of the extent.
@@ -691,7 +714,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return None;
         }
         if t.kind == TokenKind::Number {
-            let v: f64 = t.s.replace(',', "").parse().ok()?;
+            let v = parse_without_commas(t.s)?;
             return Some((v, i + 1));
         }
         if !t.word() {
