@@ -83,6 +83,7 @@ fn get<'m, V>(map: &'m HashMap<String, V>, w: &str) -> Option<&'m V> {
 /// The quantity tagger; build once, share across threads.
 pub struct Tagger {
     lex: LexiconRef,
+    ix: CueIndex,
 }
 
 enum LexiconRef {
@@ -99,12 +100,13 @@ impl Default for Tagger {
 impl Tagger {
     /// A tagger with the built-in word lists.
     pub fn new() -> Tagger {
-        Tagger { lex: LexiconRef::Builtin(Lexicon::builtin()) }
+        let lex = Lexicon::builtin();
+        Tagger { ix: CueIndex::new(lex), lex: LexiconRef::Builtin(lex) }
     }
 
     /// A tagger with other word lists (a lexicon file of the same shape as the built-in one).
     pub fn with_lexicon(lex: Lexicon) -> Tagger {
-        Tagger { lex: LexiconRef::Owned(Box::new(lex)) }
+        Tagger { ix: CueIndex::new(&lex), lex: LexiconRef::Owned(Box::new(lex)) }
     }
 
     fn lex(&self) -> &Lexicon {
@@ -118,9 +120,18 @@ impl Tagger {
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
         let mut out = Vec::new();
         let mut starts = text.word_start_cursor();
+        // Sentences and tokens are both in text order: the tokens of each sentence are found by
+        // walking on from the previous sentence's, not by two binary searches per sentence.
+        let all = &text.tokens[..];
+        let mut a = 0;
         for sentence in &text.sentences {
-            let toks = text.tokens_in(*sentence);
-            let cx = Cx { text: text.text, toks, lex: self.lex() };
+            while a < all.len() && (all[a].start as usize) < sentence.start {
+                a += 1;
+            }
+            let b = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
+            let toks = &all[a..b];
+            a = b;
+            let cx = Cx { text: text.text, toks, lex: self.lex(), ix: &self.ix };
             let mut i = 0;
             while i < toks.len() {
                 let t = toks[i];
@@ -190,34 +201,98 @@ struct Cx<'a> {
     text: &'a str,
     toks: &'a [Token],
     lex: &'a Lexicon,
+    ix: &'a CueIndex,
 }
 
-/// A lower-cased copy of a short ASCII word in a stack buffer (longer or non-ASCII words are
-/// lower-cased on the heap; they are rare and never number words).
-struct Lower {
-    buf: [u8; 32],
-    len: usize,
-    heap: Option<String>,
+/// The cues of one list grouped by a byte (the first byte of their first token, for cues read
+/// forward from a token; of their last token, for cues read backward), in list order: a cue
+/// test looks only at the few cues that can match the text's token, not the whole list.
+struct ByByte {
+    /// Cues with byte `b` are `ids[start[b]..start[b + 1]]`.
+    start: Box<[u32; 257]>,
+    ids: Vec<u32>,
 }
 
-impl Lower {
-    fn new(s: &str) -> Lower {
-        let mut l = Lower { buf: [0; 32], len: 0, heap: None };
-        if s.len() <= 32 && s.is_ascii() {
-            for (d, b) in l.buf.iter_mut().zip(s.bytes()) {
+impl ByByte {
+    fn new<T>(cues: &[Cue<T>], backward: bool) -> ByByte {
+        let key = |c: &Cue<T>| {
+            let t = if backward { c.tokens.last() } else { c.tokens.first() };
+            t.and_then(|t| t.as_bytes().first().copied())
+        };
+        let mut start = Box::new([0u32; 257]);
+        let mut ids = Vec::with_capacity(cues.len());
+        for b in 0..=255u8 {
+            start[usize::from(b)] = ids.len() as u32;
+            ids.extend((0..cues.len()).filter(|&k| key(&cues[k]) == Some(b)).map(|k| k as u32));
+        }
+        start[256] = ids.len() as u32;
+        ByByte { start, ids }
+    }
+
+    #[inline]
+    fn get(&self, b: u8) -> &[u32] {
+        &self.ids[self.start[usize::from(b)] as usize..self.start[usize::from(b) + 1] as usize]
+    }
+}
+
+/// The lexicon's cue lists indexed the way the tagger reads them.
+struct CueIndex {
+    vague: ByByte,
+    prefix: ByByte,
+    suffix: ByByte,
+    units: ByByte,
+    currency_prefix_before: ByByte,
+    currency_prefix_after: ByByte,
+    currency_suffix: ByByte,
+    clock: ByByte,
+}
+
+impl CueIndex {
+    fn new(lex: &Lexicon) -> CueIndex {
+        CueIndex {
+            vague: ByByte::new(&lex.vague, false),
+            prefix: ByByte::new(&lex.prefix, true),
+            suffix: ByByte::new(&lex.suffix, false),
+            units: ByByte::new(&lex.units, false),
+            currency_prefix_before: ByByte::new(&lex.currency_prefix, true),
+            currency_prefix_after: ByByte::new(&lex.currency_prefix, false),
+            currency_suffix: ByByte::new(&lex.currency_suffix, false),
+            clock: ByByte::new(&lex.clock, false),
+        }
+    }
+}
+
+/// A word lower-cased: the word itself when it has no capitals (most words), else a copy in a
+/// stack buffer for short ASCII words (longer or non-ASCII words are lower-cased on the heap;
+/// they are rare and never number words).
+enum Lower<'a> {
+    Same(&'a str),
+    Buf([u8; 32], usize),
+    Heap(String),
+}
+
+impl<'a> Lower<'a> {
+    fn new(s: &'a str) -> Lower<'a> {
+        let bytes = s.as_bytes();
+        if bytes.len() <= 32 && s.is_ascii() {
+            if !bytes.iter().any(u8::is_ascii_uppercase) {
+                return Lower::Same(s);
+            }
+            let mut buf = [0u8; 32];
+            for (d, b) in buf.iter_mut().zip(bytes) {
                 *d = b.to_ascii_lowercase();
             }
-            l.len = s.len();
+            Lower::Buf(buf, bytes.len())
         } else {
-            l.heap = Some(s.to_lowercase());
+            Lower::Heap(s.to_lowercase())
         }
-        l
     }
 
     fn as_str(&self) -> &str {
-        match &self.heap {
-            Some(h) => h,
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
+        match self {
+            Lower::Same(s) => s,
+            Lower::Buf(buf, len) => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
+            Lower::Heap(h) => h,
         }
     }
 }
@@ -278,7 +353,7 @@ impl<'a> Cx<'a> {
         self.s(i).eq_ignore_ascii_case(w)
     }
 
-    fn lower(&self, i: usize) -> Lower {
+    fn lower(&self, i: usize) -> Lower<'a> {
         Lower::new(self.s(i))
     }
 
@@ -299,19 +374,19 @@ impl<'a> Cx<'a> {
         i + cue.len() <= self.n() && cue.iter().enumerate().all(|(k, c)| self.s(i + k).eq_ignore_ascii_case(c))
     }
 
-    fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
+    /// The first cue of `cues` (indexed by `ix`) that starts at token `i`.
+    fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
         let first = self.s(i).as_bytes().first()?.to_ascii_lowercase();
-        cues.iter().find(|c| c.tokens[0].as_bytes().first() == Some(&first) && self.matches_at(i, &c.tokens))
+        ix.get(first).iter().map(|&k| &cues[k as usize]).find(|c| self.matches_at(i, &c.tokens))
     }
 
     /// The longest cue that ends right before token `end`.
-    fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>]) -> Option<&'c Cue<T>> {
+    fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
         let last = self.s(end.checked_sub(1)?).as_bytes().first()?.to_ascii_lowercase();
-        cues.iter().find(|c| {
-            c.tokens.len() <= end
-                && c.tokens[c.tokens.len() - 1].as_bytes().first() == Some(&last)
-                && self.matches_at(end - c.tokens.len(), &c.tokens)
-        })
+        ix.get(last)
+            .iter()
+            .map(|&k| &cues[k as usize])
+            .find(|c| c.tokens.len() <= end && self.matches_at(end - c.tokens.len(), &c.tokens))
     }
 
     fn span(&self, a: usize, b: usize) -> Span {
@@ -325,7 +400,7 @@ impl<'a> Cx<'a> {
         // Currency written before the figure ("$", "US$", "Can$").
         let mut start = a.start;
         let mut currency = None;
-        if let Some(c) = self.backward(a.start, &lex.currency_prefix) {
+        if let Some(c) = self.backward(a.start, &lex.currency_prefix, &self.ix.currency_prefix_before) {
             currency = Some(c.value);
             start = a.start - c.tokens.len();
         }
@@ -368,7 +443,7 @@ impl<'a> Cx<'a> {
         // Qualifier cues before ("more than") and after ("or more", "-plus").
         let mut qualifier = a.qualifier;
         if !between || value_max.is_none() {
-            if let Some(c) = self.backward(start, &lex.prefix) {
+            if let Some(c) = self.backward(start, &lex.prefix, &self.ix.prefix) {
                 start -= c.tokens.len();
                 if qualifier.is_none() || c.value != Qualifier::Exact {
                     qualifier = Some(c.value);
@@ -376,7 +451,7 @@ impl<'a> Cx<'a> {
             }
         }
         if a.modifier.is_none() && a.word_modifier.is_none() {
-            if let Some(c) = self.forward(end, &lex.suffix) {
+            if let Some(c) = self.forward(end, &lex.suffix, &self.ix.suffix) {
                 let plus_glued = c.tokens[0] != "+" || self.glued(end);
                 if plus_glued {
                     end += c.tokens.len();
@@ -449,7 +524,7 @@ impl<'a> Cx<'a> {
             return;
         }
         if c.kind != Kind::Fraction {
-            if let Some(u) = self.forward(*end, &lex.units) {
+            if let Some(u) = self.forward(*end, &lex.units, &self.ix.units) {
                 c.unit = Some(u.value.unit);
                 *factor = u.value.factor;
                 *end += u.tokens.len();
@@ -460,7 +535,7 @@ impl<'a> Cx<'a> {
         if c.kind == Kind::Vague && self.is(at, "of") {
             at += 1;
         }
-        if let Some(u) = self.forward(at, &lex.currency_suffix) {
+        if let Some(u) = self.forward(at, &lex.currency_suffix, &self.ix.currency_suffix) {
             if currency.is_none() {
                 *currency = Some(u.value);
             }
@@ -497,7 +572,7 @@ impl<'a> Cx<'a> {
         }
         let mut bi = end + 1;
         let mut b_currency = None;
-        if let Some(c) = self.forward(bi, &self.lex.currency_prefix) {
+        if let Some(c) = self.forward(bi, &self.lex.currency_prefix, &self.ix.currency_prefix_after) {
             b_currency = Some(c.value);
             bi += c.tokens.len();
         }
@@ -649,7 +724,7 @@ impl<'a> Cx<'a> {
             return true;
         }
         // Clock times: "5 p.m.", "10 am".
-        if self.forward(i + 1, &lex.clock).is_some() {
+        if self.forward(i + 1, &lex.clock, &self.ix.clock).is_some() {
             return true;
         }
         // List markers: "1." or "2)" opening a line; "(3)".
@@ -735,14 +810,18 @@ impl<'a> Cx<'a> {
 
     fn word_core(&self, i: usize) -> Option<Core> {
         let lex = self.lex;
+        // An article (a starter, the commonest) begins a figure only before a scale, a fraction
+        // or a vague amount: tested first, before any lower-casing or table look-up.
+        let s0 = self.s(i);
+        if (s0.eq_ignore_ascii_case("a") || s0.eq_ignore_ascii_case("an"))
+            && !(self.word(i + 1) && lex.after_article.contains(self.lower(i + 1).as_str()))
+        {
+            return None;
+        }
         let w0 = self.lower(i);
         let w0 = w0.as_str();
         let first_part = w0.split('-').next().unwrap_or("");
         if !lex.starters.contains(first_part) {
-            return None;
-        }
-        // An article begins a figure only before a scale, a fraction or a vague amount.
-        if matches!(w0, "a" | "an") && !(self.word(i + 1) && lex.after_article.contains(self.lower(i + 1).as_str())) {
             return None;
         }
         // "Number two", "Phase one": a name, not a figure.
@@ -762,7 +841,7 @@ impl<'a> Cx<'a> {
             word_modifier: None,
         };
         // Vague amounts: "tens of thousands", "hundreds", "a few thousand".
-        if let Some(v) = self.forward(i, &lex.vague) {
+        if let Some(v) = self.forward(i, &lex.vague, &self.ix.vague) {
             let (value, q) = v.value;
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
