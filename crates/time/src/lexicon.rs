@@ -2,7 +2,7 @@
 //!
 //! Month and weekday names, number words, calendar units, holidays and tense cues are domain
 //! knowledge, not code: they live in one data file built into the binary, parsed once when the
-//! tagger is built, and looked up per token through one hash map.
+//! tagger is built, and looked up through one table keyed by the words' packed bytes.
 
 use chronicle_core::{WordFilter, WordStart};
 use serde::Deserialize;

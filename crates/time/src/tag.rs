@@ -4,8 +4,15 @@
 //! Recognition and normalisation are two steps because the DCT may itself come from the text
 //! (a dateline): the grammar first produces [`Mention`]s whose meaning ([`Sem`]) may still need
 //! an anchor ("January 22", "last week"), then `resolve` (lib.rs) turns each into a TimeML value
-//! once the DCT is chosen. At each token the grammar tries every pattern and keeps the longest;
-//! a leading preposition is never part of a pattern, so extents follow TimeML.
+//! once the DCT is chosen. At each token where an expression can start the grammar tries every
+//! pattern and keeps the longest; a leading preposition is never part of a pattern, so extents
+//! follow TimeML.
+//!
+//! Speed: most tokens of a report are in no time expression. So the tokens where one can start
+//! (anchors) are found first with the lexicon's word filters over the text's shared word starts,
+//! a token's record (lexicon entry, number value ...) is built only when the grammar first reads
+//! it, and each pattern is tried only where the token can begin it (`Run::core`). The plain
+//! path (every token, every pattern) is kept as the reference the tests compare against.
 
 use crate::lexicon::{Holiday, Lexicon, Unit, Word};
 use crate::norm::{Point, Tense};
@@ -13,6 +20,7 @@ use crate::TimexType;
 use chronicle_core::text::{Token, TokenKind};
 use chronicle_core::Text;
 use jiff::civil::Date;
+use std::cell::OnceCell;
 
 /// How many tokens either side of an expression may hold the tense cue of its clause.
 const TENSE_WINDOW: usize = 8;
@@ -172,53 +180,129 @@ impl<'l> Grammar<'l> {
         self.mentions_with(text, true)
     }
 
-    /// The mentions, with the grammar's shortcuts (`fast`: the checks that turn a token away
-    /// before a pattern is tried, see [`Run::core`]) or without; both give the same mentions
+    /// The mentions, with the shortcuts (`fast`: the grammar tried only at the anchors, see
+    /// [`Grammar::anchors`], and each pattern only where the token can begin it, see
+    /// [`Run::core`]) or without (every token, every pattern); both give the same mentions
     /// (tested).
     fn mentions_with(&self, text: &Text, fast: bool) -> Vec<Mention> {
         // Sixteen bytes of padding let a lookup read any word's first sixteen bytes at once.
         let mut padded = text.text.to_ascii_lowercase();
         padded.push_str("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
-        let lowered = &padded[..text.text.len()];
+        let n = text.tokens.len();
+        let mut toks: Vec<OnceCell<Tok>> = Vec::with_capacity(n);
+        toks.resize_with(n, OnceCell::new);
+        let mut flags = vec![LISTED | INNER; n];
+        let src = Source { lex: self.lex, text: text.text, padded: &padded };
+        let anchors = self.anchors(text, &src, &toks, &mut flags);
+        let run = Run { g: self, toks: &toks, flags: &flags, src, text, fast };
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut try_at = |at: usize, i: &mut usize| {
+            if at < *i {
+                return;
+            }
+            match run.at(at) {
+                Some(c) => {
+                    *i = c.b.max(c.extra.as_ref().map_or(0, |x| x.b)).max(at + 1);
+                    run.push(c, &mut out);
+                }
+                None => *i = at + 1,
+            }
+        };
+        if fast {
+            for &a in &anchors {
+                try_at(a as usize, &mut i);
+            }
+        } else {
+            while i < n {
+                try_at(i, &mut i);
+            }
+        }
+        out
+    }
+
+    /// The tokens where an expression may start (those [`Run::at`] does not turn away at once:
+    /// digits, a lone apostrophe, a word that can start an expression, a hyphenated word), in
+    /// text order; the records of the anchor words are built on the way, the others' flags set.
+    ///
+    /// Why: most tokens of a report are in no time expression, and building the record of
+    /// every token cost more than all the grammar. So the words are tested first against the
+    /// lexicon's filters with the text's shared word-start keys, and a token's record is built
+    /// only when the grammar first reads it (`Run::t`).
+    fn anchors<'a>(
+        &self,
+        text: &Text<'a>,
+        src: &Source<'a, 'l>,
+        toks: &[OnceCell<Tok<'a, 'l>>],
+        flags: &mut [u8],
+    ) -> Vec<u32> {
         let starts = text.word_starts();
         let mut w = 0;
-        let toks: Vec<Tok> = text
-            .tokens
-            .iter()
-            .map(|t| {
-                let mut listed = true;
-                let mut inner = true;
-                if t.kind == TokenKind::Word {
+        let mut out = Vec::with_capacity(text.tokens.len() / 4 + 1);
+        for (i, t) in text.tokens.iter().enumerate() {
+            let anchor = match t.kind {
+                TokenKind::Number => true,
+                TokenKind::Punct => {
+                    matches!(&text.text.as_bytes()[t.start as usize..t.end as usize], b"'" | b"\xe2\x80\x99")
+                }
+                TokenKind::Word => {
                     let at = t.start as usize;
                     while starts.get(w).is_some_and(|x| x.at < at) {
                         w += 1;
                     }
-                    if let Some(ws) = starts.get(w).filter(|x| x.at == at) {
-                        // A word whose first word is no lexicon word's first word is not in the
-                        // lexicon, and neither is its possessive base: the filter spares the
-                        // table look-up.
-                        listed = self.lex.may_contain(ws);
-                        // A hyphen or an apostrophe inside the token starts another word (the
-                        // tokenizer joins them only before a letter).
-                        inner = starts.get(w + 1).is_some_and(|x| x.at < t.end as usize);
+                    let hyphen = || t.text(text.text).contains(['-', '\u{2010}']);
+                    match starts.get(w).filter(|x| x.at == at) {
+                        Some(ws) => {
+                            // A word whose first word is no lexicon word's first word is not in
+                            // the lexicon, and neither is its possessive base. A hyphen or an
+                            // apostrophe inside the token starts another word (the tokenizer
+                            // joins them only before a letter).
+                            let mut f = 0;
+                            if self.lex.may_contain(ws) {
+                                f |= LISTED;
+                            }
+                            if starts.get(w + 1).is_some_and(|x| x.at < t.end as usize) {
+                                f |= INNER;
+                            }
+                            flags[i] = f;
+                            if f & LISTED != 0 && self.lex.may_start_expression(ws) {
+                                let tok = toks[i].get_or_init(|| src.build(t, f));
+                                tok.lex.is_some_and(|w| w.starts) || tok.hyphen
+                            } else {
+                                f & INNER != 0 && hyphen()
+                            }
+                        }
+                        None => {
+                            let tok = toks[i].get_or_init(|| src.build(t, LISTED | INNER));
+                            tok.lex.is_some_and(|w| w.starts) || tok.hyphen
+                        }
                     }
                 }
-                build_tok(self.lex, text.text, lowered, padded.as_bytes(), t, listed, inner)
-            })
-            .collect();
-        let run = Run { g: self, toks: &toks, text, fast };
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < toks.len() {
-            match run.at(i) {
-                Some(c) => {
-                    i = c.b.max(c.extra.as_ref().map_or(0, |x| x.b)).max(i + 1);
-                    run.push(c, &mut out);
-                }
-                None => i += 1,
+            };
+            if anchor {
+                out.push(i as u32);
             }
         }
         out
+    }
+}
+
+/// Token flags: the lexicon's filter let the word through; another word starts inside it.
+const LISTED: u8 = 1;
+const INNER: u8 = 2;
+
+/// What a token's record is built from.
+struct Source<'a, 'l> {
+    lex: &'l Lexicon,
+    text: &'a str,
+    /// The text in lower case (ASCII), then sixteen zero bytes.
+    padded: &'a str,
+}
+
+impl<'a, 'l> Source<'a, 'l> {
+    fn build(&self, t: &Token, flags: u8) -> Tok<'a, 'l> {
+        let lowered = &self.padded[..self.text.len()];
+        build_tok(self.lex, self.text, lowered, self.padded.as_bytes(), t, flags & LISTED != 0, flags & INNER != 0)
     }
 }
 
@@ -308,22 +392,39 @@ fn build_tok<'a, 'l>(
 
 struct Run<'r, 'a, 'l> {
     g: &'r Grammar<'l>,
-    toks: &'r [Tok<'a, 'l>],
+    /// The token records, each built when the grammar first reads it.
+    toks: &'r [OnceCell<Tok<'a, 'l>>],
+    flags: &'r [u8],
+    src: Source<'a, 'l>,
     text: &'r Text<'a>,
     /// Whether to take the shortcuts (see [`Run::core`]); without them, the reference.
     fast: bool,
 }
 
 impl<'a, 'l> Run<'_, 'a, 'l> {
-    #[inline]
+    #[inline(always)]
     fn t(&self, i: usize) -> Option<&Tok<'a, 'l>> {
-        self.toks.get(i)
+        let cell = self.toks.get(i)?;
+        match cell.get() {
+            Some(t) => Some(t),
+            None => Some(self.build(i)),
+        }
+    }
+
+    /// Builds the record of token i on its first read (out of line: most reads find it).
+    #[cold]
+    #[inline(never)]
+    fn build(&self, i: usize) -> &Tok<'a, 'l> {
+        self.toks[i].get_or_init(|| self.src.build(&self.text.tokens[i], self.flags[i]))
     }
 
     /// Token i, which must exist.
     #[inline]
     fn tok(&self, i: usize) -> &Tok<'a, 'l> {
-        &self.toks[i]
+        match self.t(i) {
+            Some(t) => t,
+            None => panic!("token {i} of {}", self.toks.len()),
+        }
     }
 
     fn is(&self, i: usize, w: &str) -> bool {
@@ -2552,7 +2653,8 @@ mod tests {
     }
 
     proptest! {
-        /// The shortcuts of `Run::core` turn away only tokens where no pattern matches.
+        /// The shortcuts (anchors, the checks of `Run::core`) turn away only tokens where no
+        /// pattern matches.
         #[test]
         fn shortcuts_change_no_mention(
             parts in proptest::collection::vec(
