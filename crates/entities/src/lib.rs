@@ -390,19 +390,7 @@ impl GazetteerInner {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut titles: Vec<Span> = Vec::new();
         let mut town_cues: Vec<Span> = Vec::new();
-        // The longest alias of each trie at each word start ("counter-ISIS" has two), the
-        // first trie's matches first.
-        let mut found: [Vec<(Span, usize)>; 3] = Default::default();
-        for w in text.word_starts() {
-            if !self.first_words.may_start(w) {
-                continue;
-            }
-            for (m, out) in self.automata.iter().zip(found.iter_mut()) {
-                if let Some(hit) = m.longest_at(text, w) {
-                    out.push(hit);
-                }
-            }
-        }
+        let found = self.aliases(text);
         for (span, pattern) in found.into_iter().flatten() {
             // (Phrase sets match on word boundaries only.)
             if in_chrome(span) {
@@ -451,9 +439,9 @@ impl GazetteerInner {
         }
         self.names.title_persons(text, &titles, &mut candidates);
         self.names.town_places(text, &town_cues, &mut candidates);
-        let headlines = capitalised_lines(text);
+        let (caps, headlines) = persons::capitalised_words(text);
         let before = candidates.len();
-        self.names.given_name_persons(text, &mut candidates);
+        self.names.given_name_persons(text, &caps, &mut candidates);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
         let mut i = before;
         while i < candidates.len() {
@@ -465,9 +453,26 @@ impl GazetteerInner {
         }
         candidates.retain(|c| !in_chrome(c.span));
         let mut mentions = select_flat(text.text, candidates);
-        self.names.coreference(text, &mut mentions);
+        self.names.coreference(text, &caps, &mut mentions);
         mentions.retain(|m| !in_chrome(m.span));
         mentions
+    }
+
+    /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie.
+    #[inline(never)]
+    fn aliases(&self, text: &Text) -> [Vec<(Span, usize)>; 3] {
+        let mut found: [Vec<(Span, usize)>; 3] = Default::default();
+        for w in text.word_starts() {
+            if !self.first_words.may_start(w) {
+                continue;
+            }
+            for (m, out) in self.automata.iter().zip(found.iter_mut()) {
+                if let Some(hit) = m.longest_at(text, w) {
+                    out.push(hit);
+                }
+            }
+        }
+        found
     }
 
     /// The leader of a leader-named coalition ("US" of "US-led coalition"), a country.
@@ -573,6 +578,7 @@ impl GazetteerInner {
 
     /// Spans of page chrome: lines of credits, "Source:" lines, bylines, banners; photo
     /// credits inside a line ("(AP Photo/Cliff Owen)", "AFP PHOTO / SAFIN HAMED").
+    #[inline(never)]
     fn chrome_lines(&self, text: &str) -> Vec<Span> {
         let mut out = Vec::new();
         let mut start = 0;
@@ -641,28 +647,6 @@ impl GazetteerInner {
                 })
             })
     }
-}
-
-/// Lines whose words are nearly all capitalised: headlines ("Kerry Meets with Anti-IS
-/// Coalition Ambassadors") and name lines ("Robert Burns | Vivian Salama and Diaa Hadid").
-fn capitalised_lines(text: &Text) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for line in text.text.split_inclusive('\n') {
-        let span = Span::new(start, start + line.len());
-        start += line.len();
-        let (mut words, mut caps) = (0usize, 0usize);
-        for t in text.tokens_in(span) {
-            if t.kind == TokenKind::Word {
-                words += 1;
-                caps += usize::from(t.text(text.text).starts_with(char::is_uppercase));
-            }
-        }
-        if words >= 2 && caps * 4 >= words * 3 {
-            out.push(span);
-        }
-    }
-    out
 }
 
 /// One trie over some of the patterns (matched at word starts, see [`trie`]), with the global
@@ -751,6 +735,7 @@ fn agency_of_dateline(text: &str, span: Span) -> bool {
 
 /// The flat selection: leftmost first, the longest of overlapping candidates wins (ties: the
 /// lower priority), except that a leader-named coalition keeps its leader ("US-led").
+#[inline(never)]
 fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
     candidates.sort_by(|a, b| {
         a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))

@@ -9,7 +9,7 @@
 
 use crate::data::PersonRules;
 use crate::{Candidate, EntityType, Mention};
-use chronicle_core::{Span, Text, TokenKind};
+use chronicle_core::{Span, Text, TokenKind, WordFilter, WordStart};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
@@ -22,6 +22,9 @@ pub(crate) struct NameRules {
     suffixes: HashSet<String>,
     not_names: HashSet<String>,
     given_names: HashSet<Box<str>>,
+    /// The given names' first words: a word start that fails is no given name, without a
+    /// hash of the word.
+    given_filter: WordFilter,
     /// Lower-cased names the pack knows -> their canonical.
     known: HashMap<String, Arc<str>>,
 }
@@ -31,6 +34,63 @@ struct Name {
     span: Span,
     canonical: String,
     words: usize,
+}
+
+/// A capitalised word token: its index, and the word start there (a word token starts a word
+/// unless glued to a number or an underscore: "2nd", "_Foo").
+pub(crate) struct CapWord<'t> {
+    pub(crate) token: u32,
+    pub(crate) start: Option<&'t WordStart>,
+}
+
+/// The capitalised word tokens of `text`, and its headlines: lines whose
+/// words are nearly all capitalised ("Kerry Meets with Anti-IS Coalition Ambassadors", name
+/// lines as "Robert Burns | Vivian Salama and Diaa Hadid"), as spans of whole lines. One walk
+/// over the tokens serves the given names, the coreference and the headlines.
+pub(crate) fn capitalised_words<'t>(text: &'t Text) -> (Vec<CapWord<'t>>, Vec<Span>) {
+    let bytes = text.text.as_bytes();
+    // The next newline at or after `from` (the text's length when there is none).
+    let newline = |from: usize| text.text[from..].find('\n').map_or(bytes.len(), |p| from + p);
+    let mut caps = Vec::with_capacity(text.tokens.len() / 4);
+    let mut starts = text.word_start_cursor();
+    let mut headlines = Vec::new();
+    let mut close = |line: Span, words: usize, capitals: usize| {
+        if words >= 2 && capitals * 4 >= words * 3 {
+            headlines.push(line);
+        }
+    };
+    let mut line_start = 0;
+    let mut nl = newline(0);
+    let (mut words, mut capitals) = (0usize, 0usize);
+    for (i, t) in text.tokens.iter().enumerate() {
+        let start = t.start as usize;
+        // Tokens hold no whitespace: the line ends before this token.
+        if nl < start {
+            close(Span::new(line_start, nl + 1), words, capitals);
+            (words, capitals) = (0, 0);
+            let mut last = nl;
+            nl = newline(last + 1);
+            while nl < start {
+                last = nl;
+                nl = newline(last + 1);
+            }
+            line_start = last + 1;
+        }
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        words += 1;
+        // The first byte decides for ASCII.
+        let b = bytes[start];
+        let capital = if b < 128 { b.is_ascii_uppercase() } else { capitalised(t.text(text.text)) };
+        if capital {
+            capitals += 1;
+            caps.push(CapWord { token: i as u32, start: starts.at(start) });
+        }
+    }
+    let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
+    close(Span::new(line_start, end), words, capitals);
+    (caps, headlines)
 }
 
 /// The word without a possessive ("Kerry's" -> "Kerry").
@@ -60,6 +120,7 @@ impl NameRules {
             }
         }
         NameRules {
+            given_filter: WordFilter::new(given_names.iter(), false),
             honorifics: set(&rules.honorifics),
             particles: set(&rules.particles),
             suffixes: set(&rules.suffixes),
@@ -92,7 +153,9 @@ impl NameRules {
         let first = toks.get(from)?;
         let start = first.start as usize;
         let mut end = start;
-        let mut parts: Vec<&str> = Vec::with_capacity(4);
+        // At most MAX_NAME_TOKENS words: no allocation but the canonical's.
+        let mut parts: [&str; MAX_NAME_TOKENS] = [""; MAX_NAME_TOKENS];
+        let mut n = 0;
         let mut i = from;
         let mut count = 0;
         while let Some(t) = toks.get(i) {
@@ -113,11 +176,11 @@ impl NameRules {
             let possessive = w.len() != raw.len();
             let next = toks.get(i + 1);
             let glued_dot = next.is_some_and(|n| n.start == t.end && n.text(text.text) == ".");
-            if !parts.is_empty() && self.suffixes.contains(w) {
+            if n > 0 && self.suffixes.contains(w) {
                 end = if glued_dot { next.map_or(t.end, |n| n.end) as usize } else { t.start as usize + w.len() };
                 break;
             }
-            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && glued_dot && !parts.is_empty() {
+            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && glued_dot && n > 0 {
                 // A middle initial: in the mention, not in the canonical.
                 end = next.map_or(t.end, |n| n.end) as usize;
                 i += 2;
@@ -125,12 +188,13 @@ impl NameRules {
                 continue;
             }
             let particle = self.particles.contains(w)
-                && !parts.is_empty()
+                && n > 0
                 && next.is_some_and(|n| n.kind == TokenKind::Word && self.name_word(n.text(text.text)));
-            if !(particle || self.name_word(w) || (!parts.is_empty() && self.particle_word(w))) {
+            if !(particle || self.name_word(w) || (n > 0 && self.particle_word(w))) {
                 break;
             }
-            parts.push(w);
+            parts[n] = w;
+            n += 1;
             end = t.start as usize + w.len();
             count += 1;
             i += 1;
@@ -138,14 +202,30 @@ impl NameRules {
                 break;
             }
         }
-        if parts.is_empty() {
+        if n == 0 {
             return None;
         }
-        Some(Name { span: Span::new(start, end), canonical: parts.join(" "), words: parts.len() })
+        Some(Name { span: Span::new(start, end), canonical: parts[..n].join(" "), words: n })
     }
 
     fn canonical(&self, name: &str) -> Arc<str> {
-        self.known.get(&name.to_lowercase()).cloned().unwrap_or_else(|| Arc::from(name))
+        self.known_name(name).cloned().unwrap_or_else(|| Arc::from(name))
+    }
+
+    /// The pack's canonical of `name`, in any case.
+    fn known_name(&self, name: &str) -> Option<&Arc<str>> {
+        if self.known.is_empty() {
+            return None;
+        }
+        let mut buf = [0u8; 64];
+        if name.is_ascii() && name.len() <= buf.len() {
+            let buf = &mut buf[..name.len()];
+            buf.copy_from_slice(name.as_bytes());
+            buf.make_ascii_lowercase();
+            // ASCII stays valid UTF-8 when folded.
+            return std::str::from_utf8(buf).ok().and_then(|lower| self.known.get(lower));
+        }
+        self.known.get(&name.to_lowercase())
     }
 
     /// Persons after a title: "Prime Minister Haider al-Abadi", "Gen. Joseph Dunford",
@@ -159,7 +239,7 @@ impl NameRules {
             let from = text.token_at(title.end);
             let Some(name) = self.read(text, from) else { continue };
             let honorific = self.honorifics.contains(title.of(text.text));
-            if name.words >= 2 || honorific || self.known.contains_key(&name.canonical.to_lowercase()) {
+            if name.words >= 2 || honorific || self.known_name(&name.canonical).is_some() {
                 out.push(Candidate {
                     span: name.span,
                     canonical: self.canonical(&name.canonical),
@@ -211,40 +291,47 @@ impl NameRules {
         }
     }
 
-    /// Persons by a common given name and a surname: "Brett McGurk said".
-    pub(crate) fn given_name_persons(&self, text: &Text, out: &mut Vec<Candidate>) {
+    /// Persons by a common given name and a surname: "Brett McGurk said". `caps` are the
+    /// capitalised word tokens ([`capitalised_words`]).
+    pub(crate) fn given_name_persons(&self, text: &Text, caps: &[CapWord], out: &mut Vec<Candidate>) {
         if self.given_names.is_empty() {
             return;
         }
-        let mut i = 0;
-        while i < text.tokens.len() {
+        let mut next = 0;
+        for cap in caps {
+            let i = cap.token as usize;
+            if i < next {
+                continue;
+            }
             let t = text.tokens[i];
-            let w = t.text(text.text);
-            if t.kind == TokenKind::Word && capitalised(w) && self.given_names.contains(w) {
-                if let Some(name) = self.read(text, i) {
-                    if name.words >= 2 {
-                        let next = text.token_at(name.span.end);
-                        out.push(Candidate {
-                            span: name.span,
-                            canonical: self.canonical(&name.canonical),
-                            kind: EntityType::Person,
-                            rule: "given_name_person",
-                            priority: 2,
-                            hidden: false,
-                            leads: true,
-                        });
-                        i = next.max(i + 1);
-                        continue;
-                    }
+            // The first-word filter where the token starts a word (it nearly always does).
+            if cap.start.is_some_and(|w| !self.given_filter.may_start(w)) {
+                continue;
+            }
+            if !self.given_names.contains(t.text(text.text)) {
+                continue;
+            }
+            if let Some(name) = self.read(text, i) {
+                if name.words >= 2 {
+                    next = text.token_at(name.span.end).max(i + 1);
+                    out.push(Candidate {
+                        span: name.span,
+                        canonical: self.canonical(&name.canonical),
+                        kind: EntityType::Person,
+                        rule: "given_name_person",
+                        priority: 2,
+                        hidden: false,
+                        leads: true,
+                    });
                 }
             }
-            i += 1;
         }
     }
 
     /// Later surnames of the persons named in full: "Kerry", "Mr Masum", "Abadi", "KERRY".
     /// A lone word tagged as a city or region that is such a surname is the person ("Austin").
-    pub(crate) fn coreference(&self, text: &Text, mentions: &mut Vec<Mention>) {
+    /// `caps` are the capitalised word tokens ([`capitalised_words`]).
+    pub(crate) fn coreference(&self, text: &Text, caps: &[CapWord], mentions: &mut Vec<Mention>) {
         let mut keys: HashMap<String, Vec<(usize, Arc<str>)>> = HashMap::default();
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
             let words: Vec<&str> = m.canonical.split(' ').collect();
@@ -266,23 +353,26 @@ impl NameRules {
         // The byte lengths of the keys: most words are turned away by their length alone (an
         // ASCII word keeps its length when lower-cased).
         let lengths: u64 = keys.keys().fold(0, |acc, k| acc | 1u64.checked_shl(k.len() as u32).unwrap_or(0));
+        // And by their first words, folded: an ASCII word is a key only if its first word
+        // (the word start's, as the possessive is no word character) is the key's.
+        let first_words = WordFilter::new(keys.keys(), true);
         let mut added: Vec<Mention> = Vec::new();
         let mut lower = String::new();
-        for t in &text.tokens {
-            if t.kind != TokenKind::Word {
-                continue;
-            }
-            let w = t.text(text.text);
-            if !capitalised(w) {
-                continue;
-            }
-            let w = strip_possessive(w);
-            let length_differs = w.len() < 64 && w.is_ascii() && lengths & (1 << w.len()) == 0;
-            if length_differs {
+        for cap in caps {
+            let t = text.tokens[cap.token as usize];
+            let w = strip_possessive(t.text(text.text));
+            let ascii = w.is_ascii();
+            let length_differs = w.len() < 64 && ascii && lengths & (1 << w.len()) == 0;
+            if length_differs || ascii && cap.start.is_some_and(|s| !first_words.may_start(s)) {
                 continue;
             }
             lower.clear();
-            lower.extend(w.chars().flat_map(char::to_lowercase));
+            if ascii {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(w.chars().flat_map(char::to_lowercase));
+            }
             let Some(owners) = keys.get(lower.as_str()) else { continue };
             let span = Span::new(t.start as usize, t.start as usize + w.len());
             let canonical = owners
