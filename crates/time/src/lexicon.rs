@@ -514,8 +514,17 @@ impl Lexicon {
     /// Looks up a word (any case; curly apostrophes count as straight ones). No allocation for
     /// ASCII words of up to 32 bytes.
     pub fn get(&self, word: &str) -> Option<&Word> {
-        if word.len() > MAX_WORD {
+        if word.len() > MAX_WORD || word.is_empty() {
             return None;
+        }
+        let bytes = word.as_bytes();
+        if bytes.is_ascii() {
+            // The common case: fold the bytes straight into the packed key.
+            let mut buf = [0u8; 16];
+            for (d, b) in buf.iter_mut().zip(bytes) {
+                *d = b.to_ascii_lowercase();
+            }
+            return self.get_lower_padded(&buf, bytes.len());
         }
         let mut buf = [0u8; 32];
         let key = lower_key(word, &mut buf)?;

@@ -411,6 +411,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
     }
 
+    /// Whether token i is a word the lexicon's filter turned away, with no hyphen inside: no
+    /// expression starts there and no prefix goes through it, so its record need not be built
+    /// to know it (only with the shortcuts).
+    #[inline(always)]
+    fn dead(&self, i: usize) -> bool {
+        self.fast && self.flags.get(i) == Some(&0)
+    }
+
     /// Builds the record of token i on its first read (out of line: most reads find it).
     #[cold]
     #[inline(never)]
@@ -650,7 +658,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn prefix(&self, i: usize) -> Prefix {
         let mut p = Prefix { k: i, ..Prefix::default() };
         let mut k = i;
-        while let Some(t) = self.t(k) {
+        // Every prefix word is a lexicon word: a word the filter turned away ends the prefix.
+        while let Some(t) = if self.dead(k) { None } else { self.t(k) } {
             let before = k;
             if t.word() {
                 match t.l {
@@ -1183,6 +1192,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// against).
     fn core(&self, a: usize, p: &Prefix) -> Option<Cand> {
         let k = p.k;
+        if self.dead(k) {
+            return None;
+        }
         let t = self.t(k)?;
         if t.word() && !t.lex.is_some_and(|w| w.starts) && !t.hyphen {
             return None;
