@@ -511,14 +511,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
             }
             // "is heard", "are expected": a participle after a present "be" is no past
-            let after_be =
-                i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be);
-            if w.past && !after_be {
+            let after_be = || {
+                i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be)
+            };
+            if w.past && !after_be() {
                 return Some(Tense::Past);
             }
             let lower = t.s.len() > 4 && t.s.ends_with("ed") && t.s.bytes().all(|c| c.is_ascii_lowercase());
             // "the reduced dividend", "its proposed merger": an adjective
-            if lower && !w.not_past && !after_be && !prev.determiner {
+            if lower && !w.not_past && !prev.determiner && !after_be() {
                 return Some(Tense::Past);
             }
             None
@@ -2016,12 +2017,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if !t.lex?.holiday || !t.cap {
             return None;
         }
+        // The first word's key is the same for every holiday.
+        let mut first = [0u8; 32];
+        let first = crate::lexicon::lower_key(t.full, &mut first);
         'outer: for (idx, (parts, _)) in self.g.lex.holidays.iter().enumerate() {
             let mut j = k;
             for part in parts {
                 let Some(x) = self.t(j) else { continue 'outer };
                 let mut buf = [0u8; 32];
-                if crate::lexicon::lower_key(x.full, &mut buf) != Some(part.as_str()) {
+                let key = if j == k { first } else { crate::lexicon::lower_key(x.full, &mut buf) };
+                if key != Some(part.as_str()) {
                     continue 'outer;
                 }
                 j += 1;
