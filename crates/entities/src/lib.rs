@@ -11,11 +11,11 @@
 //! Mentions are flat: of overlapping candidates the longest wins ("Iraqi Security Forces"
 //! over "Iraqi"), except that a leader-named coalition ("US-led coalition") keeps its leader.
 
+mod chrome;
 pub mod data;
 mod persons;
 mod trie;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::{Span, Text, TokenKind, WordFilter};
 use data::{CountryAliasKind, DataError, Rules};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -303,13 +303,10 @@ impl GazetteerBuilder {
             credit_words: if self.rules.chrome.credit_words.is_empty() {
                 None
             } else {
-                Some(
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::LeftmostLongest)
-                        .build(&self.rules.chrome.credit_words)
-                        .map_err(|e| GazetteerError::Automaton(e.to_string()))?,
-                )
+                Some(chrome::CreditWords::new(&self.rules.chrome.credit_words).map_err(GazetteerError::Automaton)?)
             },
+            line_prefixes: chrome::Prefixes::new(&self.rules.chrome.line_prefixes),
+            short_line_prefixes: chrome::Prefixes::new(&self.rules.chrome.short_line_prefixes),
             chrome: self.rules.chrome.clone(),
             names: persons::NameRules::new(&self.rules.person, given_names, persons),
         })))
@@ -333,6 +330,9 @@ fn typographic_variants(alias: &str) -> Vec<String> {
     out.dedup();
     out
 }
+
+/// Aliases found: span and global pattern index.
+type AliasHits = Vec<(Span, usize)>;
 
 /// One candidate mention before the flat selection.
 #[derive(Clone, Debug)]
@@ -378,19 +378,23 @@ struct GazetteerInner {
     word_acronyms: HashSet<String>,
     demonym_exceptions: HashSet<String>,
     chrome: data::ChromeRules,
-    /// The chrome's credit words, in one automaton.
-    credit_words: Option<AhoCorasick>,
+    /// The chrome's credit words.
+    credit_words: Option<chrome::CreditWords>,
+    /// The chrome's line prefixes, by first byte.
+    line_prefixes: chrome::Prefixes,
+    short_line_prefixes: chrome::Prefixes,
     names: persons::NameRules,
 }
 
 impl GazetteerInner {
     fn tag(&self, text: &Text) -> Vec<Mention> {
-        let chrome = self.chrome_lines(text.text);
+        let (found, credits) = self.aliases(text);
+        let newlines = newlines(text);
+        let chrome = self.chrome_lines(text, &newlines, &credits);
         let in_chrome = |span: Span| chrome.iter().any(|c| c.contains(span));
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut titles: Vec<Span> = Vec::new();
         let mut town_cues: Vec<Span> = Vec::new();
-        let found = self.aliases(text);
         for (span, pattern) in found.into_iter().flatten() {
             // (Phrase sets match on word boundaries only.)
             if in_chrome(span) {
@@ -439,7 +443,7 @@ impl GazetteerInner {
         }
         self.names.title_persons(text, &titles, &mut candidates);
         self.names.town_places(text, &town_cues, &mut candidates);
-        let (caps, headlines) = persons::capitalised_words(text);
+        let (caps, headlines) = persons::capitalised_words(text, &newlines);
         let before = candidates.len();
         self.names.given_name_persons(text, &caps, &mut candidates);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
@@ -458,11 +462,18 @@ impl GazetteerInner {
         mentions
     }
 
-    /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie.
+    /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie;
+    /// and the credit words at word starts (when they may be looked for there).
     #[inline(never)]
-    fn aliases(&self, text: &Text) -> [Vec<(Span, usize)>; 3] {
-        let mut found: [Vec<(Span, usize)>; 3] = Default::default();
+    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>) {
+        let mut found: [AliasHits; 3] = Default::default();
+        let mut credits = Vec::new();
+        let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
+        let bytes = text.text.as_bytes();
         for w in text.word_starts() {
+            if let Some(c) = credit_words {
+                credits.extend(c.at(bytes, w.at));
+            }
             if !self.first_words.may_start(w) {
                 continue;
             }
@@ -472,7 +483,7 @@ impl GazetteerInner {
                 }
             }
         }
-        found
+        (found, credits)
     }
 
     /// The leader of a leader-named coalition ("US" of "US-led coalition"), a country.
@@ -579,34 +590,40 @@ impl GazetteerInner {
     /// Spans of page chrome: lines of credits, "Source:" lines, bylines, banners; photo
     /// credits inside a line ("(AP Photo/Cliff Owen)", "AFP PHOTO / SAFIN HAMED").
     #[inline(never)]
-    fn chrome_lines(&self, text: &str) -> Vec<Span> {
+    fn chrome_lines(&self, text: &Text, newlines: &[usize], credits: &[(usize, usize)]) -> Vec<Span> {
         let mut out = Vec::new();
         let mut start = 0;
-        for line in text.split_inclusive('\n') {
+        // The lines, each with its newline (the last may have none).
+        let last = (newlines.last().map_or(0, |&n| n + 1) < text.text.len()).then(|| text.text.len() - 1);
+        for &nl in newlines.iter().chain(&last) {
+            let line = &text.text[start..nl + 1];
             let trimmed = line.trim_start();
-            let byline = trimmed.trim_end().len() < 120
-                && self.chrome.short_line_prefixes.iter().any(|p| {
-                    trimmed.strip_prefix(p.as_str()).is_some_and(|rest| {
+            let byline = self.short_line_prefixes.may_begin(trimmed)
+                && trimmed.trim_end().len() < 120
+                && self.short_line_prefixes.iter().any(|p| {
+                    trimmed.strip_prefix(p).is_some_and(|rest| {
                         let word = rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
                         word.starts_with(char::is_uppercase) && !self.names.is_month(word)
                     })
                 });
-            if byline || self.chrome.line_prefixes.iter().any(|p| trimmed.starts_with(p.as_str())) {
+            if byline
+                || self.line_prefixes.may_begin(trimmed) && self.line_prefixes.iter().any(|p| trimmed.starts_with(p))
+            {
                 out.push(Span::new(start, start + line.len()));
             }
             start += line.len();
         }
-        self.credits(text, &mut out);
+        self.credits(text, credits, &mut out);
         out
     }
 
     /// Photo credits inside a line: from the parenthesis (or the word) before a credit word
     /// to the closing parenthesis (or the line's end).
-    fn credits(&self, text: &str, out: &mut Vec<Span>) {
-        // One pass for all the credit words.
+    fn credits(&self, text: &Text, at_starts: &[(usize, usize)], out: &mut Vec<Span>) {
         let Some(credit_words) = &self.credit_words else { return };
-        for m in credit_words.find_iter(text) {
-            let (ws, we) = (m.start(), m.end());
+        let text_t = text;
+        let text = text.text;
+        credit_words.find(text_t, at_starts, |ws, we| {
             let bounded_before = text[..ws].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             let rest = text[we..].trim_start_matches(' ');
             let credit_form = rest.is_empty()
@@ -614,7 +631,7 @@ impl GazetteerInner {
                 || rest.starts_with("by ")
                 || rest.starts_with("BY ");
             if !bounded_before || !credit_form {
-                continue;
+                return;
             }
             let line_start = text[..ws].rfind('\n').map_or(0, |p| p + 1);
             let line_end = text[we..].find('\n').map_or(text.len(), |p| we + p);
@@ -629,7 +646,7 @@ impl GazetteerInner {
                 }
             };
             out.push(span);
-        }
+        });
     }
 
     /// An organisation alone on its line ("Agence France-Presse", "Reuters Staff") is a
@@ -647,6 +664,23 @@ impl GazetteerInner {
                 })
             })
     }
+}
+
+/// Where `text` holds a newline, found in the gaps between its tokens (tokens hold none).
+fn newlines(text: &Text) -> Vec<usize> {
+    let bytes = text.text.as_bytes();
+    let mut out = Vec::new();
+    let mut prev = 0;
+    let gaps = text.tokens.iter().map(|t| (t.start as usize, t.end as usize)).chain([(bytes.len(), bytes.len())]);
+    for (start, end) in gaps {
+        for (i, &b) in bytes[prev..start].iter().enumerate() {
+            if b == b'\n' {
+                out.push(prev + i);
+            }
+        }
+        prev = end;
+    }
+    out
 }
 
 /// One trie over some of the patterns (matched at word starts, see [`trie`]), with the global

@@ -47,10 +47,10 @@ pub(crate) struct CapWord<'t> {
 /// words are nearly all capitalised ("Kerry Meets with Anti-IS Coalition Ambassadors", name
 /// lines as "Robert Burns | Vivian Salama and Diaa Hadid"), as spans of whole lines. One walk
 /// over the tokens serves the given names, the coreference and the headlines.
-pub(crate) fn capitalised_words<'t>(text: &'t Text) -> (Vec<CapWord<'t>>, Vec<Span>) {
+pub(crate) fn capitalised_words<'t>(text: &'t Text, newlines: &[usize]) -> (Vec<CapWord<'t>>, Vec<Span>) {
     let bytes = text.text.as_bytes();
-    // The next newline at or after `from` (the text's length when there is none).
-    let newline = |from: usize| text.text[from..].find('\n').map_or(bytes.len(), |p| from + p);
+    // The `k`th newline (the text's length past the last).
+    let newline = |k: usize| newlines.get(k).copied().unwrap_or(bytes.len());
     let mut caps = Vec::with_capacity(text.tokens.len() / 4);
     let mut starts = text.word_start_cursor();
     let mut headlines = Vec::new();
@@ -60,6 +60,7 @@ pub(crate) fn capitalised_words<'t>(text: &'t Text) -> (Vec<CapWord<'t>>, Vec<Sp
         }
     };
     let mut line_start = 0;
+    let mut k = 0;
     let mut nl = newline(0);
     let (mut words, mut capitals) = (0usize, 0usize);
     for (i, t) in text.tokens.iter().enumerate() {
@@ -69,10 +70,12 @@ pub(crate) fn capitalised_words<'t>(text: &'t Text) -> (Vec<CapWord<'t>>, Vec<Sp
             close(Span::new(line_start, nl + 1), words, capitals);
             (words, capitals) = (0, 0);
             let mut last = nl;
-            nl = newline(last + 1);
+            k += 1;
+            nl = newline(k);
             while nl < start {
                 last = nl;
-                nl = newline(last + 1);
+                k += 1;
+                nl = newline(k);
             }
             line_start = last + 1;
         }
