@@ -1246,13 +1246,35 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             ) {
                 consider(self.quarter_core(a, p));
             }
+            // The words `word_core` reads, a part of the day, or a hyphenated form.
             if gate(
-                w.grammar
-                    || w.reference.is_some()
+                t.hyphen
                     || w.day_part.is_some()
-                    || w.unit.is_some()
-                    || w.number.is_some()
-                    || t.hyphen,
+                    || w.reference.is_some()
+                    || matches!(
+                        t.l,
+                        "today"
+                            | "yesterday"
+                            | "tomorrow"
+                            | "date"
+                            | "near"
+                            | "short"
+                            | "foreseeable"
+                            | "year"
+                            | "that"
+                            | "one"
+                            | "so"
+                            | "past"
+                            | "future"
+                            | "daily"
+                            | "weekly"
+                            | "monthly"
+                            | "annually"
+                            | "yearly"
+                            | "hourly"
+                            | "nightly"
+                            | "quarterly"
+                    ),
             ) {
                 consider(self.word_core(a, p));
             }
