@@ -302,11 +302,20 @@ pub struct Event {
 
 /// Multi-word phrases matched word by word against tokens.
 #[derive(Default)]
-struct Phrases(Vec<Vec<String>>);
+struct Phrases {
+    phrases: Vec<Vec<String>>,
+    /// The phrases' first words: a token that is none of them starts no phrase (None when a
+    /// first word is too long for a [`WordSet`]).
+    first: Option<WordSet>,
+}
 
 impl Phrases {
     fn new(phrases: &[String]) -> Phrases {
-        Phrases(phrases.iter().map(|p| p.split_whitespace().map(str::to_lowercase).collect()).collect())
+        let phrases: Vec<Vec<String>> =
+            phrases.iter().map(|p| p.split_whitespace().map(str::to_lowercase).collect()).collect();
+        let firsts: Vec<&String> = phrases.iter().filter_map(|p| p.first()).collect();
+        let first = firsts.iter().all(|w| w.len() <= 48).then(|| WordSet::new(&firsts));
+        Phrases { phrases, first }
     }
 }
 
@@ -647,7 +656,12 @@ impl EventRules {
 
     /// If one of `phrases` starts at token `i`, the token index after it.
     fn phrase_at(&self, doc: &Doc, phrases: &Phrases, i: usize) -> Option<usize> {
-        'outer: for p in &phrases.0 {
+        if let Some(first) = &phrases.first {
+            if !first.contains(doc.ctx.text.tokens.get(i)?.text(doc.ctx.text.text)) {
+                return None;
+            }
+        }
+        'outer: for p in &phrases.phrases {
             for (k, w) in p.iter().enumerate() {
                 let Some(t) = doc.ctx.text.tokens.get(i + k) else { continue 'outer };
                 if !t.text(doc.ctx.text.text).eq_ignore_ascii_case(w) {
@@ -1444,6 +1458,11 @@ impl<'d, 'c> Doc<'d, 'c> {
         let sp = self.ctx.text.sentence(s);
         let text = sp.of(self.ctx.text.text);
         let head = &text[..floor_char_boundary(text, 90)];
+        // Every mark below holds a hyphen or begins with the lead byte of a dash: most heads
+        // have neither.
+        if memchr::memchr2(b'-', 0xE2, head.as_bytes()).is_none() {
+            return None;
+        }
         let cut = ["\u{2014}", "\u{2013}", " -- ", " - "].iter().filter_map(|d| head.find(d)).min()?;
         let upper = head[..cut]
             .split(|c: char| !c.is_alphabetic())

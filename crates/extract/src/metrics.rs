@@ -206,6 +206,10 @@ pub struct MetricRules {
     theatre: Vec<String>,
     scope_organizations: Vec<String>,
     noun_breaks: std::collections::HashSet<String>,
+    /// The distinct units of the rules, ASCII lower-cased, and each rule's index in them: a
+    /// figure's unit is compared with the few units, not with every rule's.
+    units: Vec<String>,
+    rule_units: Vec<usize>,
     site_words: Vec<String>,
 }
 
@@ -277,7 +281,21 @@ impl MetricRules {
                     .map_err(|e| PackError::Invalid { source_name: "metrics".into(), message: e.to_string() })?,
             )
         };
+        let mut units: Vec<String> = Vec::new();
+        let rule_units = pack
+            .metrics
+            .iter()
+            .map(|d| {
+                let u = d.unit.to_ascii_lowercase();
+                units.iter().position(|x| *x == u).unwrap_or_else(|| {
+                    units.push(u);
+                    units.len() - 1
+                })
+            })
+            .collect();
         Ok(MetricRules {
+            units,
+            rule_units,
             modifiers: pack.metrics.iter().map(|d| d.modifiers.iter().map(|m| m.to_lowercase()).collect()).collect(),
             defs: pack.metrics.clone(),
             automaton,
@@ -296,10 +314,13 @@ impl MetricRules {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
         for sentence in sentences {
+            // A cue lies inside its sentence, so its tokens are found among the sentence's.
+            let a = text.token_at(sentence.start);
+            let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
             for m in ac.find_all(text, *sentence) {
                 let span = m.span;
-                let first = text.token_at(span.start);
-                let last = text.tokens.partition_point(|t| (t.start as usize) < span.end).saturating_sub(1);
+                let first = a + toks.partition_point(|t| (t.start as usize) < span.start);
+                let last = (a + toks.partition_point(|t| (t.start as usize) < span.end)).saturating_sub(1);
                 out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern });
             }
         }
@@ -412,7 +433,7 @@ impl MetricRules {
                 break;
             }
             let w = t.text(text.text);
-            if is_clause_break(w) || self.noun_breaks.contains(&w.to_lowercase()) {
+            if is_clause_break(w) || self.is_noun_break(w) {
                 break;
             }
             let lower = w.starts_with(|c: char| c.is_lowercase());
@@ -422,6 +443,22 @@ impl MetricRules {
             k += 1;
         }
         k
+    }
+
+    /// Whether `w`, lower-cased, is a noun break; short ASCII words are lower-cased on the stack.
+    fn is_noun_break(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        if b.len() > 32 || !w.is_ascii() {
+            return self.noun_breaks.contains(&w.to_lowercase());
+        }
+        if !b.iter().any(u8::is_ascii_uppercase) {
+            return self.noun_breaks.contains(w);
+        }
+        let mut buf = [0u8; 32];
+        let buf = &mut buf[..b.len()];
+        buf.copy_from_slice(b);
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).is_ok_and(|l| self.noun_breaks.contains(l))
     }
 
     /// The cue flags of every rule for one figure.
@@ -466,9 +503,10 @@ impl MetricRules {
 
     fn assign(&self, ctx: &Context, hits: &[Hit], qi: usize, q: &Quantity, v: &QView) -> Option<Built> {
         let flags = self.flags(hits, v);
+        let unit = self.units.iter().position(|u| unit_fits(u, q.unit));
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
         for (r, d) in self.defs.iter().enumerate() {
-            if !unit_fits(&d.unit, q.unit) {
+            if unit != Some(self.rule_units[r]) {
                 continue;
             }
             let f = flags[r];
