@@ -93,6 +93,12 @@ impl CreditWords {
         self.at_word_starts.is_some()
     }
 
+    /// Whether a credit word may begin with byte `b`.
+    #[inline(always)]
+    pub(crate) fn may_begin(&self, b: u8) -> bool {
+        self.first[b as usize]
+    }
+
     /// The credit word that begins at byte `at` of `bytes` (the longest), if the words may be
     /// looked for at word starts.
     #[inline]

@@ -471,7 +471,7 @@ impl GazetteerInner {
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
         for w in text.word_starts() {
-            if let Some(c) = credit_words {
+            if let Some(c) = credit_words.filter(|c| c.may_begin(bytes[w.at])) {
                 credits.extend(c.at(bytes, w.at));
             }
             if !self.first_words.may_start(w) {
@@ -666,20 +666,26 @@ impl GazetteerInner {
     }
 }
 
-/// Where `text` holds a newline, found in the gaps between its tokens (tokens hold none).
+/// Where `text` holds a newline, found in the gaps between its tokens (tokens hold none;
+/// most gaps are one space).
 fn newlines(text: &Text) -> Vec<usize> {
     let bytes = text.text.as_bytes();
     let mut out = Vec::new();
     let mut prev = 0;
-    let gaps = text.tokens.iter().map(|t| (t.start as usize, t.end as usize)).chain([(bytes.len(), bytes.len())]);
-    for (start, end) in gaps {
-        for (i, &b) in bytes[prev..start].iter().enumerate() {
-            if b == b'\n' {
-                out.push(prev + i);
+    let gap = |from: usize, to: usize, out: &mut Vec<usize>| {
+        if to == from + 1 {
+            if bytes[from] == b'\n' {
+                out.push(from);
             }
+        } else if to > from {
+            out.extend((from..to).filter(|&i| bytes[i] == b'\n'));
         }
-        prev = end;
+    };
+    for t in &text.tokens {
+        gap(prev, t.start as usize, &mut out);
+        prev = t.end as usize;
     }
+    gap(prev, bytes.len(), &mut out);
     out
 }
 

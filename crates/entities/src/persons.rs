@@ -406,3 +406,68 @@ impl NameRules {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The headlines as first written: each line's word tokens counted apart.
+    fn headlines_by_line(text: &Text) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in text.text.split_inclusive('\n') {
+            let span = Span::new(start, start + line.len());
+            start += line.len();
+            let words: Vec<&str> =
+                text.tokens_in(span).iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text(text.text)).collect();
+            let caps = words.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+            if words.len() >= 2 && caps * 4 >= words.len() * 3 {
+                out.push(span);
+            }
+        }
+        out
+    }
+
+    fn newlines(text: &str) -> Vec<usize> {
+        text.match_indices('\n').map(|(i, _)| i).collect()
+    }
+
+    fn agree(s: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let text = Text::new(s);
+        let (caps, headlines) = capitalised_words(&text, &newlines(s));
+        proptest::prop_assert_eq!(&headlines, &headlines_by_line(&text), "{:?}", s);
+        let want: Vec<u32> = (0..text.tokens.len() as u32)
+            .filter(|&i| {
+                let t = text.tokens[i as usize];
+                t.kind == TokenKind::Word && capitalised(t.text(s))
+            })
+            .collect();
+        proptest::prop_assert_eq!(caps.iter().map(|c| c.token).collect::<Vec<_>>(), want);
+        for c in &caps {
+            let start = text.tokens[c.token as usize].start as usize;
+            let at_start = text.word_starts().iter().find(|w| w.at == start).map(|w| w.at);
+            proptest::prop_assert_eq!(c.start.map(|w| w.at), at_start);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn headlines_and_capitalised_words_on_written_lines() {
+        for s in [
+            "Kerry Meets With Coalition Envoys\nThe envoys met on Monday in Paris.\n",
+            "\n\nOne Two\n\nthree four Five\nSix",
+            "2Nd _Foo Émile Zola\r\nÉcole normale",
+            "",
+            "\n",
+        ] {
+            agree(s).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn headlines_agree_with_the_line_by_line_count(s in "(Kerry|met|É|é|2|_|x|A|[ .,'\\-\n\r])*") {
+            agree(&s)?;
+        }
+    }
+}

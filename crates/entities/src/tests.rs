@@ -301,3 +301,13 @@ proptest::proptest! {
         let _ = gazetteer().tag(&text);
     }
 }
+
+proptest::proptest! {
+    /// The newlines found between tokens are every newline of the text.
+    #[test]
+    fn newlines_between_tokens_are_all_newlines(s in "(word|W|2|[ .,\n\r\t]|é)*") {
+        let text = Text::new(&s);
+        let want: Vec<usize> = s.match_indices('\n').map(|(i, _)| i).collect();
+        proptest::prop_assert_eq!(super::newlines(&text), want);
+    }
+}
