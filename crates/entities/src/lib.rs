@@ -2,8 +2,9 @@
 //!
 //! Reports name one actor many ways (ISIS, ISIL, Daesh, the Islamic State); analysts need
 //! them as one. A [`Gazetteer`] is built once from alias tables (the generated country and
-//! place tables under `data/`, and the domain pack's actors) into one automaton, and tags each
-//! document in one pass over the text plus a few patterns: demonyms that name a state acting
+//! place tables under `data/`, and the domain pack's actors) into anchored alias tries walked
+//! from the text's word starts (`trie.rs` says why not the shared phrase sets), and tags each
+//! document in one pass over the word starts plus a few patterns: demonyms that name a state acting
 //! ("Iraqi forces"), persons after a title or a given name ("Prime Minister Haider al-Abadi"),
 //! and in-document coreference of later surnames ("Abadi", "Mr Masum"). It does no I/O: the
 //! tables are compiled in or handed to it.
@@ -61,7 +62,7 @@ pub struct Mention {
     pub rule: &'static str,
 }
 
-/// What an automaton pattern stands for.
+/// What an alias pattern stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Role {
     /// A name of the entity: a mention wherever it stands.
@@ -126,7 +127,7 @@ struct Entry {
 pub enum GazetteerError {
     #[error(transparent)]
     Data(#[from] DataError),
-    #[error("the alias automaton could not be built: {0}")]
+    #[error("the chrome's credit-word automaton could not be built: {0}")]
     Automaton(String),
 }
 
@@ -231,12 +232,13 @@ impl GazetteerBuilder {
         }
     }
 
-    /// Builds the automaton (once; share the gazetteer across threads).
+    /// Builds the alias tries (once; share the gazetteer across threads).
     pub fn build(self) -> Gazetteer {
         self.try_build().expect("gazetteer automaton builds")
     }
 
-    /// Builds the automaton, or says why it cannot be built.
+    /// Builds the alias tries, or says why the gazetteer cannot be built (the credit words'
+    /// automaton).
     pub fn try_build(self) -> Result<Gazetteer, GazetteerError> {
         // Every alias also with typographic apostrophes and dashes ("Da’esh", "CJTF–OIR").
         let mut patterns: Vec<String> = Vec::with_capacity(self.entries.len() * 2);
@@ -350,8 +352,8 @@ struct Candidate {
     leads: bool,
 }
 
-/// The alias automaton and the patterns around it; build once, share across threads (a clone
-/// shares the automaton).
+/// The alias tries and the patterns around them; build once, share across threads (a clone
+/// shares them).
 #[derive(Clone)]
 pub struct Gazetteer(Arc<GazetteerInner>);
 
