@@ -107,6 +107,13 @@ impl Case {
                 if alias == found {
                     return true;
                 }
+                if found.is_ascii() {
+                    // The same tests on bytes: ASCII letters are all the letters there are.
+                    let b = found.as_bytes();
+                    let first_upper = b.first().is_some_and(u8::is_ascii_uppercase);
+                    let shouting = !b.iter().any(u8::is_ascii_lowercase);
+                    return first_upper && (!shouting || b.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 4);
+                }
                 let first_upper = found.chars().next().is_some_and(char::is_uppercase);
                 let shouting = !found.chars().any(char::is_lowercase);
                 first_upper && (!shouting || found.chars().filter(|c| c.is_alphabetic()).count() >= 4)

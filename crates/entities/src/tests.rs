@@ -311,3 +311,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::newlines(&text), want);
     }
 }
+
+proptest::proptest! {
+    /// The capitalisation rule on bytes (ASCII) is the rule on chars.
+    #[test]
+    fn capitalised_case_on_bytes_is_the_rule_on_chars(found in "[A-Za-z .'\\-é]{0,8}") {
+        let by_chars = {
+            let first_upper = found.chars().next().is_some_and(char::is_uppercase);
+            let shouting = !found.chars().any(char::is_lowercase);
+            first_upper && (!shouting || found.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        };
+        proptest::prop_assert_eq!(Case::Capitalised.accepts("Alias", &found), by_chars || found == "Alias");
+    }
+}

@@ -162,8 +162,19 @@ impl Trie {
     }
 
     fn longest_from(&self, text: &Text, at: usize) -> Option<(Span, usize)> {
+        if self.fold {
+            self.walk::<true>(text, at)
+        } else {
+            self.walk::<false>(text, at)
+        }
+    }
+
+    /// The walk from `at`, folding ASCII capitals or not (decided once, not at each byte).
+    #[inline(always)]
+    fn walk<const FOLD: bool>(&self, text: &Text, at: usize) -> Option<(Span, usize)> {
+        let fold = |b: u8| if FOLD { b.to_ascii_lowercase() } else { b };
         let bytes = text.text.as_bytes();
-        let mut node = self.root[self.byte(*bytes.get(at)?) as usize] as usize;
+        let mut node = self.root[fold(*bytes.get(at)?) as usize] as usize;
         if node == 0 {
             return None;
         }
@@ -175,7 +186,7 @@ impl Trie {
                 best = Some((Span::new(at, end), pattern as usize));
             }
             let Some(&b) = bytes.get(end) else { break };
-            let Some(next) = self.child(node, self.byte(b)) else { break };
+            let Some(next) = self.child(node, fold(b)) else { break };
             node = next;
             end += 1;
         }
