@@ -480,6 +480,18 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         // A reporting verb dates its own clause only when it stands right by the expression
         // ("said Friday"); further away ("said ... on Dec. 15") it says nothing of the event.
         let cue = |i: usize| -> Option<Tense> {
+            if self.dead(i) {
+                // A word the lexicon does not list: only an "-ed" form can be a cue (the tests
+                // below, for a word with no lexicon entry), and it needs no record.
+                let s = self.text.word(i);
+                if !(s.len() > 4 && s.ends_with("ed") && s.bytes().all(|c| c.is_ascii_lowercase())) {
+                    return None;
+                }
+                let prev = i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
+                let after_be = i > 0
+                    && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be);
+                return (!prev.determiner && !after_be).then_some(Tense::Past);
+            }
             let t = self.t(i)?;
             if !t.word() {
                 return None;
