@@ -287,6 +287,58 @@ impl<'l> Grammar<'l> {
     }
 }
 
+/// Whether no pattern of `Run::core` can begin at word `t` (whatever stands after it): every
+/// check `core` makes before trying a pattern fails for it. Stricter than those checks, which
+/// is safe: a word wrongly called not inert is only tried.
+fn inert(t: &Tok) -> bool {
+    let w = t.lex();
+    t.word()
+        && !t.hyphen
+        && w.month == 0
+        && w.month_abbr == 0
+        && w.weekday == 0
+        && w.weekday_abbr == 0
+        && w.unit.is_none()
+        && w.season.is_none()
+        && w.day_part.is_none()
+        && w.reference.is_none()
+        && w.number.is_none()
+        && w.ordinal == 0
+        && !w.comparison
+        && !w.holiday
+        && !w.vague
+        && !matches!(
+            t.l,
+            "current"
+                | "latest"
+                | "quarter"
+                | "period"
+                | "last"
+                | "final"
+                | "today"
+                | "yesterday"
+                | "tomorrow"
+                | "date"
+                | "near"
+                | "short"
+                | "foreseeable"
+                | "year"
+                | "that"
+                | "one"
+                | "so"
+                | "past"
+                | "future"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "annually"
+                | "yearly"
+                | "hourly"
+                | "nightly"
+                | "quarterly"
+        )
+}
+
 /// Token flags: the lexicon's filter let the word through; another word starts inside it.
 const LISTED: u8 = 1;
 const INNER: u8 = 2;
@@ -601,6 +653,11 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             // a word in no list of the lexicon starts nothing (hyphenated forms are read whole)
             TokenKind::Word if !t.lex.is_some_and(|w| w.starts) && !t.hyphen => return None,
             _ => {}
+        }
+        // A prefix word ("the", "about") before a word the filter turned away: the prefix
+        // stops there, and no pattern begins at the word itself (see `inert`).
+        if self.fast && self.dead(i + 1) && inert(t) {
+            return None;
         }
         let p = self.prefix(i);
         let mut best: Option<Cand> = None;
