@@ -92,9 +92,35 @@ enum CueKind {
 pub struct ClaimRules {
     automaton: Option<PhraseSet>,
     kinds: Vec<CueKind>,
-    bodies: WordSet,
-    pronouns: WordSet,
-    not_speakers: WordSet,
+    bodies: Words,
+    pronouns: Words,
+    not_speakers: Words,
+}
+
+/// A cue-word set with the byte lengths of its words: most tokens have a length no word of
+/// the set has ("," for the bodies, "officials" for the pronouns) and are turned away without
+/// a look-up. The event rules' word lists use it too.
+pub(crate) struct Words {
+    set: WordSet,
+    lengths: std::ops::RangeInclusive<usize>,
+}
+
+impl Words {
+    pub(crate) fn new(words: &[String]) -> Words {
+        // The set keeps its words lower-cased; ASCII folding keeps a word's length.
+        let lens = words.iter().map(|w| w.to_lowercase().len());
+        let lengths = lens.clone().min().unwrap_or(usize::MAX)..=lens.max().unwrap_or(0);
+        Words { set: WordSet::new(words), lengths }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        self.lengths.contains(&w.len()) && self.set.contains(w)
+    }
 }
 
 /// How many tokens a speaker may stand from its cue.
@@ -130,9 +156,9 @@ impl ClaimRules {
         Ok(ClaimRules {
             automaton,
             kinds,
-            bodies: WordSet::new(&c.bodies),
-            pronouns: WordSet::new(&c.pronouns),
-            not_speakers: WordSet::new(&c.not_speakers),
+            bodies: Words::new(&c.bodies),
+            pronouns: Words::new(&c.pronouns),
+            not_speakers: Words::new(&c.not_speakers),
         })
     }
 

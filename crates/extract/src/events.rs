@@ -24,6 +24,7 @@
 //! 5. events of one document that are one happening (same kind, compatible dates and places;
 //!    meetings: compatible dates) are merged, keeping the most precise date and place.
 
+use crate::claims::Words;
 use crate::pack::Pack;
 use crate::{Context, PackError};
 use chronicle_core::{PhraseSet, Span, TokenKind, WordSet};
@@ -322,11 +323,11 @@ impl Phrases {
 /// A compiled rule.
 struct Rule {
     def: EventDef,
-    requires: WordSet,
-    blockers: WordSet,
-    clause_blockers: WordSet,
-    after_blockers: WordSet,
-    context: WordSet,
+    requires: Words,
+    blockers: Words,
+    clause_blockers: Words,
+    after_blockers: Words,
+    context: Words,
     rule: String,
 }
 
@@ -360,23 +361,23 @@ pub struct EventRules {
     rules: Vec<Rule>,
     enemies: HashSet<String>,
     enemy_words: Phrases,
-    locatives: WordSet,
-    place_verbs: WordSet,
-    skip: WordSet,
-    heads: WordSet,
-    directions: WordSet,
+    locatives: Words,
+    place_verbs: Words,
+    skip: Words,
+    heads: Words,
+    directions: Words,
     facilities: Phrases,
-    buildings: WordSet,
-    region_heads: WordSet,
-    passive: WordSet,
-    adverbs: WordSet,
-    not_names: WordSet,
-    host_before: WordSet,
-    host_places: WordSet,
+    buildings: Words,
+    region_heads: Words,
+    passive: Words,
+    adverbs: Words,
+    not_names: Words,
+    host_before: Words,
+    host_places: Words,
     header_lines: usize,
     host_after: Phrases,
     participant_cues: Phrases,
-    place_followers: WordSet,
+    place_followers: Words,
     one_per_date: HashSet<String>,
 }
 
@@ -413,11 +414,11 @@ impl EventRules {
                 }
             }
             rules.push(Rule {
-                requires: WordSet::new(&def.requires),
-                blockers: WordSet::new(&def.blockers),
-                clause_blockers: WordSet::new(&def.clause_blockers),
-                after_blockers: WordSet::new(&def.after_blockers),
-                context: WordSet::new(&def.context),
+                requires: Words::new(&def.requires),
+                blockers: Words::new(&def.blockers),
+                clause_blockers: Words::new(&def.clause_blockers),
+                after_blockers: Words::new(&def.after_blockers),
+                context: Words::new(&def.context),
                 rule: format!("event.{}", def.name),
                 def: def.clone(),
             });
@@ -434,23 +435,23 @@ impl EventRules {
             rules,
             enemies: w.enemies.iter().cloned().collect(),
             enemy_words: Phrases::new(&w.enemy_words),
-            locatives: WordSet::new(&w.locatives),
-            place_verbs: WordSet::new(&w.place_verbs),
-            skip: WordSet::new(&w.skip),
-            heads: WordSet::new(&w.heads),
-            directions: WordSet::new(&w.directions),
+            locatives: Words::new(&w.locatives),
+            place_verbs: Words::new(&w.place_verbs),
+            skip: Words::new(&w.skip),
+            heads: Words::new(&w.heads),
+            directions: Words::new(&w.directions),
             facilities: Phrases::new(&w.facilities),
-            buildings: WordSet::new(&w.buildings),
-            region_heads: WordSet::new(&w.region_heads),
-            passive: WordSet::new(&w.passive),
-            adverbs: WordSet::new(&w.adverbs),
-            not_names: WordSet::new(&w.not_names),
-            host_before: WordSet::new(&w.host_before),
-            host_places: WordSet::new(&w.host_places),
+            buildings: Words::new(&w.buildings),
+            region_heads: Words::new(&w.region_heads),
+            passive: Words::new(&w.passive),
+            adverbs: Words::new(&w.adverbs),
+            not_names: Words::new(&w.not_names),
+            host_before: Words::new(&w.host_before),
+            host_places: Words::new(&w.host_places),
             header_lines: w.header_lines,
             host_after: Phrases::new(&w.host_after),
             participant_cues: Phrases::new(&w.participant_cues),
-            place_followers: WordSet::new(&w.place_followers),
+            place_followers: Words::new(&w.place_followers),
             one_per_date: w.one_per_date.iter().cloned().collect(),
         })
     }
@@ -1460,9 +1461,7 @@ impl<'d, 'c> Doc<'d, 'c> {
         let head = &text[..floor_char_boundary(text, 90)];
         // Every mark below holds a hyphen or begins with the lead byte of a dash: most heads
         // have neither.
-        if memchr::memchr2(b'-', 0xE2, head.as_bytes()).is_none() {
-            return None;
-        }
+        memchr::memchr2(b'-', 0xE2, head.as_bytes())?;
         let cut = ["\u{2014}", "\u{2013}", " -- ", " - "].iter().filter_map(|d| head.find(d)).min()?;
         let upper = head[..cut]
             .split(|c: char| !c.is_alphabetic())

@@ -333,18 +333,6 @@ impl MetricRules {
             return Vec::new();
         }
         let text = ctx.text;
-        // Cues matter only in the sentences that state a figure.
-        let mut sentences: Vec<Span> = Vec::new();
-        for q in ctx.quantities.iter().filter(|q| q.unit != "ordinal") {
-            let s = text.sentence(text.sentence_at(q.span.start));
-            if sentences.last() != Some(&s) {
-                sentences.push(s);
-            }
-        }
-        let hits = self.hits(text, &sentences);
-        let mut out: Vec<Built> = Vec::new();
-        // Quantity index -> index in `out`.
-        let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
         let views: Vec<Option<QView>> = ctx
             .quantities
             .iter()
@@ -355,6 +343,23 @@ impl MetricRules {
                 })
             })
             .collect();
+        // Cues matter only in the sentences that state a figure some rule may take: one with a
+        // view (no ordinal, no date) whose unit is a rule's (a sibling shares the unit of the
+        // figure it follows, so it needs such a figure in its sentence too).
+        let mut sentences: Vec<Span> = Vec::new();
+        for (q, v) in ctx.quantities.iter().zip(&views) {
+            let Some(v) = v else { continue };
+            if !self.units.iter().any(|u| unit_fits(u, q.unit)) {
+                continue;
+            }
+            if sentences.last() != Some(&v.sentence_span) {
+                sentences.push(v.sentence_span);
+            }
+        }
+        let hits = self.hits(text, &sentences);
+        let mut out: Vec<Built> = Vec::new();
+        // Quantity index -> index in `out`.
+        let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
         for (qi, q) in ctx.quantities.iter().enumerate() {
             let Some(v) = &views[qi] else { continue };
             if let Some(m) = self.assign(ctx, &hits, qi, q, v) {
