@@ -5,10 +5,11 @@
 //! the figure (`nouns`: what it counts), right before it (`before`: "coalition of", "down
 //! by"), around it (`context`: "met", "pledged", "liberated"), cues that veto it (`exclude`),
 //! compound-modifier nouns (`modifiers`: "68-member"), the unit, value bounds and how its scope
-//! is read. Every cue of every rule is compiled once into one Aho-Corasick automaton that runs
-//! once per document. Scope comes from the place mentions and demonyms near the figure,
-//! `as_of` from the sentence's timexes (else the creation date), and `text` is the shortest
-//! phrase with the figure and what it counts. A new campaign is a new pack, not new code.
+//! is read. Every cue of every rule is compiled once into one phrase set, searched only in the
+//! sentences that state a figure some rule may take. Scope comes from the place mentions and
+//! demonyms near the figure, `as_of` from the sentence's timexes (else the creation date), and
+//! `text` is the shortest phrase with the figure and what it counts. A new campaign is a new
+//! pack, not new code.
 
 use crate::pack::Pack;
 use crate::{Context, PackError};
