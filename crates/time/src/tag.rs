@@ -307,36 +307,37 @@ fn inert(t: &Tok) -> bool {
         && !w.comparison
         && !w.holiday
         && !w.vague
-        && !matches!(
-            t.l,
-            "current"
-                | "latest"
-                | "quarter"
-                | "period"
-                | "last"
-                | "final"
-                | "today"
-                | "yesterday"
-                | "tomorrow"
-                | "date"
-                | "near"
-                | "short"
-                | "foreseeable"
-                | "year"
-                | "that"
-                | "one"
-                | "so"
-                | "past"
-                | "future"
-                | "daily"
-                | "weekly"
-                | "monthly"
-                | "annually"
-                | "yearly"
-                | "hourly"
-                | "nightly"
-                | "quarterly"
-        )
+        && !matches!(t.l, "current" | "latest" | "quarter" | "period" | "last" | "final")
+        && !word_core_word(t.l)
+}
+
+/// Whether `Run::word_core` reads the (lower-case) word `l` ("today", "year", "daily" ...).
+#[inline]
+fn word_core_word(l: &str) -> bool {
+    matches!(
+        l,
+        "today"
+            | "yesterday"
+            | "tomorrow"
+            | "date"
+            | "near"
+            | "short"
+            | "foreseeable"
+            | "year"
+            | "that"
+            | "one"
+            | "so"
+            | "past"
+            | "future"
+            | "daily"
+            | "weekly"
+            | "monthly"
+            | "annually"
+            | "yearly"
+            | "hourly"
+            | "nightly"
+            | "quarterly"
+    )
 }
 
 /// Token flags: the lexicon's filter let the word through; another word starts inside it.
@@ -1316,35 +1317,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 consider(self.quarter_core(a, p));
             }
             // The words `word_core` reads, a part of the day, or a hyphenated form.
-            if gate(
-                t.hyphen
-                    || w.day_part.is_some()
-                    || w.reference.is_some()
-                    || matches!(
-                        t.l,
-                        "today"
-                            | "yesterday"
-                            | "tomorrow"
-                            | "date"
-                            | "near"
-                            | "short"
-                            | "foreseeable"
-                            | "year"
-                            | "that"
-                            | "one"
-                            | "so"
-                            | "past"
-                            | "future"
-                            | "daily"
-                            | "weekly"
-                            | "monthly"
-                            | "annually"
-                            | "yearly"
-                            | "hourly"
-                            | "nightly"
-                            | "quarterly"
-                    ),
-            ) {
+            if gate(t.hyphen || w.day_part.is_some() || w.reference.is_some() || word_core_word(t.l)) {
                 consider(self.word_core(a, p));
             }
             if gate(w.holiday && t.cap) {
