@@ -18,11 +18,6 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc: the extraction allocates and frees small vectors per document and per stage on
-/// every thread; with mimalloc it costs 3% fewer instructions per MB than with glibc's
-/// allocator, and start-up (building the automata) a fifth fewer.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
