@@ -11,8 +11,8 @@
 //! anchored searches. [`WordSet`] is the plain case: single cue words looked up word by word.
 
 use crate::{Span, Text};
-use aho_corasick::automaton::OverlappingState;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
 use rustc_hash::FxHashSet;
 
 /// Why a phrase list could not be compiled.
@@ -324,8 +324,17 @@ impl WordSet {
 /// A compiled list of phrases, matched at word starts and ending on word boundaries.
 #[derive(Clone, Debug)]
 pub struct PhraseSet {
-    automaton: AhoCorasick,
+    automaton: Phrases,
     first_words: WordFilter,
+}
+
+/// The automaton, walked by hand from the anchored start state: a search through the
+/// `AhoCorasick` front end cost a few hundred instructions of set-up at each word start, more
+/// than the walk itself.
+#[derive(Clone, Debug)]
+enum Phrases {
+    Dfa(dfa::DFA),
+    Nfa(nfa::contiguous::NFA),
 }
 
 impl PhraseSet {
@@ -347,30 +356,32 @@ impl PhraseSet {
         }
         let first_words = WordFilter::of_keys(&keys, fold);
         // A DFA walks fastest, but its memory grows with the phrase count: small cue lists get
-        // one, the gazetteer's thousands of aliases the contiguous NFA.
-        let kind = if phrases.len() <= 2000 { AhoCorasickKind::DFA } else { AhoCorasickKind::ContiguousNFA };
-        let automaton = AhoCorasickBuilder::new()
-            .kind(Some(kind))
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
-            .ascii_case_insensitive(fold)
-            .build(phrases.iter().map(|p| p.as_ref()))
-            .map_err(|e| PhraseError::Automaton(e.to_string()))?;
+        // one, long lists the contiguous NFA.
+        let automaton = if phrases.len() <= 2000 {
+            dfa::DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .start_kind(StartKind::Anchored)
+                .ascii_case_insensitive(fold)
+                .build(phrases.iter().map(|p| p.as_ref()))
+                .map(Phrases::Dfa)
+        } else {
+            nfa::contiguous::NFA::builder()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(fold)
+                .build(phrases.iter().map(|p| p.as_ref()))
+                .map(Phrases::Nfa)
+        }
+        .map_err(|e| PhraseError::Automaton(e.to_string()))?;
         Ok(PhraseSet { automaton, first_words })
     }
 
-    /// Calls `each` with every phrase of the automaton that starts at byte `at` of `haystack`.
-    fn anchored(&self, haystack: &str, at: usize, mut each: impl FnMut(PhraseMatch)) {
-        let input = Input::new(haystack).range(at..).anchored(Anchored::Yes);
-        let mut state = OverlappingState::start();
-        // The automaton is built anchored, so the search cannot fail; an error ends it.
-        while self.automaton.try_find_overlapping(input.clone(), &mut state).is_ok() {
-            let Some(m) = state.get_match() else { break };
-            // Overlapping anchored search may also report later starts: only `at` counts.
-            if m.start() != at {
-                continue;
-            }
-            each(PhraseMatch { span: Span::new(m.start(), m.end()), pattern: m.pattern().as_usize() });
+    /// Calls `each` with every phrase of the automaton that starts at byte `at` of `haystack`,
+    /// shortest first.
+    #[inline]
+    fn anchored(&self, haystack: &str, at: usize, each: impl FnMut(PhraseMatch)) {
+        match &self.automaton {
+            Phrases::Dfa(a) => walk(a, haystack.as_bytes(), at, each),
+            Phrases::Nfa(a) => walk(a, haystack.as_bytes(), at, each),
         }
     }
 
@@ -460,6 +471,33 @@ impl PhraseSet {
     }
 }
 
+/// Walks `automaton` from its anchored start state over `haystack[at..]`, calling `each` with
+/// every phrase that starts at `at`, in the order of their ends.
+#[inline]
+fn walk<A: Automaton>(automaton: &A, haystack: &[u8], at: usize, mut each: impl FnMut(PhraseMatch)) {
+    let Ok(mut sid) = automaton.start_state(Anchored::Yes) else { return };
+    for (i, &b) in haystack.get(at..).unwrap_or_default().iter().enumerate() {
+        sid = automaton.next_state(Anchored::Yes, sid, b);
+        if !automaton.is_special(sid) {
+            continue;
+        }
+        if automaton.is_dead(sid) {
+            return;
+        }
+        if automaton.is_match(sid) {
+            let end = at + i + 1;
+            for k in 0..automaton.match_len(sid) {
+                let pattern = automaton.match_pattern(sid, k);
+                // A match state also holds the phrases that are suffixes of the path: only
+                // those that start at `at` count.
+                if end - automaton.pattern_len(pattern) == at {
+                    each(PhraseMatch { span: Span::new(at, end), pattern: pattern.as_usize() });
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,6 +571,29 @@ mod tests {
         assert_eq!(set.whole("USA"), None);
     }
 
+    /// The phrases at `at` as the `AhoCorasick` front end finds them (the search the hand walk
+    /// replaced): every overlapping anchored match that starts at `at`.
+    fn front_end(phrases: &[&str], fold: bool, text: &str, at: usize) -> Vec<PhraseMatch> {
+        use aho_corasick::automaton::OverlappingState;
+        use aho_corasick::{AhoCorasick, Input};
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .ascii_case_insensitive(fold)
+            .build(phrases)
+            .unwrap();
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        let mut state = OverlappingState::start();
+        let mut out = Vec::new();
+        while ac.try_find_overlapping(input.clone(), &mut state).is_ok() {
+            let Some(m) = state.get_match() else { break };
+            if m.start() == at {
+                out.push(PhraseMatch { span: Span::new(m.start(), m.end()), pattern: m.pattern().as_usize() });
+            }
+        }
+        out
+    }
+
     proptest::proptest! {
         /// Word starts are where a word character follows anything else, and their keys are
         /// the keys of the word there, whatever the script.
@@ -551,6 +612,15 @@ mod tests {
             proptest::prop_assert_eq!(got.iter().map(|w| w.at).collect::<Vec<_>>(), want);
             for w in &got {
                 proptest::prop_assert_eq!(w.keys, first_word_keys(&text[w.at..]));
+            }
+            for fold in [false, true] {
+                let phrases = ["a", "ab", "a b", "b", "é", "Ab", "ab", "a b_"];
+                let set = PhraseSet::new(phrases, fold).unwrap();
+                for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let mut walked = Vec::new();
+                    set.anchored(&text, at, |m| walked.push(m));
+                    proptest::prop_assert_eq!(walked, front_end(&phrases, fold, &text, at));
+                }
             }
             let set = PhraseSet::new(["a b", "é", "ab"], true).unwrap();
             let t = Text::new(&text);
