@@ -10,6 +10,7 @@
 //! to throw away matches inside words, and could lose a real match to one) and per-word
 //! anchored searches. [`WordSet`] is the plain case: single cue words looked up word by word.
 
+use crate::text::{ASCII_CLASS, UPPER, WORD};
 use crate::{Span, Text};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
@@ -111,25 +112,6 @@ fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
     }
     [mix(exact, len as u64), mix(folded, len as u64)]
 }
-
-/// ASCII bytes that are word characters, and of those the capitals.
-const WORD: u8 = 1;
-const UPPER: u8 = 2;
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'_' {
-            t[b] = WORD;
-        }
-        if c.is_ascii_uppercase() {
-            t[b] |= UPPER;
-        }
-        b += 1;
-    }
-    t
-};
 
 /// The byte length of the run of word characters at the start of `s`.
 #[inline]

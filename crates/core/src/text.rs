@@ -211,13 +211,14 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
-/// ASCII byte classes for the tokenizer.
-const SPACE: u8 = 1;
-const ALPHA: u8 = 2;
-const DIGIT: u8 = 4;
-/// Continues a word: letters, digits, underscore.
-const WORDY: u8 = 8;
-const CLASS: [u8; 128] = {
+/// ASCII byte classes, shared by the tokenizer and the word starts ([`crate::phrase`]).
+pub(crate) const SPACE: u8 = 1;
+pub(crate) const ALPHA: u8 = 2;
+pub(crate) const DIGIT: u8 = 4;
+/// A word character: letters, digits, underscore.
+pub(crate) const WORD: u8 = 8;
+pub(crate) const UPPER: u8 = 16;
+pub(crate) const ASCII_CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut b = 0;
     while b < 128 {
@@ -226,13 +227,16 @@ const CLASS: [u8; 128] = {
             t[b] = SPACE;
         }
         if c.is_ascii_alphabetic() {
-            t[b] = ALPHA | WORDY;
+            t[b] = ALPHA | WORD;
+        }
+        if c.is_ascii_uppercase() {
+            t[b] |= UPPER;
         }
         if c.is_ascii_digit() {
-            t[b] = DIGIT | WORDY;
+            t[b] = DIGIT | WORD;
         }
         if c == b'_' {
-            t[b] = WORDY;
+            t[b] = WORD;
         }
         b += 1;
     }
@@ -250,7 +254,7 @@ fn tokenize(text: &str) -> Vec<Token> {
         let b = bytes[i];
         let kind = if b < 128 {
             i += 1;
-            match CLASS[b as usize] {
+            match ASCII_CLASS[b as usize] {
                 SPACE => continue,
                 c if c & ALPHA != 0 => TokenKind::Word,
                 c if c & DIGIT != 0 => TokenKind::Number,
@@ -291,8 +295,8 @@ fn word_end(text: &str, mut i: usize) -> usize {
             if b >= 128 {
                 break;
             }
-            let class = CLASS[b as usize];
-            if class & WORDY != 0 {
+            let class = ASCII_CLASS[b as usize];
+            if class & WORD != 0 {
                 i += 1;
             } else if b == b'\'' || b == b'-' {
                 break;
