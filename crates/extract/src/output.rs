@@ -31,8 +31,8 @@ use serde::Serialize;
 
 /// Writes the line straight into one buffer: each fact's own fields are serialised by its
 /// derived `Serialize` and spliced after the located fields (`text`, `start`, `end`,
-/// `sentence`), which is what `#[serde(flatten)]` did through a map serialiser at a quarter of
-/// the whole extraction's cost.
+/// `sentence`). `#[serde(flatten)]` did the same through a map serialiser that cost a third
+/// more instructions than the whole line costs now.
 struct Writer<'a> {
     out: Vec<u8>,
     text: &'a str,
