@@ -49,10 +49,42 @@ pub struct PhraseMatch {
 pub struct WordStart {
     /// Its byte offset.
     pub at: usize,
+    /// Its word's byte length (the run of letters, digits and underscores from `at`).
+    len: u32,
     /// Whether the word starts with a capital letter.
     pub capital: bool,
     /// The keys of its word: as written, and with ASCII letters folded.
     keys: [u64; 2],
+}
+
+impl WordStart {
+    /// The byte length of its word: the run of letters, digits and underscores from `at`
+    /// ("al-Abadi" holds two word starts, "al" and "Abadi").
+    #[inline]
+    pub fn word_len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// The byte offset just past its word.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.at + self.len as usize
+    }
+
+    /// Its word's key, as written or with ASCII letters folded: equal to [`word_key`] of the
+    /// same word, so a stage can build a table of its words' keys once and look the text's
+    /// words up without hashing them again. Different words can share a key (it is a 64-bit
+    /// hash): compare the word itself when a false hit matters.
+    #[inline]
+    pub fn key(&self, fold: bool) -> u64 {
+        self.keys[usize::from(fold)]
+    }
+}
+
+/// The key of the first word of `s` (its leading run of letters, digits and underscores), as
+/// written or with ASCII letters folded: what [`WordStart::key`] gives for the same word.
+pub fn word_key(s: &str, fold: bool) -> u64 {
+    first_word_keys(s)[usize::from(fold)]
 }
 
 pub(crate) fn is_word_char(c: char) -> bool {
@@ -179,7 +211,7 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
             c.is_uppercase()
         };
         let (n, keys) = if b < 128 && i + 8 <= bytes.len() { ascii_word(text, i) } else { slow_word(text, i) };
-        out.push(WordStart { at: i, capital, keys });
+        out.push(WordStart { at: i, len: n as u32, capital, keys });
         i += n;
     }
     out
@@ -594,6 +626,8 @@ mod tests {
             proptest::prop_assert_eq!(got.iter().map(|w| w.at).collect::<Vec<_>>(), want);
             for w in &got {
                 proptest::prop_assert_eq!(w.keys, first_word_keys(&text[w.at..]));
+                proptest::prop_assert_eq!(w.word_len(), word_len(&text[w.at..]));
+                proptest::prop_assert_eq!(w.key(true), word_key(&text[w.at..], true));
             }
             for fold in [false, true] {
                 let phrases = ["a", "ab", "a b", "b", "é", "Ab", "ab", "a b_"];
