@@ -98,7 +98,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
 const MUL: u64 = 0xf135_7aea_2e62_a9c5;
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = ONES * 0x80;
+pub(crate) const HIGH: u64 = ONES * 0x80;
 
 #[inline]
 fn mix(h: u64, x: u64) -> u64 {
@@ -176,7 +176,7 @@ fn first_word_keys(s: &str) -> [u64; 2] {
 /// For each byte of an ASCII chunk, its high bit set where the byte is a word character
 /// (`0-9`, `A-Z`, `a-z`, `_`). With no high bit in `x` the additions cannot carry across bytes.
 #[inline(always)]
-fn word_bytes(x: u64) -> u64 {
+pub(crate) fn word_bytes(x: u64) -> u64 {
     #[inline(always)]
     fn at_least(x: u64, c: u8) -> u64 {
         x.wrapping_add(ONES * (0x80 - u64::from(c)))
