@@ -14,7 +14,7 @@
 //! it, and each pattern is tried only where the token can begin it (`Run::core`). The plain
 //! path (every token, every pattern) is kept as the reference the tests compare against.
 
-use crate::lexicon::{Holiday, Lexicon, Unit, Word};
+use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_SHIFT};
 use crate::norm::{Point, Tense};
 use crate::TimexType;
 use chronicle_core::text::{Token, TokenKind};
@@ -191,10 +191,10 @@ impl<'l> Grammar<'l> {
         let n = text.tokens.len();
         let mut toks: Vec<OnceCell<Tok>> = Vec::with_capacity(n);
         toks.resize_with(n, OnceCell::new);
-        let mut flags = vec![LISTED | INNER; n];
+        let mut codes = vec![LISTED | INNER; n];
         let src = Source { lex: self.lex, text: text.text, padded: &padded };
-        let anchors = self.anchors(text, &src, &toks, &mut flags);
-        let run = Run { g: self, toks: &toks, flags: &flags, src, text, fast };
+        let anchors = self.anchors(text, &src, &toks, &mut codes);
+        let run = Run { g: self, toks: &toks, codes: &codes, src, text, fast };
         let mut out = Vec::new();
         let mut i = 0;
         let mut try_at = |at: usize, i: &mut usize| {
@@ -223,53 +223,62 @@ impl<'l> Grammar<'l> {
 
     /// The tokens where an expression may start (those [`Run::at`] does not turn away at once:
     /// digits, a lone apostrophe, a word that can start an expression, a hyphenated word), in
-    /// text order; the records of the anchor words are built on the way, the others' flags set.
+    /// text order; each token's code is set on the way (see [`LISTED`], [`KNOWN`]).
     ///
     /// Why: most tokens of a report are in no time expression, and building the record of
-    /// every token cost more than all the grammar. So the words are tested first against the
-    /// lexicon's filters with the text's shared word-start keys, and a token's record is built
-    /// only when the grammar first reads it (`Run::t`).
+    /// every token cost more than all the grammar. So each word is looked up once by the key
+    /// its word start already holds ([`Lexicon::by_key`]): a word that is one word start whole
+    /// (most words) is then known, listed word or not, and a token's record is built only when
+    /// the grammar first reads it (`Run::t`), with no second look-up.
     fn anchors<'a>(
         &self,
         text: &Text<'a>,
         src: &Source<'a, 'l>,
         toks: &[OnceCell<Tok<'a, 'l>>],
-        flags: &mut [u8],
+        codes: &mut [u32],
     ) -> Vec<u32> {
         let starts = text.word_starts();
+        let lowered = src.padded.as_bytes();
+        let bytes = text.text.as_bytes();
         let mut w = 0;
         let mut out = Vec::with_capacity(text.tokens.len() / 4 + 1);
-        for (i, t) in text.tokens.iter().enumerate() {
+        for ((i, t), code) in text.tokens.iter().enumerate().zip(codes.iter_mut()) {
             let anchor = match t.kind {
                 TokenKind::Number => true,
-                TokenKind::Punct => {
-                    matches!(&text.text.as_bytes()[t.start as usize..t.end as usize], b"'" | b"\xe2\x80\x99")
-                }
+                TokenKind::Punct => matches!(&bytes[t.start as usize..t.end as usize], b"'" | b"\xe2\x80\x99"),
                 TokenKind::Word => {
-                    let at = t.start as usize;
+                    let (at, end) = (t.start as usize, t.end as usize);
                     while starts.get(w).is_some_and(|x| x.at < at) {
                         w += 1;
                     }
-                    let hyphen = || t.text(text.text).contains(['-', '\u{2010}']);
                     match starts.get(w).filter(|x| x.at == at) {
                         Some(ws) => {
-                            // A word whose first word is no lexicon word's first word is not in
-                            // the lexicon, and neither is its possessive base. A hyphen or an
-                            // apostrophe inside the token starts another word (the tokenizer
-                            // joins them only before a letter).
-                            let mut f = 0;
-                            if self.lex.may_contain(ws) {
-                                f |= LISTED;
-                            }
-                            if starts.get(w + 1).is_some_and(|x| x.at < t.end as usize) {
-                                f |= INNER;
-                            }
-                            flags[i] = f;
-                            if f & LISTED != 0 && self.lex.may_start_expression(ws) {
-                                let tok = toks[i].get_or_init(|| src.build(t, f));
-                                tok.lex.is_some_and(|w| w.starts) || tok.hyphen
+                            // A hyphen or an apostrophe inside the token starts another word
+                            // (the tokenizer joins them only before a letter).
+                            let inner = starts.get(w + 1).is_some_and(|x| x.at < end);
+                            let e = self.lex.by_key(ws);
+                            let listed = if e & KEY_LISTED != 0 { LISTED } else { 0 };
+                            if !inner && ws.end() == end {
+                                // The word is its word start's word: the entry says which
+                                // listed word it is, if any.
+                                let idx = if e >> KEY_WORD_SHIFT == 0 {
+                                    0
+                                } else {
+                                    self.lex.word_at(e, lowered.get(at..).unwrap_or_default(), end - at)
+                                };
+                                *code = listed | KNOWN | idx << KNOWN_SHIFT;
+                                self.lex.word(idx).is_some_and(|w| w.starts)
                             } else {
-                                f & INNER != 0 && hyphen()
+                                let f = listed | if inner { INNER } else { 0 };
+                                *code = f;
+                                // A word whose first word is no listed word's first word is not
+                                // listed, and neither is its possessive base.
+                                if e & KEY_STARTS != 0 {
+                                    let tok = toks[i].get_or_init(|| src.build(t, f));
+                                    tok.lex.is_some_and(|w| w.starts) || tok.hyphen
+                                } else {
+                                    inner && t.text(text.text).contains(['-', '\u{2010}'])
+                                }
                             }
                         }
                         None => {
@@ -283,6 +292,15 @@ impl<'l> Grammar<'l> {
                 out.push(i as u32);
             }
         }
+        // A prefix word ("the", "about") before a word that is in no list: the prefix stops
+        // there, and no pattern begins at the word itself (`Run::at` turns it away, see
+        // `inert`); a word known by its key says so without a record.
+        let dead = |i: usize| codes.get(i).is_some_and(|c| c & (LISTED | INNER) == 0);
+        out.retain(|&i| {
+            let c = codes[i as usize];
+            let known = text.tokens[i as usize].kind == TokenKind::Word && c & KNOWN != 0;
+            !(known && self.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.inert) && dead(i as usize + 1))
+        });
         out
     }
 }
@@ -291,10 +309,13 @@ impl<'l> Grammar<'l> {
 /// check `core` makes before trying a pattern fails for it. Stricter than those checks, which
 /// is safe: a word wrongly called not inert is only tried.
 fn inert(t: &Tok) -> bool {
-    let w = t.lex();
-    t.word()
-        && !t.hyphen
-        && w.month == 0
+    t.word() && !t.hyphen && inert_word(t.lex(), t.l)
+}
+
+/// [`inert`] for a word with no hyphen: its lexicon entry `w` and its lower-case form `l`
+/// (the lexicon keeps it for each of its words, [`Word::inert`]).
+pub(crate) fn inert_word(w: &Word, l: &str) -> bool {
+    w.month == 0
         && w.month_abbr == 0
         && w.weekday == 0
         && w.weekday_abbr == 0
@@ -307,8 +328,8 @@ fn inert(t: &Tok) -> bool {
         && !w.comparison
         && !w.holiday
         && !w.vague
-        && !matches!(t.l, "current" | "latest" | "quarter" | "period" | "last" | "final")
-        && !word_core_word(t.l)
+        && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
+        && !word_core_word(l)
 }
 
 /// Whether `Run::word_core` reads the (lower-case) word `l` ("today", "year", "daily" ...).
@@ -340,9 +361,15 @@ fn word_core_word(l: &str) -> bool {
     )
 }
 
-/// Token flags: the lexicon's filter let the word through; another word starts inside it.
-const LISTED: u8 = 1;
-const INNER: u8 = 2;
+/// Token codes. LISTED: the word's first word is a listed word's first word (or the token is
+/// no word); INNER: another word starts inside it (or the token is no word). A word with
+/// neither is "dead": in no list, with no hyphen. KNOWN: the token is one word whose listed
+/// word, if any, was found by its key: its index (for [`Lexicon::word`]) sits above
+/// `KNOWN_SHIFT`, 0 for none.
+const LISTED: u32 = 1;
+const INNER: u32 = 2;
+const KNOWN: u32 = 4;
+const KNOWN_SHIFT: u32 = 8;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -353,9 +380,9 @@ struct Source<'a, 'l> {
 }
 
 impl<'a, 'l> Source<'a, 'l> {
-    fn build(&self, t: &Token, flags: u8) -> Tok<'a, 'l> {
+    fn build(&self, t: &Token, code: u32) -> Tok<'a, 'l> {
         let lowered = &self.padded[..self.text.len()];
-        build_tok(self.lex, self.text, lowered, self.padded.as_bytes(), t, flags & LISTED != 0, flags & INNER != 0)
+        build_tok(self.lex, self.text, lowered, self.padded.as_bytes(), t, code)
     }
 }
 
@@ -377,8 +404,9 @@ fn parse_without_commas(s: &str) -> Option<f64> {
     }
 }
 
-/// The record of token `t`; `listed` false when the lexicon's filter turned its word away,
-/// `inner` false when no other word starts inside it (so it holds no hyphen).
+/// The record of token `t` with code `code` (see [`LISTED`]): a word not listed is not
+/// looked up, nor is a known one (its code holds its word), and a word with no other word
+/// inside holds no hyphen.
 #[inline(always)]
 fn build_tok<'a, 'l>(
     lexicon: &'l Lexicon,
@@ -386,28 +414,30 @@ fn build_tok<'a, 'l>(
     lowered: &'a str,
     padded: &[u8],
     t: &Token,
-    listed: bool,
-    inner: bool,
+    code: u32,
 ) -> Tok<'a, 'l> {
     let s = t.text(text);
     let low = &lowered[t.start as usize..t.end as usize];
+    let inner = code & INNER != 0;
     let (num, digits) = if t.kind == TokenKind::Number && s.bytes().all(|b| b.is_ascii_digit()) {
         (if s.len() <= 9 { s.parse().ok() } else { None }, s.len())
     } else {
         (None, 0)
     };
-    // A word whose first word is no lexicon word's first word is not in the lexicon, and
-    // neither is its possessive base: the filter spares the table look-up.
-    let listed = t.kind != TokenKind::Word || listed;
+    // A word whose first word is no listed word's first word is not listed, and neither is its
+    // possessive base: no look-up then. A known word has its word in its code.
+    let listed = t.kind != TokenKind::Word || code & LISTED != 0;
     let mut lex = match t.kind {
         TokenKind::Number if num.is_some() => None,
+        TokenKind::Punct if !lexicon.lists_punctuation() => None,
+        TokenKind::Word if code & KNOWN != 0 => lexicon.word(code >> KNOWN_SHIFT),
         _ if !listed => None,
         _ if low.is_ascii() => lexicon.get_lower_padded(&padded[t.start as usize..], low.len()),
         _ => lexicon.get(s),
     };
     // A possessive ("Friday's", "last year's") is its word; the "'s" stays out of the extent.
     let (mut s2, mut low2, mut end) = (s, low, t.end as usize);
-    if listed && lex.is_none() && t.kind == TokenKind::Word {
+    if listed && lex.is_none() && t.kind == TokenKind::Word && code & KNOWN == 0 {
         let cut = if low.ends_with("'s") {
             2
         } else if low.ends_with("\u{2019}s") {
@@ -447,7 +477,7 @@ struct Run<'r, 'a, 'l> {
     g: &'r Grammar<'l>,
     /// The token records, each built when the grammar first reads it.
     toks: &'r [OnceCell<Tok<'a, 'l>>],
-    flags: &'r [u8],
+    codes: &'r [u32],
     src: Source<'a, 'l>,
     text: &'r Text<'a>,
     /// Whether to take the shortcuts (see [`Run::core`]); without them, the reference.
@@ -469,14 +499,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// to know it (only with the shortcuts).
     #[inline(always)]
     fn dead(&self, i: usize) -> bool {
-        self.fast && self.flags.get(i) == Some(&0)
+        self.fast && self.codes.get(i).is_some_and(|c| c & (LISTED | INNER) == 0)
     }
 
     /// Builds the record of token i on its first read (out of line: most reads find it).
     #[cold]
     #[inline(never)]
     fn build(&self, i: usize) -> &Tok<'a, 'l> {
-        self.toks[i].get_or_init(|| self.src.build(&self.text.tokens[i], self.flags[i]))
+        self.toks[i].get_or_init(|| self.src.build(&self.text.tokens[i], self.codes[i]))
     }
 
     /// Token i, which must exist.
