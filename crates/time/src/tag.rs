@@ -243,42 +243,41 @@ impl<'l> Grammar<'l> {
         let mut w = 0;
         let mut out = Vec::with_capacity(text.tokens.len() / 4 + 1);
         for ((i, t), code) in text.tokens.iter().enumerate().zip(codes.iter_mut()) {
+            let (at, end) = (t.start as usize, t.end as usize);
             let anchor = match t.kind {
                 TokenKind::Number => true,
-                TokenKind::Punct => matches!(&bytes[t.start as usize..t.end as usize], b"'" | b"\xe2\x80\x99"),
+                TokenKind::Punct => matches!(&bytes[at..end], b"'" | b"\xe2\x80\x99"),
                 TokenKind::Word => {
-                    let (at, end) = (t.start as usize, t.end as usize);
                     while starts.get(w).is_some_and(|x| x.at < at) {
                         w += 1;
                     }
                     match starts.get(w).filter(|x| x.at == at) {
+                        // A hyphen or an apostrophe inside the token starts another word (the
+                        // tokenizer joins them only before a letter).
+                        Some(ws) if ws.end() == end && starts.get(w + 1).is_none_or(|x| x.at >= end) => {
+                            // The word is its word start's word: the entry says which listed
+                            // word it is, if any.
+                            let e = self.lex.by_key(ws);
+                            let idx = if e >> KEY_WORD_SHIFT == 0 {
+                                0
+                            } else {
+                                self.lex.word_at(e, lowered.get(at..).unwrap_or_default(), end - at)
+                            };
+                            *code = (e & KEY_LISTED) | KNOWN | idx << KNOWN_SHIFT;
+                            idx != 0 && self.lex.word(idx).is_some_and(|w| w.starts)
+                        }
                         Some(ws) => {
-                            // A hyphen or an apostrophe inside the token starts another word
-                            // (the tokenizer joins them only before a letter).
                             let inner = starts.get(w + 1).is_some_and(|x| x.at < end);
                             let e = self.lex.by_key(ws);
-                            let listed = if e & KEY_LISTED != 0 { LISTED } else { 0 };
-                            if !inner && ws.end() == end {
-                                // The word is its word start's word: the entry says which
-                                // listed word it is, if any.
-                                let idx = if e >> KEY_WORD_SHIFT == 0 {
-                                    0
-                                } else {
-                                    self.lex.word_at(e, lowered.get(at..).unwrap_or_default(), end - at)
-                                };
-                                *code = listed | KNOWN | idx << KNOWN_SHIFT;
-                                self.lex.word(idx).is_some_and(|w| w.starts)
+                            let f = (e & KEY_LISTED) | if inner { INNER } else { 0 };
+                            *code = f;
+                            // A word whose first word is no listed word's first word is not
+                            // listed, and neither is its possessive base.
+                            if e & KEY_STARTS != 0 {
+                                let tok = toks[i].get_or_init(|| src.build(t, f));
+                                tok.lex.is_some_and(|w| w.starts) || tok.hyphen
                             } else {
-                                let f = listed | if inner { INNER } else { 0 };
-                                *code = f;
-                                // A word whose first word is no listed word's first word is not
-                                // listed, and neither is its possessive base.
-                                if e & KEY_STARTS != 0 {
-                                    let tok = toks[i].get_or_init(|| src.build(t, f));
-                                    tok.lex.is_some_and(|w| w.starts) || tok.hyphen
-                                } else {
-                                    inner && t.text(text.text).contains(['-', '\u{2010}'])
-                                }
+                                inner && t.text(text.text).contains(['-', '\u{2010}'])
                             }
                         }
                         None => {
@@ -416,6 +415,36 @@ fn build_tok<'a, 'l>(
     t: &Token,
     code: u32,
 ) -> Tok<'a, 'l> {
+    let (at, end) = (t.start as usize, t.end as usize);
+    if (t.kind == TokenKind::Word && code & KNOWN != 0) || (t.kind == TokenKind::Punct && end == at + 1) {
+        // The common tokens, in short: a word that is one word, known by its key (no number,
+        // no hyphen, no possessive), and an ASCII punctuation mark (no capital).
+        let s = &text[at..end];
+        let word = t.kind == TokenKind::Word;
+        return Tok {
+            s,
+            l: &lowered[at..end],
+            full: s,
+            start: at,
+            end,
+            kind: t.kind,
+            lex: if word {
+                lexicon.word(code >> KNOWN_SHIFT)
+            } else if lexicon.lists_punctuation() {
+                lexicon.get(s)
+            } else {
+                None
+            },
+            num: None,
+            digits: 0,
+            cap: word
+                && match s.as_bytes().first() {
+                    Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                    _ => s.chars().next().is_some_and(|c| c.is_uppercase()),
+                },
+            hyphen: false,
+        };
+    }
     let s = t.text(text);
     let low = &lowered[t.start as usize..t.end as usize];
     let inner = code & INNER != 0;
