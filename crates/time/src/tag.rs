@@ -308,7 +308,14 @@ impl<'l> Grammar<'l> {
 /// check `core` makes before trying a pattern fails for it. Stricter than those checks, which
 /// is safe: a word wrongly called not inert is only tried.
 fn inert(t: &Tok) -> bool {
-    t.word() && !t.hyphen && inert_word(t.lex(), t.l)
+    t.word()
+        && !t.hyphen
+        && match t.lex {
+            // the lexicon's flag, tested for its key, which is the token's lower-case form
+            // (but for curly apostrophes, which no word `inert_word` names holds)
+            Some(w) => w.inert,
+            None => inert_word(&Word::EMPTY, t.l),
+        }
 }
 
 /// [`inert`] for a word with no hyphen: its lexicon entry `w` and its lower-case form `l`
@@ -560,6 +567,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     }
 
     fn lexw(&self, i: usize) -> &'l Word {
+        // A word in no list has no entry: no record is needed to know it.
+        if self.dead(i) {
+            return &Word::EMPTY;
+        }
         self.t(i).map_or(&Word::EMPTY, |t| t.lex())
     }
 
@@ -592,6 +603,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         // A reporting verb dates its own clause only when it stands right by the expression
         // ("said Friday"); further away ("said ... on Dec. 15") it says nothing of the event.
         let cue = |i: usize| -> Option<Tense> {
+            // Only a word is a cue: no record is needed to know a number or a mark is none.
+            if self.text.tokens.get(i)?.kind != TokenKind::Word {
+                return None;
+            }
             if self.dead(i) {
                 // A word the lexicon does not list: only an "-ed" form can be a cue (the tests
                 // below, for a word with no lexicon entry), and it needs no record.
@@ -613,22 +628,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let near = (i < a && a - i <= 2) || (i >= b && i - b < 2);
                 return near.then_some(Tense::Past);
             }
-            let prev = i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
+            let prev = || i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
             // "set to resume", "set for April"
             if w.future_with_to && (self.is(i + 1, "to") || self.is(i + 1, "for")) {
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
             }
             // "is to resume trading Tuesday"
-            if t.is("to") && prev.present_be {
+            if t.is("to") && prev().present_be {
                 return Some(Tense::Future);
             }
             // "Arafat and Netanyahu meet separately Monday"
-            if w.scheduled_present && i > 0 && !self.is(i - 1, "to") && !prev.determiner {
+            if w.scheduled_present && i > 0 && !self.is(i - 1, "to") && !prev().determiner {
                 return Some(Tense::Future);
             }
             if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
                 // "the plan", "its hopes" are nouns
-                if prev.determiner {
+                if prev().determiner {
                     return None;
                 }
                 // "had been due to expire Friday" is a plan of the past
@@ -636,14 +651,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
             // "is heard", "are expected": a participle after a present "be" is no past
             let after_be = || {
-                i > 0 && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be)
+                i > 0
+                    && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev().present_be)
             };
             if w.past && !after_be() {
                 return Some(Tense::Past);
             }
             let lower = t.s.len() > 4 && t.s.ends_with("ed") && t.s.bytes().all(|c| c.is_ascii_lowercase());
             // "the reduced dividend", "its proposed merger": an adjective
-            if lower && !w.not_past && !prev.determiner && !after_be() {
+            if lower && !w.not_past && !prev().determiner && !after_be() {
                 return Some(Tense::Past);
             }
             None
@@ -729,7 +745,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
         };
         consider(self.core(i, &p));
-        if p.k != i {
+        // (a prefix word that is inert begins no pattern itself: `core` would turn it away)
+        if p.k != i && !(self.fast && inert(t)) {
             consider(self.core(i, &Prefix { k: i, ..Prefix::default() }));
         }
         best.filter(|c| !self.in_a_name(c))
@@ -1327,6 +1344,10 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         let t = self.t(k)?;
         if t.word() && !t.lex.is_some_and(|w| w.starts) && !t.hyphen {
+            return None;
+        }
+        // every check below fails for an inert word ("the" after "about")
+        if self.fast && inert(t) {
             return None;
         }
         let w = t.lex();
