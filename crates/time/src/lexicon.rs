@@ -136,6 +136,9 @@ pub struct Word {
     /// [`Lexicon::parse`] from the grammar's own test): a prefix word such as "the" before a
     /// word in no list begins nothing, which the tagger then knows without a token record.
     pub inert: bool,
+    /// Whether the only patterns that can begin at this word are those of a count or of
+    /// "that", which read a listed word next (set by [`Lexicon::parse`] from the grammar).
+    pub counts_only: bool,
 }
 impl Word {
     /// What the lexicon knows of a word it does not list: nothing.
@@ -178,6 +181,7 @@ impl Word {
         grammar: false,
         starts: false,
         inert: false,
+        counts_only: false,
     };
 }
 
@@ -568,6 +572,7 @@ impl Lexicon {
                 || w.unit.is_some()
                 || w.reference.is_some();
             w.inert = crate::tag::inert_word(w, k);
+            w.counts_only = crate::tag::counts_only(w, k);
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });

@@ -291,15 +291,6 @@ impl<'l> Grammar<'l> {
                 out.push(i as u32);
             }
         }
-        // A prefix word ("the", "about") before a word that is in no list: the prefix stops
-        // there, and no pattern begins at the word itself (`Run::at` turns it away, see
-        // `inert`); a word known by its key says so without a record.
-        let dead = |i: usize| codes.get(i).is_some_and(|c| c & (LISTED | INNER) == 0);
-        out.retain(|&i| {
-            let c = codes[i as usize];
-            let known = text.tokens[i as usize].kind == TokenKind::Word && c & KNOWN != 0;
-            !(known && self.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.inert) && dead(i as usize + 1))
-        });
         out
     }
 }
@@ -321,6 +312,24 @@ fn inert(t: &Tok) -> bool {
 /// [`inert`] for a word with no hyphen: its lexicon entry `w` and its lower-case form `l`
 /// (the lexicon keeps it for each of its words, [`Word::inert`]).
 pub(crate) fn inert_word(w: &Word, l: &str) -> bool {
+    w.number.is_none() && !w.vague && begins_nothing_else(w, l) && !word_core_word(l)
+}
+
+/// Whether the only patterns that can begin at a word with no hyphen are those of a count
+/// ("a", "two", "several") or of "that": whether `Run::core` turns it away when the next
+/// token is a word in no list ("a government", "two soldiers", "that Baghdad"), but for a
+/// next word "long" ("two long years"), the one word in no list a count reads before its
+/// unit. What such a word reads after it: "a little" (prefix), "few", "and a half",
+/// "hundred", "dozen", "half", "of" ("a couple of"), "more", "additional", "full",
+/// "long", a unit adjective, a unit, a number ("nineteen ninety", "twenty four"),
+/// "thousand", a comma before a vague word; "that same week": all listed but "long".
+/// The lexicon keeps it for each of its words ([`Word::counts_only`]).
+pub(crate) fn counts_only(w: &Word, l: &str) -> bool {
+    (w.number.is_some() || w.vague || l == "that") && begins_nothing_else(w, l) && (l == "that" || !word_core_word(l))
+}
+
+/// Whether a word begins no pattern but those of counts and of the words `word_core` reads.
+fn begins_nothing_else(w: &Word, l: &str) -> bool {
     w.month == 0
         && w.month_abbr == 0
         && w.weekday == 0
@@ -329,13 +338,10 @@ pub(crate) fn inert_word(w: &Word, l: &str) -> bool {
         && w.season.is_none()
         && w.day_part.is_none()
         && w.reference.is_none()
-        && w.number.is_none()
         && w.ordinal == 0
         && !w.comparison
         && !w.holiday
-        && !w.vague
         && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
-        && !word_core_word(l)
 }
 
 /// Whether `Run::word_core` reads the (lower-case) word `l` ("today", "year", "daily" ...).
@@ -723,6 +729,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// The longest expression starting at token i.
     fn at(&self, i: usize) -> Option<Cand> {
+        // A prefix word ("the", "about") before a word that is in no list: the prefix stops
+        // there, and no pattern begins at the word itself (see `inert`); a word known by its
+        // key says so with no record (the same test as below).
+        // So with a count ("a government", "two soldiers", see `counts_only`).
+        if self.fast && self.dead(i + 1) {
+            let c = self.codes.get(i).copied().unwrap_or(0);
+            if c & KNOWN != 0
+                && self
+                    .g
+                    .lex
+                    .word(c >> KNOWN_SHIFT)
+                    .is_some_and(|w| w.inert || (w.counts_only && !self.text.word(i + 1).eq_ignore_ascii_case("long")))
+            {
+                return None;
+            }
+        }
         let t = self.t(i)?;
         match t.kind {
             TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
@@ -2828,6 +2850,31 @@ mod tests {
         #[test]
         fn shortcuts_change_no_mention_in_any_text(s in "\\PC{0,200}") {
             same(&s)?;
+        }
+    }
+
+    /// Sentences where a count or a prefix word stands before a word in no list, which the
+    /// shortcuts turn away without reading it (`counts_only`, `inert`): some of them hold an
+    /// expression through that word ("two long years").
+    #[test]
+    fn shortcuts_before_unlisted_words_change_no_mention() {
+        let lex = Lexicon::builtin();
+        let g = Grammar::new(&lex);
+        let cases: &[(&str, usize)] = &[
+            ("They waited two long years for the road.", 1),
+            ("A government official spoke on Monday.", 1),
+            ("She met a relative and an envoy.", 0),
+            ("That convoy left; that same week the town fell.", 1),
+            ("Some soldiers stayed, several officers left, many civilians fled.", 0),
+            ("Twenty-five soldiers and nineteen officers were there.", 0),
+            ("The army held it for an additional year.", 1),
+            ("About the bridge, nothing was said.", 0),
+        ];
+        for (text, want) in cases {
+            let t = Text::new(text);
+            let fast = g.mentions_with(&t, true);
+            assert_eq!(fast, g.mentions_with(&t, false), "{text}");
+            assert_eq!(fast.len(), *want, "{text}: {fast:?}");
         }
     }
 
