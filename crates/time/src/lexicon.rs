@@ -365,41 +365,45 @@ impl Lexicon {
     /// What the lexicon knows of the word at `w` by its folded key: a [`KeyEntry`], 0 when no
     /// listed word begins with it. Exact but for 64-bit key collisions, which can only add
     /// [`KEY_LISTED`] or [`KEY_STARTS`] (a "may be"); a whole word it names must be confirmed
-    /// with [`Lexicon::word_at`].
+    /// with [`Lexicon::confirmed_word`].
     #[inline(always)]
     pub fn by_key(&self, w: &WordStart) -> KeyEntry {
         self.keys.get(w.key(true))
     }
 
-    /// The listed word of entry `e` ([`Lexicon::by_key`]) if it is the word of `len` bytes at
-    /// the start of `lowered` (the text lower-cased, padded with at least sixteen bytes), as
-    /// its index plus one for [`Lexicon::word`]; 0 when it is not. The bytes are compared, so a
-    /// key collision finds nothing.
+    /// The listed word entry `e` ([`Lexicon::by_key`]) names by its key, if any, as its index
+    /// plus one (0 for none). Unconfirmed: a key collision can name a word that is not the
+    /// text's ([`Lexicon::confirmed_word`] compares the bytes).
     #[inline(always)]
-    pub fn word_at(&self, e: KeyEntry, lowered: &[u8], len: usize) -> u32 {
-        let idx = e >> KEY_WORD_SHIFT;
-        let (Some(&(key, n)), Some(b)) = (self.table.packed.get((idx as usize).wrapping_sub(1)), lowered.get(..16))
-        else {
-            return 0;
-        };
-        if n as usize != len {
-            return 0;
-        }
-        let (a, c) = b.split_at(8);
-        let a = u64::from_le_bytes(a.try_into().unwrap_or_default());
-        let c = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        let keep = |x: u64, n: usize| if n >= 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
-        if [keep(a, len), keep(c, len.saturating_sub(8))] == key {
-            idx
-        } else {
-            0
-        }
+    pub fn word_index(e: KeyEntry) -> u32 {
+        e >> KEY_WORD_SHIFT
     }
 
-    /// The word of an index from [`Lexicon::word_at`] (`None` for 0).
+    /// The word of index `idx` ([`Lexicon::word_index`]; `None` for 0), unconfirmed.
     #[inline(always)]
     pub fn word(&self, idx: u32) -> Option<&Word> {
         self.table.words.get((idx as usize).wrapping_sub(1))
+    }
+
+    /// The word of index `idx` if it is the word of `len` bytes at the start of `lowered` (the
+    /// text lower-cased, padded with at least sixteen bytes): the bytes are compared, so a key
+    /// collision finds nothing.
+    #[inline(always)]
+    pub fn confirmed_word(&self, idx: u32, lowered: &[u8], len: usize) -> Option<&Word> {
+        let i = (idx as usize).wrapping_sub(1);
+        let (&(key, n), b) = (self.table.packed.get(i)?, lowered.get(..16)?);
+        if n as usize != len {
+            return None;
+        }
+        let a = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+        let c = u64::from_le_bytes(b[8..].try_into().unwrap_or_default());
+        // the zero padding of the packed key past the word's length
+        let keep = |x: u64, n: usize| if n >= 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
+        if [keep(a, len), keep(c, len.saturating_sub(8))] == key {
+            self.table.words.get(i)
+        } else {
+            None
+        }
     }
 
     /// Whether a punctuation token can be a listed word (no listed word begins with one).

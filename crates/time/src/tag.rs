@@ -14,7 +14,7 @@
 //! it, and each pattern is tried only where the token can begin it (`Run::core`). The plain
 //! path (every token, every pattern) is kept as the reference the tests compare against.
 
-use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_SHIFT};
+use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS};
 use crate::norm::{Point, Tense};
 use crate::TimexType;
 use chronicle_core::text::{Token, TokenKind};
@@ -238,7 +238,6 @@ impl<'l> Grammar<'l> {
         codes: &mut [u32],
     ) -> Vec<u32> {
         let starts = text.word_starts();
-        let lowered = src.padded.as_bytes();
         let bytes = text.text.as_bytes();
         let mut w = 0;
         let mut out = Vec::with_capacity(text.tokens.len() / 4 + 1);
@@ -256,13 +255,10 @@ impl<'l> Grammar<'l> {
                         // tokenizer joins them only before a letter).
                         Some(ws) if ws.end() == end && starts.get(w + 1).is_none_or(|x| x.at >= end) => {
                             // The word is its word start's word: the entry says which listed
-                            // word it is, if any.
+                            // word it is, if any (confirmed when its record is built: a key
+                            // collision only makes an anchor that `Run::at` turns away).
                             let e = self.lex.by_key(ws);
-                            let idx = if e >> KEY_WORD_SHIFT == 0 {
-                                0
-                            } else {
-                                self.lex.word_at(e, lowered.get(at..).unwrap_or_default(), end - at)
-                            };
+                            let idx = Lexicon::word_index(e);
                             *code = (e & KEY_LISTED) | KNOWN | idx << KNOWN_SHIFT;
                             idx != 0 && self.lex.word(idx).is_some_and(|w| w.starts)
                         }
@@ -377,7 +373,9 @@ fn word_core_word(l: &str) -> bool {
 /// no word); INNER: another word starts inside it (or the token is no word). A word with
 /// neither is "dead": in no list, with no hyphen. KNOWN: the token is one word whose listed
 /// word, if any, was found by its key: its index (for [`Lexicon::word`]) sits above
-/// `KNOWN_SHIFT`, 0 for none.
+/// `KNOWN_SHIFT`, 0 for none; the record confirms it ([`Lexicon::confirmed_word`]), and the
+/// shortcuts that read it before then only turn away tokens `Run::at` would turn away
+/// anyway when the key collided (the token is then in no list).
 const LISTED: u32 = 1;
 const INNER: u32 = 2;
 const KNOWN: u32 = 4;
@@ -442,7 +440,7 @@ fn build_tok<'a, 'l>(
             end,
             kind: t.kind,
             lex: if word {
-                lexicon.word(code >> KNOWN_SHIFT)
+                lexicon.confirmed_word(code >> KNOWN_SHIFT, padded.get(at..).unwrap_or_default(), end - at)
             } else if lexicon.lists_punctuation() {
                 lexicon.get(s)
             } else {
