@@ -727,21 +727,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// The longest expression starting at token i.
     fn at(&self, i: usize) -> Option<Cand> {
-        // A prefix word ("the", "about") before a word that is in no list: the prefix stops
-        // there, and no pattern begins at the word itself (see `inert`); a word known by its
-        // key says so with no record (the same test as below).
-        // So with a count ("a government", "two soldiers", see `counts_only`).
-        if self.fast && self.dead(i + 1) {
-            let c = self.codes.get(i).copied().unwrap_or(0);
-            if c & KNOWN != 0
-                && self
-                    .g
-                    .lex
-                    .word(c >> KNOWN_SHIFT)
-                    .is_some_and(|w| w.inert || (w.counts_only && !self.text.word(i + 1).eq_ignore_ascii_case("long")))
-            {
-                return None;
-            }
+        if self.fast && !self.may_begin(i) {
+            return None;
         }
         let t = self.t(i)?;
         match t.kind {
@@ -770,6 +757,51 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             consider(self.core(i, &Prefix { k: i, ..Prefix::default() }));
         }
         best.filter(|c| !self.in_a_name(c))
+    }
+
+    /// Whether an expression may begin at token i, judged from the codes and the token after
+    /// it, with no record read (false only where `at` finds nothing):
+    /// - A prefix word ("the", "about") before a word in no list: the prefix stops there, and
+    ///   no pattern begins at the word itself (see `inert`); so with a count or "that" ("a
+    ///   government", "two soldiers", see `counts_only`), but before "long" ("two long
+    ///   years"). "the" before a word that starts nothing ("the world"): no prefix word is
+    ///   such a word, so the prefix stops there too. The words' entries are unconfirmed: a
+    ///   key collision only names a word for a token in no list, which begins nothing.
+    /// - A number: every pattern but the year's reads the token after it: a month, a unit or
+    ///   "of" (listed words), "st" (never a dead word), a number ("5 1/2"), "-", "/", ":"
+    ///   ("48-hour", "2014/03/22", "7:30"), "long", "pm" or "p" ("7 p.m."). So a number of
+    ///   other than four digits, and no dotted date, before anything else ("12 people",
+    ///   "300.") begins nothing.
+    /// - A mark begins only "'90s": an apostrophe before a number.
+    fn may_begin(&self, i: usize) -> bool {
+        let tokens = &self.text.tokens;
+        let (Some(t), next) = (tokens.get(i), tokens.get(i + 1)) else { return false };
+        let next_is = |w: &str| next.is_some_and(|n| n.text(self.text.text).eq_ignore_ascii_case(w));
+        match t.kind {
+            TokenKind::Word => {
+                let c = self.codes.get(i).copied().unwrap_or(0);
+                let Some(w) = self.g.lex.word(c >> KNOWN_SHIFT).filter(|_| c & KNOWN != 0) else { return true };
+                if self.dead(i + 1) {
+                    return !(w.inert || (w.counts_only && !next_is("long")));
+                }
+                let nc = self.codes.get(i + 1).copied().unwrap_or(0);
+                let next_starts = nc & KNOWN == 0 || self.g.lex.word(nc >> KNOWN_SHIFT).is_some_and(|x| x.starts);
+                next_starts || !(w.inert && t.text(self.text.text).eq_ignore_ascii_case("the"))
+            }
+            TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
+            TokenKind::Number => {
+                let s = t.text(self.text.text);
+                if (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())) || s.matches('.').count() == 2 {
+                    return true;
+                }
+                let Some(n) = next else { return false };
+                match n.kind {
+                    TokenKind::Number => true,
+                    TokenKind::Punct => matches!(n.text(self.text.text), "-" | "\u{2010}" | "/" | ":"),
+                    TokenKind::Word => !self.dead(i + 1) || next_is("long") || next_is("pm") || next_is("p"),
+                }
+            }
+        }
     }
 
     /// Whether a candidate is part of a name or a title: a time word that is written in lower
@@ -2867,6 +2899,13 @@ mod tests {
             ("Twenty-five soldiers and nineteen officers were there.", 0),
             ("The army held it for an additional year.", 1),
             ("About the bridge, nothing was said.", 0),
+            ("The world watched the new government.", 0),
+            ("It rose by more than two years' worth.", 1),
+            ("Some 12 people and 300. were counted, 19,000 fled.", 0),
+            ("They met at 10 pm, then at 7 p.m. and at 7:30.", 3),
+            ("A 48-hour truce, then 5 1/2 years of war.", 2),
+            ("In the '90s and the 1990s, and on 13.08.2016.", 3),
+            ("It was 2014. The 'truce' held.", 1),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
