@@ -139,6 +139,9 @@ pub struct Word {
     /// Whether the only patterns that can begin at this word are those of a count or of
     /// "that", which read a listed word next (set by [`Lexicon::parse`] from the grammar).
     pub counts_only: bool,
+    /// A word the tense scan tests as a cue: reporting, past, future, "set" or scheduled
+    /// (set by [`Lexicon::parse`]).
+    pub tense_cue: bool,
 }
 impl Word {
     /// What the lexicon knows of a word it does not list: nothing.
@@ -182,6 +185,7 @@ impl Word {
         starts: false,
         inert: false,
         counts_only: false,
+        tense_cue: false,
     };
 }
 
@@ -577,6 +581,7 @@ impl Lexicon {
                 || w.reference.is_some();
             w.inert = crate::tag::inert_word(w, k);
             w.counts_only = crate::tag::counts_only(w, k);
+            w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });

@@ -266,7 +266,7 @@ impl<'l> Grammar<'l> {
                             let inner = starts.get(w + 1).is_some_and(|x| x.at < end);
                             let e = self.lex.by_key(ws);
                             let f = (e & KEY_LISTED) | if inner { INNER } else { 0 };
-                            *code = f;
+                            *code = f | if e & KEY_STARTS != 0 { MAY_START } else { 0 };
                             // A word whose first word is no listed word's first word is not
                             // listed, and neither is its possessive base.
                             if e & KEY_STARTS != 0 {
@@ -277,6 +277,7 @@ impl<'l> Grammar<'l> {
                             }
                         }
                         None => {
+                            *code |= MAY_START;
                             let tok = toks[i].get_or_init(|| src.build(t, LISTED | INNER));
                             tok.lex.is_some_and(|w| w.starts) || tok.hyphen
                         }
@@ -380,6 +381,9 @@ const LISTED: u32 = 1;
 const INNER: u32 = 2;
 const KNOWN: u32 = 4;
 const KNOWN_SHIFT: u32 = 8;
+/// For a word that is not known: its first word is a first word of a word that can start an
+/// expression (without it, neither the word nor its possessive base can).
+const MAY_START: u32 = 16;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -623,6 +627,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     && (self.is(i - 1, "be") || self.is(i - 1, "been") || self.is(i - 1, "being") || prev.present_be);
                 return (!prev.determiner && !after_be).then_some(Tense::Past);
             }
+            // A known word that is no tense word, no "to" and no "-ed" form is none either
+            // (the tests below), and needs no record.
+            let c = self.codes.get(i).copied().unwrap_or(0);
+            if c & KNOWN != 0 {
+                let tk = self.text.tokens.get(i)?;
+                let (at, end) = (tk.start as usize, tk.end as usize);
+                let s = tk.text(self.text.text);
+                let lowered = self.src.padded.as_bytes().get(at..).unwrap_or_default();
+                let w = self.g.lex.confirmed_word(c >> KNOWN_SHIFT, lowered, end - at);
+                if !w.is_some_and(|w| w.tense_cue)
+                    && !s.eq_ignore_ascii_case("to")
+                    && !(s.len() > 4 && s.ends_with("ed") && s.bytes().all(|c| c.is_ascii_lowercase()))
+                {
+                    return None;
+                }
+            }
             let t = self.t(i)?;
             if !t.word() {
                 return None;
@@ -764,8 +784,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// - A prefix word ("the", "about") before a word in no list: the prefix stops there, and
     ///   no pattern begins at the word itself (see `inert`); so with a count or "that" ("a
     ///   government", "two soldiers", see `counts_only`), but before "long" ("two long
-    ///   years"). "the" before a word that starts nothing ("the world"): no prefix word is
-    ///   such a word, so the prefix stops there too. The words' entries are unconfirmed: a
+    ///   years"). "the" before a word that starts nothing ("the world", "the company's"): no
+    ///   prefix word is such a word, so the prefix stops there too. The words' entries are unconfirmed: a
     ///   key collision only names a word for a token in no list, which begins nothing.
     /// - A number: every pattern but the year's reads the token after it: a month, a unit or
     ///   "of" (listed words), "st" (never a dead word), a number ("5 1/2"), "-", "/", ":"
@@ -785,7 +805,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     return !(w.inert || (w.counts_only && !next_is("long")));
                 }
                 let nc = self.codes.get(i + 1).copied().unwrap_or(0);
-                let next_starts = nc & KNOWN == 0 || self.g.lex.word(nc >> KNOWN_SHIFT).is_some_and(|x| x.starts);
+                let next_starts = match next {
+                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => {
+                        self.g.lex.word(nc >> KNOWN_SHIFT).is_some_and(|x| x.starts)
+                    }
+                    // a word with inner words ("company's"): its first word's entry, or a hyphen
+                    Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
+                        n.text(self.text.text).contains(['-', '\u{2010}'])
+                    }
+                    _ => true,
+                };
                 next_starts || !(w.inert && t.text(self.text.text).eq_ignore_ascii_case("the"))
             }
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
