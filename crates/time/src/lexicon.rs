@@ -232,6 +232,8 @@ pub struct Lexicon {
     /// Whether some listed word begins with a character that cannot begin a word (only then
     /// can a punctuation token be in the lexicon).
     punct_keys: bool,
+    /// The listed words that are one ASCII mark ("," and "/" are date cues), by the mark.
+    marks: [Option<u32>; 128],
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
 }
@@ -408,6 +410,12 @@ impl Lexicon {
         } else {
             None
         }
+    }
+
+    /// The listed word that is the ASCII mark `b`, if any (the same as [`Lexicon::get`]).
+    #[inline]
+    pub fn mark(&self, b: u8) -> Option<&Word> {
+        self.table.words.get(*self.marks.get(b as usize)?.as_ref()? as usize)
     }
 
     /// Whether a punctuation token can be a listed word (no listed word begins with one).
@@ -604,7 +612,14 @@ impl Lexicon {
         }
         let keys = KeyTable::new(&entries);
         let punct_keys = words.keys().any(|k| k.chars().next().is_some_and(|c| !c.is_alphanumeric()));
-        Ok(Lexicon { table, keys, punct_keys, holidays })
+        let mut marks = [None; 128];
+        for (i, (key, n)) in table.packed.iter().enumerate() {
+            let b = key_bytes(*key)[0];
+            if *n == 1 && b.is_ascii() && !b.is_ascii_alphanumeric() {
+                marks[b as usize] = Some(i as u32);
+            }
+        }
+        Ok(Lexicon { table, keys, punct_keys, marks, holidays })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.

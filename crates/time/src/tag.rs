@@ -104,15 +104,17 @@ struct Tok<'a, 'l> {
     s: &'a str,
     /// The token lower-cased (ASCII), sliced from one lower-cased copy of the text.
     l: &'a str,
-    /// The whole token, with a possessive "'s" that `s` leaves out.
-    full: &'a str,
+    /// The length of a possessive "'s" that `s` leaves out (the whole token runs to `end`
+    /// plus it).
+    cut: u8,
     start: usize,
     end: usize,
     kind: TokenKind,
     lex: Option<&'l Word>,
     /// Value of a plain digit token ("2014", "07"); `None` for "19,000" or "7.5".
     num: Option<u32>,
-    digits: usize,
+    /// The number of digits of a plain digit token (at most 255: more count as 255).
+    digits: u8,
     cap: bool,
     /// A word with a hyphen inside ("mid-November", "two-year").
     hyphen: bool,
@@ -439,14 +441,14 @@ fn build_tok<'a, 'l>(
         return Tok {
             s,
             l: &lowered[at..end],
-            full: s,
+            cut: 0,
             start: at,
             end,
             kind: t.kind,
             lex: if word {
                 lexicon.confirmed_word(code >> KNOWN_SHIFT, padded.get(at..).unwrap_or_default(), end - at)
             } else if lexicon.lists_punctuation() {
-                lexicon.get(s)
+                lexicon.mark(s.as_bytes()[0])
             } else {
                 None
             },
@@ -464,7 +466,7 @@ fn build_tok<'a, 'l>(
     let low = &lowered[t.start as usize..t.end as usize];
     let inner = code & INNER != 0;
     let (num, digits) = if t.kind == TokenKind::Number && s.bytes().all(|b| b.is_ascii_digit()) {
-        (if s.len() <= 9 { s.parse().ok() } else { None }, s.len())
+        (if s.len() <= 9 { s.parse().ok() } else { None }, s.len().min(255) as u8)
     } else {
         (None, 0)
     };
@@ -502,7 +504,7 @@ fn build_tok<'a, 'l>(
     Tok {
         s: s2,
         l: low2,
-        full: s,
+        cut: (t.end as usize - end) as u8,
         start: t.start as usize,
         end,
         kind: t.kind,
@@ -551,6 +553,11 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     #[inline(never)]
     fn build(&self, i: usize) -> &Tok<'a, 'l> {
         self.toks[i].get_or_init(|| self.src.build(&self.text.tokens[i], self.codes[i]))
+    }
+
+    /// The whole text of a token, with a possessive "'s" its `s` leaves out.
+    fn full(&self, t: &Tok<'a, 'l>) -> &'a str {
+        self.text.text.get(t.start..t.end + t.cut as usize).unwrap_or(t.s)
     }
 
     /// Token i, which must exist.
@@ -606,8 +613,6 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// The tense of the clause around tokens [a, b): the nearest tense cue in the sentence.
     fn tense(&self, sentence: usize, a: usize, b: usize) -> Tense {
         let span = self.text.sentence(sentence);
-        let lo = self.text.token_at(span.start);
-        let hi = self.text.tokens.partition_point(|t| (t.end as usize) <= span.end).min(self.toks.len());
         // A reporting verb dates its own clause only when it stands right by the expression
         // ("said Friday"); further away ("said ... on Dec. 15") it says nothing of the event.
         let cue = |i: usize| -> Option<Tense> {
@@ -636,10 +641,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let s = tk.text(self.text.text);
                 let lowered = self.src.padded.as_bytes().get(at..).unwrap_or_default();
                 let w = self.g.lex.confirmed_word(c >> KNOWN_SHIFT, lowered, end - at);
-                if !w.is_some_and(|w| w.tense_cue)
-                    && !s.eq_ignore_ascii_case("to")
-                    && !(s.len() > 4 && s.ends_with("ed") && s.bytes().all(|c| c.is_ascii_lowercase()))
-                {
+                let ed = s.len() > 4 && s.ends_with("ed") && s.bytes().all(|c| c.is_ascii_lowercase());
+                if !(w.is_some_and(|w| w.tense_cue) || s.eq_ignore_ascii_case("to") || ed) {
                     return None;
                 }
             }
@@ -693,9 +696,23 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return Tense::Future;
         }
         let mut best: Option<(usize, Tense)> = None;
-        let sentence_start = lo;
-        let lo = lo.max(a.saturating_sub(TENSE_WINDOW));
-        let hi = hi.min(b + TENSE_WINDOW);
+        // The window: the sentence's tokens up to TENSE_WINDOW either side, found by walking
+        // out from the expression (a search of all the tokens cost more).
+        let tokens = &self.text.tokens;
+        let n = self.toks.len().min(tokens.len());
+        let mut lo = a.min(n);
+        while lo > a.saturating_sub(TENSE_WINDOW) && tokens[lo - 1].start as usize >= span.start {
+            lo -= 1;
+        }
+        let hi = if b > 0 && tokens.get(b - 1).is_some_and(|t| t.end as usize > span.end) {
+            tokens.partition_point(|t| (t.end as usize) <= span.end).min(n)
+        } else {
+            let mut hi = b.min(n);
+            while hi < (b + TENSE_WINDOW).min(n) && tokens[hi].end as usize <= span.end {
+                hi += 1;
+            }
+            hi
+        };
         let before = if a > lo { self.lexw(a - 1) } else { &Word::EMPTY };
         let mut cue_at = None;
         for i in (lo..a.min(hi)).rev() {
@@ -720,7 +737,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         // given $80 million to the fund by early March"), dates it back; a future cue sends it
         // ahead; with neither, the words after it decide, as anywhere.
         if before.soft_deadline {
-            if matches!(best, Some((_, Tense::Past))) || (sentence_start..a).any(|i| self.lexw(i).perfect) {
+            if matches!(best, Some((_, Tense::Past)))
+                || (self.text.token_at(span.start)..a).any(|i| self.lexw(i).perfect)
+            {
                 return Tense::Past;
             }
             if matches!(best, Some((_, Tense::Future))) {
@@ -1733,7 +1752,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return None;
         }
         // "this year's third quarter", "last year's quarter": a quarter of the year named
-        if unit == Unit::Year && t.full.len() > t.s.len() && !p.this_earlier {
+        if unit == Unit::Year && t.cut > 0 && !p.this_earlier {
             if let Some(c) = self.quarter_of_relative_year(a, k + 1, rel) {
                 return Some(c);
             }
@@ -1972,7 +1991,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if self.is(i, "the")
             && (self.is(i + 1, "previous") || self.is(i + 1, "prior"))
             && self.is(i + 2, "year")
-            && self.t(i + 2).is_none_or(|t| t.full.len() <= t.s.len())
+            && self.t(i + 2).is_none_or(|t| t.cut == 0)
         {
             return Some(i + 3);
         }
@@ -1996,7 +2015,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         match lower {
             // "today's world", "the people of tomorrow": the present era, no day
             "today" | "tomorrow"
-                if (t.full.len() > t.s.len() && self.lexw(k + 1).era_noun)
+                if (t.cut > 0 && self.lexw(k + 1).era_noun)
                     || (lower == "tomorrow" && k > 0 && self.is(k - 1, "of")) =>
             {
                 return None;
@@ -2244,13 +2263,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         // The first word's key is the same for every holiday.
         let mut first = [0u8; 32];
-        let first = crate::lexicon::lower_key(t.full, &mut first);
+        let first = crate::lexicon::lower_key(self.full(t), &mut first);
         'outer: for (idx, (parts, _)) in self.g.lex.holidays.iter().enumerate() {
             let mut j = k;
             for part in parts {
                 let Some(x) = self.t(j) else { continue 'outer };
                 let mut buf = [0u8; 32];
-                let key = if j == k { first } else { crate::lexicon::lower_key(x.full, &mut buf) };
+                let key = if j == k { first } else { crate::lexicon::lower_key(self.full(x), &mut buf) };
                 if key != Some(part.as_str()) {
                     continue 'outer;
                 }
