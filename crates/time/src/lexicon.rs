@@ -2,9 +2,11 @@
 //!
 //! Month and weekday names, number words, calendar units, holidays and tense cues are domain
 //! knowledge, not code: they live in one data file built into the binary, parsed once when the
-//! tagger is built, and looked up through one table keyed by the words' packed bytes.
+//! tagger is built, and looked up through one table keyed by the words' packed bytes. The
+//! tagger's pass over a text looks each word up once more by the key the text's word starts
+//! already hold ([`Lexicon::by_key`]), so the words of a report are not hashed again.
 
-use chronicle_core::{WordFilter, WordStart};
+use chronicle_core::{word_key, WordStart};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -130,6 +132,16 @@ pub struct Word {
     /// Whether a temporal expression can start at this word (set by [`Lexicon::parse`]); cue
     /// words ("said", "in", "troops") are looked up for context only.
     pub starts: bool,
+    /// Whether no pattern of the grammar can begin at this word, whatever follows it (set by
+    /// [`Lexicon::parse`] from the grammar's own test): a prefix word such as "the" before a
+    /// word in no list begins nothing, which the tagger then knows without a token record.
+    pub inert: bool,
+    /// Whether the only patterns that can begin at this word are those of a count or of
+    /// "that", which read a listed word next (set by [`Lexicon::parse`] from the grammar).
+    pub counts_only: bool,
+    /// A word the tense scan tests as a cue: reporting, past, future, "set" or scheduled
+    /// (set by [`Lexicon::parse`]).
+    pub tense_cue: bool,
 }
 impl Word {
     /// What the lexicon knows of a word it does not list: nothing.
@@ -171,6 +183,9 @@ impl Word {
         holiday: false,
         grammar: false,
         starts: false,
+        inert: false,
+        counts_only: false,
+        tense_cue: false,
     };
 }
 
@@ -212,14 +227,70 @@ const MAX_WORD: usize = 16;
 pub struct Lexicon {
     /// The words, in the slots of an open-addressing table keyed by their bytes.
     table: Packed,
-    /// The words' first words, tested at each word's start before the table is: most words of
-    /// a report are in no time expression.
-    filter: WordFilter,
-    /// The first words of the words that can start an expression ([`Word::starts`]): the
-    /// tagger looks for its anchors with it and builds nothing for the words it turns away.
-    starts_filter: WordFilter,
+    /// The words' first words by their folded word keys (see [`Lexicon::by_key`]).
+    keys: KeyTable,
+    /// Whether some listed word begins with a character that cannot begin a word (only then
+    /// can a punctuation token be in the lexicon).
+    punct_keys: bool,
+    /// The listed words that are one ASCII mark ("," and "/" are date cues), by the mark.
+    marks: [Option<u32>; 128],
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
+}
+
+/// What [`Lexicon::by_key`] knows of a word start's word: whether it is the first word of a
+/// listed word ([`KEY_LISTED`]), of a word that can start an expression ([`KEY_STARTS`]), and
+/// which listed word it is when it is one whole (the index past [`KEY_WORD_SHIFT`], plus one).
+pub type KeyEntry = u32;
+/// The word is the first word of a listed word (exact, but for 64-bit key collisions).
+pub const KEY_LISTED: KeyEntry = 1;
+/// The word is the first word of a listed word that can start an expression.
+pub const KEY_STARTS: KeyEntry = 2;
+/// The listed word's index, plus one, sits above this shift (0: the word is listed only as
+/// the first word of longer ones, "year" of "year-end", or not at all).
+pub const KEY_WORD_SHIFT: u32 = 8;
+
+/// An open-addressing table from a folded word key ([`chronicle_core::word_key`]) to its
+/// [`KeyEntry`]: one probe per word of a report, where a filter test and then a packed look-up
+/// cost two, and the word need not be lowered and packed first.
+struct KeyTable {
+    /// (key, entry); entry 0 marks an empty slot (every stored entry has [`KEY_LISTED`]).
+    slots: Box<[(u64, KeyEntry)]>,
+    shift: u32,
+}
+
+impl KeyTable {
+    fn new(entries: &HashMap<u64, KeyEntry>) -> KeyTable {
+        let size = (entries.len() * 4).next_power_of_two().max(64);
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![(0u64, 0 as KeyEntry); size].into_boxed_slice();
+        for (&k, &e) in entries {
+            let mut i = KeyTable::slot(k, shift);
+            while slots[i].1 != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = (k, e);
+        }
+        KeyTable { slots, shift }
+    }
+
+    #[inline(always)]
+    fn slot(key: u64, shift: u32) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+    }
+
+    #[inline(always)]
+    fn get(&self, key: u64) -> KeyEntry {
+        let mask = self.slots.len() - 1;
+        let mut i = KeyTable::slot(key, self.shift);
+        loop {
+            let (k, e) = self.slots[i];
+            if e == 0 || k == key {
+                return e;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -297,18 +368,60 @@ fn intern(code: &str, table: &[&'static str], what: &'static str, word: &str) ->
 }
 
 impl Lexicon {
-    /// Whether the word at `w` may be in the lexicon (false: neither it nor its possessive
-    /// base is).
-    #[inline]
-    pub fn may_contain(&self, w: &WordStart) -> bool {
-        self.filter.may_start(w)
+    /// What the lexicon knows of the word at `w` by its folded key: a [`KeyEntry`], 0 when no
+    /// listed word begins with it. Exact but for 64-bit key collisions, which can only add
+    /// [`KEY_LISTED`] or [`KEY_STARTS`] (a "may be"); a whole word it names must be confirmed
+    /// with [`Lexicon::confirmed_word`].
+    #[inline(always)]
+    pub fn by_key(&self, w: &WordStart) -> KeyEntry {
+        self.keys.get(w.key(true))
     }
 
-    /// Whether the word at `w` may be a word that starts an expression (false: neither it nor
-    /// its possessive base is one, nor is any listed word with the same first word).
+    /// The listed word entry `e` ([`Lexicon::by_key`]) names by its key, if any, as its index
+    /// plus one (0 for none). Unconfirmed: a key collision can name a word that is not the
+    /// text's ([`Lexicon::confirmed_word`] compares the bytes).
+    #[inline(always)]
+    pub fn word_index(e: KeyEntry) -> u32 {
+        e >> KEY_WORD_SHIFT
+    }
+
+    /// The word of index `idx` ([`Lexicon::word_index`]; `None` for 0), unconfirmed.
+    #[inline(always)]
+    pub fn word(&self, idx: u32) -> Option<&Word> {
+        self.table.words.get((idx as usize).wrapping_sub(1))
+    }
+
+    /// The word of index `idx` if it is the word of `len` bytes at the start of `lowered` (the
+    /// text lower-cased, padded with at least sixteen bytes): the bytes are compared, so a key
+    /// collision finds nothing.
+    #[inline(always)]
+    pub fn confirmed_word(&self, idx: u32, lowered: &[u8], len: usize) -> Option<&Word> {
+        let i = (idx as usize).wrapping_sub(1);
+        let (&(key, n), b) = (self.table.packed.get(i)?, lowered.get(..16)?);
+        if n as usize != len {
+            return None;
+        }
+        let a = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+        let c = u64::from_le_bytes(b[8..].try_into().unwrap_or_default());
+        // the zero padding of the packed key past the word's length
+        let keep = |x: u64, n: usize| if n >= 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
+        if [keep(a, len), keep(c, len.saturating_sub(8))] == key {
+            self.table.words.get(i)
+        } else {
+            None
+        }
+    }
+
+    /// The listed word that is the ASCII mark `b`, if any (the same as [`Lexicon::get`]).
     #[inline]
-    pub fn may_start_expression(&self, w: &WordStart) -> bool {
-        self.starts_filter.may_start(w)
+    pub fn mark(&self, b: u8) -> Option<&Word> {
+        self.table.words.get(*self.marks.get(b as usize)?.as_ref()? as usize)
+    }
+
+    /// Whether a punctuation token can be a listed word (no listed word begins with one).
+    #[inline]
+    pub fn lists_punctuation(&self) -> bool {
+        self.punct_keys
     }
 
     /// The built-in lexicon.
@@ -459,7 +572,7 @@ impl Lexicon {
                 set(&mut words, first, |e| e.holiday = true);
             }
         }
-        for w in words.values_mut() {
+        for (k, w) in words.iter_mut() {
             w.lower_case_time |= w.unit.is_some() || w.day_part.is_some();
             w.starts = w.grammar
                 || w.holiday
@@ -474,14 +587,39 @@ impl Lexicon {
                 || w.ordinal > 0
                 || w.unit.is_some()
                 || w.reference.is_some();
+            w.inert = crate::tag::inert_word(w, k);
+            w.counts_only = crate::tag::counts_only(w, k);
+            w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
         }
-        let filter = WordFilter::new(words.keys(), true);
-        let starts_filter = WordFilter::new(words.iter().filter(|(_, w)| w.starts).map(|(k, _)| k), true);
         let table = Packed::new(&words);
-        Ok(Lexicon { table, filter, starts_filter, holidays })
+        let mut entries: HashMap<u64, KeyEntry> = HashMap::new();
+        for (k, w) in &words {
+            let e = entries.entry(word_key(k, true)).or_default();
+            *e |= KEY_LISTED;
+            if w.starts {
+                *e |= KEY_STARTS;
+            }
+        }
+        for (i, (key, n)) in table.packed.iter().enumerate() {
+            let k = &key_bytes(*key)[..*n as usize];
+            if k.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                let e = entries.entry(word_key(std::str::from_utf8(k).unwrap_or_default(), true)).or_default();
+                *e |= ((i + 1) as KeyEntry) << KEY_WORD_SHIFT;
+            }
+        }
+        let keys = KeyTable::new(&entries);
+        let punct_keys = words.keys().any(|k| k.chars().next().is_some_and(|c| !c.is_alphanumeric()));
+        let mut marks = [None; 128];
+        for (i, (key, n)) in table.packed.iter().enumerate() {
+            let b = key_bytes(*key)[0];
+            if *n == 1 && b.is_ascii() && !b.is_ascii_alphanumeric() {
+                marks[b as usize] = Some(i as u32);
+            }
+        }
+        Ok(Lexicon { table, keys, punct_keys, marks, holidays })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.
@@ -541,6 +679,8 @@ struct Packed {
     slots: Box<[([u64; 2], u32, u32)]>,
     shift: u32,
     words: Vec<Word>,
+    /// Each word's packed bytes and length, in the order of `words`.
+    packed: Vec<([u64; 2], u32)>,
 }
 
 impl Packed {
@@ -549,18 +689,20 @@ impl Packed {
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![([0u64; 2], 0u32, 0u32); size].into_boxed_slice();
         let mut words = Vec::with_capacity(map.len());
+        let mut packed = Vec::with_capacity(map.len());
         let mut keys: Vec<&String> = map.keys().filter(|k| k.len() <= MAX_WORD).collect();
         keys.sort();
         for k in keys {
             words.push(map[k]);
             let key = pack(k.as_bytes());
+            packed.push((key, k.len() as u32));
             let mut i = Packed::slot(key, k.len(), shift);
             while slots[i].2 != 0 {
                 i = (i + 1) & (size - 1);
             }
             slots[i] = (key, k.len() as u32, words.len() as u32);
         }
-        Packed { slots, shift, words }
+        Packed { slots, shift, words, packed }
     }
 
     #[inline]
@@ -602,6 +744,14 @@ fn pack(word: &[u8]) -> [u64; 2] {
     buf[..n].copy_from_slice(&word[..n]);
     let (a, b) = buf.split_at(8);
     [u64::from_le_bytes(a.try_into().unwrap_or_default()), u64::from_le_bytes(b.try_into().unwrap_or_default())]
+}
+
+/// The bytes packed by [`pack`].
+fn key_bytes(key: [u64; 2]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&key[0].to_le_bytes());
+    out[8..].copy_from_slice(&key[1].to_le_bytes());
+    out
 }
 
 /// Lower-cases `word` into `buf` (ASCII only, `’` as `'`); `None` when it does not fit or has
