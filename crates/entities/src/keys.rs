@@ -8,7 +8,7 @@
 //! sixteen through to the costly test anyway. A key is a hash: different words may share one,
 //! so a [`WordTable`] keeps the words themselves and a hit is confirmed on the bytes.
 
-use chronicle_core::{word_key, WordStart};
+use chronicle_core::{word_key, WordFilter, WordStart};
 
 /// No entry in a slot.
 const EMPTY: u32 = u32::MAX;
@@ -24,6 +24,9 @@ pub(crate) struct WordTable<V> {
     /// The words, as given (folded by the caller when the table folds).
     bytes: Vec<u8>,
     fold: bool,
+    /// The keys as a Bloom filter: most words of a text are in no table, and are turned away
+    /// by one bit test before any probe.
+    filter: WordFilter,
 }
 
 impl<V> WordTable<V> {
@@ -32,12 +35,15 @@ impl<V> WordTable<V> {
     pub(crate) fn new(words: impl IntoIterator<Item = (impl AsRef<str>, V)>, fold: bool) -> WordTable<V> {
         let mut bytes = Vec::new();
         let mut entries: Vec<(u64, u32, u32, V)> = Vec::new();
+        let mut all = Vec::new();
         for (w, v) in words {
             let w = w.as_ref();
             let start = bytes.len() as u32;
             bytes.extend_from_slice(w.as_bytes());
             entries.push((word_key(w, fold), start, bytes.len() as u32, v));
+            all.push(w.to_string());
         }
+        let filter = WordFilter::new(&all, fold);
         entries.sort_by_key(|e| e.0);
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
@@ -53,7 +59,7 @@ impl<V> WordTable<V> {
             }
             slots[s] = (e.0, i as u32);
         }
-        WordTable { slots, shift, entries, bytes, fold }
+        WordTable { slots, shift, entries, bytes, fold, filter }
     }
 
     /// The index of the first entry with key `key`, if any.
@@ -73,12 +79,17 @@ impl<V> WordTable<V> {
         }
     }
 
-    /// The value of the word `word` (the bytes of the text's word at `w`), if it is in the
-    /// table: its key looked up, then its bytes compared (folded when the table folds).
+    /// The value of the word at `w` (a word start of the text whose bytes are `text`), if it
+    /// is in the table: its key filtered and looked up, then its bytes compared (folded when
+    /// the table folds).
     #[inline]
-    pub(crate) fn get(&self, w: &WordStart, word: &[u8]) -> Option<&V> {
+    pub(crate) fn get(&self, w: &WordStart, text: &[u8]) -> Option<&V> {
+        if !self.filter.may_start(w) {
+            return None;
+        }
         let key = w.key(self.fold);
         let mut i = self.first(key)?;
+        let word = &text[w.at..w.end()];
         while let Some((k, start, end, v)) = self.entries.get(i) {
             if *k != key {
                 break;
@@ -114,8 +125,8 @@ mod tests {
             .word_starts()
             .iter()
             .map(|w| {
-                let word = &text.text.as_bytes()[w.at..w.end()];
-                (exact.get(w, word).copied(), folded.get(w, word).copied())
+                let bytes = text.text.as_bytes();
+                (exact.get(w, bytes).copied(), folded.get(w, bytes).copied())
             })
             .collect();
         assert_eq!(

@@ -410,7 +410,7 @@ struct GazetteerInner {
 
 impl GazetteerInner {
     fn tag(&self, text: &Text) -> Vec<Mention> {
-        let (found, credits) = self.aliases(text);
+        let (found, credits, maybe_capitals) = self.aliases(text);
         let newlines = newlines(text);
         let chrome = self.chrome_lines(text, &newlines, &credits);
         let in_chrome = |span: Span| chrome.iter().any(|c| c.contains(span));
@@ -465,7 +465,7 @@ impl GazetteerInner {
         }
         self.names.title_persons(text, &titles, &mut candidates);
         self.names.town_places(text, &town_cues, &mut candidates);
-        let (caps, headlines) = persons::capitalised_words(text, &newlines);
+        let (caps, headlines) = persons::capitalised_words(text, &newlines, &maybe_capitals);
         let before = candidates.len();
         self.names.given_name_persons(text, &caps, &mut candidates);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
@@ -485,18 +485,25 @@ impl GazetteerInner {
     }
 
     /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie;
-    /// and the credit words at word starts (when they may be looked for there).
+    /// the credit words at word starts (when they may be looked for there); and, on the way,
+    /// the word starts that may hold a capitalised word ([`persons::capitalised_words`]).
     #[inline(never)]
-    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>) {
+    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
         let mut found: [AliasHits; 3] = Default::default();
         let mut credits = Vec::new();
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
-        for w in text.word_starts() {
-            if let Some(c) = credit_words.filter(|c| c.may_begin(bytes[w.at])) {
+        let starts = text.word_starts();
+        let mut maybe_capitals = Vec::with_capacity(starts.len() / 4);
+        for (i, w) in starts.iter().enumerate() {
+            let b = bytes[w.at];
+            if !b.is_ascii_lowercase() {
+                maybe_capitals.push(i as u32);
+            }
+            if let Some(c) = credit_words.filter(|c| c.may_begin(b)) {
                 credits.extend(c.at(bytes, w.at));
             }
-            let Some(nodes) = self.first_words.get(w, &bytes[w.at..w.end()]) else { continue };
+            let Some(nodes) = self.first_words.get(w, bytes) else { continue };
             for ((m, out), &node) in self.automata.iter().zip(found.iter_mut()).zip(nodes) {
                 if node == 0 {
                     continue;
@@ -506,7 +513,7 @@ impl GazetteerInner {
                 }
             }
         }
-        (found, credits)
+        (found, credits, maybe_capitals)
     }
 
     /// The aliases as first found: every trie walked from its root at every word start that

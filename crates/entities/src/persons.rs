@@ -18,16 +18,48 @@ use std::sync::Arc;
 const MAX_NAME_TOKENS: usize = 6;
 
 pub(crate) struct NameRules {
-    honorifics: HashSet<String>,
-    particles: HashSet<String>,
-    suffixes: HashSet<String>,
-    not_names: HashSet<String>,
+    honorifics: SmallSet,
+    particles: SmallSet,
+    suffixes: SmallSet,
+    not_names: SmallSet,
     given_names: HashSet<Box<str>>,
     /// The given names that are one word, by key: a capitalised word that is its word
     /// start's whole word is looked up by the key it already has.
     given_words: WordTable<()>,
     /// Lower-cased names the pack knows -> their canonical.
     known: HashMap<String, Arc<str>>,
+}
+
+/// A short word list (titles, particles, suffixes): a word is hashed only when a word of the
+/// list has its length and its first byte, which turns most of a name's words away at once.
+#[derive(Debug)]
+struct SmallSet {
+    words: HashSet<String>,
+    /// Bit `n` set: some word has `n` bytes (the last bit: 63 or more).
+    lengths: u64,
+    /// Bit `b` set: some word begins with byte `b`.
+    firsts: [u64; 4],
+}
+
+impl SmallSet {
+    fn new(words: impl IntoIterator<Item = String>) -> SmallSet {
+        let words: HashSet<String> = words.into_iter().collect();
+        let (mut lengths, mut firsts) = (0u64, [0u64; 4]);
+        for w in &words {
+            lengths |= 1 << w.len().min(63);
+            let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
+            firsts[b / 64] |= 1 << (b % 64);
+        }
+        SmallSet { words, lengths, firsts }
+    }
+
+    #[inline]
+    fn contains(&self, w: &str) -> bool {
+        let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
+        self.lengths & (1 << w.len().min(63)) != 0
+            && self.firsts[b / 64] & (1 << (b % 64)) != 0
+            && self.words.contains(w)
+    }
 }
 
 /// A surname of the persons named in full in a document, lower-cased ([`NameRules::coreference`]).
@@ -66,12 +98,22 @@ pub(crate) struct CapWord<'t> {
 /// the words that start with such a character and hold a capital (or a non-ASCII byte) past
 /// it are searched token by token. A line's words are counted only when it holds two
 /// capitals or more, and only until they are too many for a headline.
-pub(crate) fn capitalised_words<'t>(text: &'t Text, newlines: &[usize]) -> (Vec<CapWord<'t>>, Vec<Span>) {
+///
+/// `maybe` are the indices of the word starts whose first byte is no lower-case ASCII letter,
+/// in order (the alias walk collects them on its way): no capitalised word token starts in
+/// the others' words.
+pub(crate) fn capitalised_words<'t>(
+    text: &'t Text,
+    newlines: &[usize],
+    maybe: &[u32],
+) -> (Vec<CapWord<'t>>, Vec<Span>) {
     let bytes = text.text.as_bytes();
     let tokens = &text.tokens;
-    let mut caps: Vec<CapWord<'t>> = Vec::with_capacity(tokens.len() / 4);
+    let starts = text.word_starts();
+    let mut caps: Vec<CapWord<'t>> = Vec::with_capacity(maybe.len());
     let mut k = 0;
-    for w in text.word_starts() {
+    for &i in maybe {
+        let w = &starts[i as usize];
         let b = bytes[w.at];
         if w.capital {
             k = seek(tokens, k, w.at);
@@ -106,6 +148,16 @@ pub(crate) fn capitalised_words<'t>(text: &'t Text, newlines: &[usize]) -> (Vec<
     }
     let headlines = headlines(text, newlines, &caps);
     (caps, headlines)
+}
+
+/// The word starts that may hold a capitalised word token, for [`capitalised_words`]: those
+/// whose first byte is no lower-case ASCII letter.
+#[cfg(test)]
+pub(crate) fn maybe_capitals(text: &Text) -> Vec<u32> {
+    let bytes = text.text.as_bytes();
+    (0..text.word_starts().len() as u32)
+        .filter(|&i| !bytes[text.word_starts()[i as usize].at].is_ascii_lowercase())
+        .collect()
 }
 
 /// The index of the first token at or after `k` that starts at or after byte `pos`: a
@@ -195,9 +247,8 @@ fn capitalised(w: &str) -> bool {
 
 impl NameRules {
     pub(crate) fn new(rules: &PersonRules, given_names: HashSet<Box<str>>, known: HashMap<String, Arc<str>>) -> Self {
-        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<String>>();
         // A title word never starts a name ("Spokesman Colonel Steve Warren" is Steve Warren).
-        let mut not_names = set(&rules.not_names);
+        let mut not_names: HashSet<String> = rules.not_names.iter().cloned().collect();
         for t in &rules.titles {
             let t = t.trim_end_matches('.');
             if !t.contains(' ') && t.starts_with(char::is_uppercase) {
@@ -209,10 +260,10 @@ impl NameRules {
                 given_names.iter().filter(|g| crate::first_word(g).len() == g.len()).map(|g| (g, ())),
                 false,
             ),
-            honorifics: set(&rules.honorifics),
-            particles: set(&rules.particles),
-            suffixes: set(&rules.suffixes),
-            not_names,
+            honorifics: SmallSet::new(rules.honorifics.iter().cloned()),
+            particles: SmallSet::new(rules.particles.iter().cloned()),
+            suffixes: SmallSet::new(rules.suffixes.iter().cloned()),
+            not_names: SmallSet::new(not_names),
             given_names,
             known,
         }
@@ -395,7 +446,7 @@ impl NameRules {
             let word = t.text(text.text);
             // By key where the token is its word start's whole word (it nearly always is).
             let given = match cap.start {
-                Some(w) if w.word_len() == word.len() => self.given_words.get(w, word.as_bytes()).is_some(),
+                Some(w) if w.word_len() == word.len() => self.given_words.get(w, text.text.as_bytes()).is_some(),
                 _ => self.given_names.contains(word),
             };
             if !given {
@@ -447,10 +498,26 @@ impl NameRules {
         // The byte lengths of the keys: most words are turned away by their length alone (an
         // ASCII word keeps its length when lower-cased).
         let lengths: u64 = keys.iter().fold(0, |acc, k| acc | 1u64.checked_shl(k.lower.len() as u32).unwrap_or(0));
+        // The keys of the surnames' first words (folded), as a Bloom filter of 1024 bits. An
+        // ASCII word that is a surname has the surname's first word for its word start's word
+        // (a possessive only follows it), so a word start that misses the filter is no
+        // surname unless its token has a non-ASCII byte (lower-cased by Unicode's rules).
+        let mut bloom = [0u64; 16];
+        for k in &keys {
+            let bit = (k.key >> 54) as usize;
+            bloom[bit / 64] |= 1 << (bit % 64);
+        }
+        let bytes = text.text.as_bytes();
         let mut added: Vec<Mention> = Vec::new();
         let mut lower = String::new();
         for cap in caps {
             let t = text.tokens[cap.token as usize];
+            if let Some(s) = cap.start {
+                let bit = (s.key(true) >> 54) as usize;
+                if bloom[bit / 64] & (1 << (bit % 64)) == 0 && bytes[t.start as usize..t.end as usize].is_ascii() {
+                    continue;
+                }
+            }
             let w = strip_possessive(t.text(text.text));
             let ascii = w.is_ascii();
             if w.len() < 64 && ascii && lengths & (1 << w.len()) == 0 {
@@ -583,7 +650,7 @@ mod tests {
 
     fn agree(s: &str) -> Result<(), proptest::test_runner::TestCaseError> {
         let text = Text::new(s);
-        let (caps, headlines) = capitalised_words(&text, &newlines(s));
+        let (caps, headlines) = capitalised_words(&text, &newlines(s), &maybe_capitals(&text));
         proptest::prop_assert_eq!(&headlines, &headlines_by_line(&text), "{:?}", s);
         let want: Vec<u32> = (0..text.tokens.len() as u32)
             .filter(|&i| {

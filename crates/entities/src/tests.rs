@@ -434,6 +434,8 @@ proptest::proptest! {
         }
         let text = Text::new(&s);
         let g = &gazetteer().0;
-        proptest::prop_assert_eq!(g.aliases(&text).0, g.aliases_from_roots(&text), "{:?}", s);
+        let (found, _, maybe_capitals) = g.aliases(&text);
+        proptest::prop_assert_eq!(found, g.aliases_from_roots(&text), "{:?}", s);
+        proptest::prop_assert_eq!(maybe_capitals, persons::maybe_capitals(&text));
     }
 }
