@@ -66,6 +66,9 @@ pub(crate) struct CreditWords {
     /// The words, longest first, when they can be looked for at word starts only.
     at_word_starts: Option<Vec<Box<[u8]>>>,
     first: [bool; 256],
+    /// The words' second bytes (all bytes, if a word has one byte): most words that begin
+    /// like a credit word ("people", "president") are turned away by it.
+    second: [bool; 256],
 }
 
 impl CreditWords {
@@ -86,6 +89,13 @@ impl CreditWords {
             })
         });
         let mut first = [false; 256];
+        let mut second = [false; 256];
+        for w in words {
+            match w.as_bytes().get(1) {
+                Some(&b) => second[b as usize] = true,
+                None => second = [true; 256],
+            }
+        }
         let at_word_starts = (words.iter().all(starts_word) && overlap_free).then(|| {
             let mut sorted: Vec<Box<[u8]>> = words.iter().map(|w| w.as_bytes().into()).collect();
             // Longest first (a stable sort keeps the order of equal lengths, which are equal
@@ -96,7 +106,7 @@ impl CreditWords {
             }
             sorted
         });
-        Ok(CreditWords { automaton, at_word_starts, first })
+        Ok(CreditWords { automaton, at_word_starts, first, second })
     }
 
     /// Whether the credit words that count all begin at a word start or after an underscore,
@@ -115,7 +125,7 @@ impl CreditWords {
     /// looked for at word starts.
     #[inline]
     pub(crate) fn at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-        if !self.first[bytes[at] as usize] {
+        if !self.first[bytes[at] as usize] || !bytes.get(at + 1).is_none_or(|&b| self.second[b as usize]) {
             return None;
         }
         let w = self.at_word_starts.as_ref()?.iter().find(|w| bytes[at..].starts_with(w))?;

@@ -84,9 +84,22 @@ impl<V> WordTable<V> {
     /// the table folds).
     #[inline]
     pub(crate) fn get(&self, w: &WordStart, text: &[u8]) -> Option<&V> {
-        if !self.filter.may_start(w) {
-            return None;
+        if self.may_hold(w) {
+            self.get_past_filter(w, text)
+        } else {
+            None
         }
+    }
+
+    /// Whether the word at `w` may be in the table (false: it is not); one bit test.
+    #[inline(always)]
+    pub(crate) fn may_hold(&self, w: &WordStart) -> bool {
+        self.filter.may_start(w)
+    }
+
+    /// [`WordTable::get`] for a word that passed [`WordTable::may_hold`].
+    #[inline]
+    pub(crate) fn get_past_filter(&self, w: &WordStart, text: &[u8]) -> Option<&V> {
         let key = w.key(self.fold);
         let mut i = self.first(key)?;
         let word = &text[w.at..w.end()];

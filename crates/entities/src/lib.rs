@@ -310,8 +310,24 @@ impl GazetteerBuilder {
                 given_names.remove(alias.as_str());
             }
         }
+        let credit_words = if self.rules.chrome.credit_words.is_empty() {
+            None
+        } else {
+            Some(chrome::CreditWords::new(&self.rules.chrome.credit_words).map_err(GazetteerError::Automaton)?)
+        };
+        let mut first_bytes = [0u8; 256];
+        for (b, class) in first_bytes.iter_mut().enumerate() {
+            let b = b as u8;
+            if !b.is_ascii_lowercase() {
+                *class |= MAYBE_CAPITAL;
+            }
+            if credit_words.as_ref().is_some_and(|c| c.at_word_starts() && c.may_begin(b)) {
+                *class |= CREDIT;
+            }
+        }
         Ok(Gazetteer(Arc::new(GazetteerInner {
             automata,
+            first_bytes,
             first_words,
             leads,
             patterns,
@@ -321,11 +337,7 @@ impl GazetteerBuilder {
             modifiers: set(&self.rules.demonym.modifiers),
             word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
             demonym_exceptions: set(&self.rules.demonym.exceptions),
-            credit_words: if self.rules.chrome.credit_words.is_empty() {
-                None
-            } else {
-                Some(chrome::CreditWords::new(&self.rules.chrome.credit_words).map_err(GazetteerError::Automaton)?)
-            },
+            credit_words,
             line_prefixes: chrome::Prefixes::new(&self.rules.chrome.line_prefixes),
             short_line_prefixes: chrome::Prefixes::new(&self.rules.chrome.short_line_prefixes),
             chrome: self.rules.chrome.clone(),
@@ -389,6 +401,8 @@ struct GazetteerInner {
     /// The first words of all their aliases, folded, each with the node of each trie it
     /// leads to (0: no alias of that trie begins with it).
     first_words: keys::WordTable<[u32; 3]>,
+    /// What a word start's first byte asks for: [`MAYBE_CAPITAL`], [`CREDIT`].
+    first_bytes: [u8; 256],
     /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
     /// name a leader-named coalition.
     leads: Vec<bool>,
@@ -495,25 +509,38 @@ impl GazetteerInner {
         let bytes = text.text.as_bytes();
         let starts = text.word_starts();
         let mut maybe_capitals = Vec::with_capacity(starts.len() / 4);
+        // The loop every word start goes through: a table look-up by its first byte and a
+        // bit test of its key; the rest is for the few that pass.
         for (i, w) in starts.iter().enumerate() {
-            let b = bytes[w.at];
-            if !b.is_ascii_lowercase() {
-                maybe_capitals.push(i as u32);
-            }
-            if let Some(c) = credit_words.filter(|c| c.may_begin(b)) {
-                credits.extend(c.at(bytes, w.at));
-            }
-            let Some(nodes) = self.first_words.get(w, bytes) else { continue };
-            for ((m, out), &node) in self.automata.iter().zip(found.iter_mut()).zip(nodes) {
-                if node == 0 {
-                    continue;
+            let class = self.first_bytes[bytes[w.at] as usize];
+            if class != 0 {
+                if class & MAYBE_CAPITAL != 0 {
+                    maybe_capitals.push(i as u32);
                 }
-                if let Some(hit) = m.longest_after(text, w, node) {
-                    out.push(hit);
+                if let Some(c) = credit_words.filter(|_| class & CREDIT != 0) {
+                    credits.extend(c.at(bytes, w.at));
                 }
+            }
+            if self.first_words.may_hold(w) {
+                self.aliases_at(text, w, &mut found);
             }
         }
         (found, credits, maybe_capitals)
+    }
+
+    /// The longest alias of each trie at word start `w`, whose word passed the first-word
+    /// filter.
+    #[inline(never)]
+    fn aliases_at(&self, text: &Text, w: &chronicle_core::WordStart, found: &mut [AliasHits; 3]) {
+        let Some(nodes) = self.first_words.get_past_filter(w, text.text.as_bytes()) else { return };
+        for ((m, out), &node) in self.automata.iter().zip(found.iter_mut()).zip(nodes) {
+            if node == 0 {
+                continue;
+            }
+            if let Some(hit) = m.longest_after(text, w, node) {
+                out.push(hit);
+            }
+        }
     }
 
     /// The aliases as first found: every trie walked from its root at every word start that
@@ -776,6 +803,12 @@ impl Matcher {
         self.phrases.whole(s).map(|p| self.ids[p] as usize)
     }
 }
+
+/// A word start whose first byte is no lower-case ASCII letter: it may hold a capitalised
+/// word token ([`persons::capitalised_words`]).
+const MAYBE_CAPITAL: u8 = 1;
+/// A word start whose first byte may begin a credit word (looked for at word starts).
+const CREDIT: u8 = 2;
 
 /// In the first-word table, for a trie that does not fold: walk it from its root (its
 /// aliases' first words are kept folded, so the node is not known).

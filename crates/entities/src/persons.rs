@@ -10,7 +10,7 @@
 use crate::data::PersonRules;
 use crate::keys::WordTable;
 use crate::{Candidate, EntityType, Mention};
-use chronicle_core::{word_key, Span, Text, Token, TokenKind, WordStart};
+use chronicle_core::{word_key, Span, Text, TokenKind, WordStart};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
@@ -91,8 +91,8 @@ pub(crate) struct CapWord<'t> {
 /// the coreference and the headlines.
 ///
 /// The work follows the capitals, not the tokens: a capitalised word token that starts a
-/// word is found at a capital word start (which carries the flag), the token there looked up
-/// by a galloping search. A word token starts inside a word (a run of letters, digits and
+/// word is found at a capital word start (which carries the flag), the token there by a
+/// cursor that only moves forward. A word token starts inside a word (a run of letters, digits and
 /// underscores) only after a digit, an underscore or another character that is no letter
 /// ("2Nd", "_Foo"): a token that starts with a letter runs to the end of the word. So only
 /// the words that start with such a character and hold a capital (or a non-ASCII byte) past
@@ -116,7 +116,10 @@ pub(crate) fn capitalised_words<'t>(
         let w = &starts[i as usize];
         let b = bytes[w.at];
         if w.capital {
-            k = seek(tokens, k, w.at);
+            // The next capital is a few tokens on.
+            while tokens.get(k).is_some_and(|t| (t.start as usize) < w.at) {
+                k += 1;
+            }
             if tokens.get(k).is_some_and(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 caps.push(CapWord { token: k as u32, start: Some(w) });
             }
@@ -138,7 +141,9 @@ pub(crate) fn capitalised_words<'t>(
         if !rest.iter().any(|&b| b.is_ascii_uppercase() || b >= 128) {
             continue;
         }
-        k = seek(tokens, k, w.at + 1);
+        while tokens.get(k).is_some_and(|t| (t.start as usize) <= w.at) {
+            k += 1;
+        }
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
                 caps.push(CapWord { token: k as u32, start: None });
@@ -158,30 +163,6 @@ pub(crate) fn maybe_capitals(text: &Text) -> Vec<u32> {
     (0..text.word_starts().len() as u32)
         .filter(|&i| !bytes[text.word_starts()[i as usize].at].is_ascii_lowercase())
         .collect()
-}
-
-/// The index of the first token at or after `k` that starts at or after byte `pos`: a
-/// galloping search (the next capital is usually a few tokens on).
-#[inline]
-fn seek(tokens: &[Token], k: usize, pos: usize) -> usize {
-    let before = |i: usize| (tokens[i].start as usize) < pos;
-    if k >= tokens.len() || !before(k) {
-        return k;
-    }
-    // tokens[lo] is before pos; find hi past it.
-    let (mut lo, mut step) = (k, 1);
-    let hi = loop {
-        let probe = lo + step;
-        if probe >= tokens.len() {
-            break tokens.len();
-        }
-        if !before(probe) {
-            break probe;
-        }
-        lo = probe;
-        step *= 2;
-    };
-    lo + 1 + tokens[lo + 1..hi].partition_point(|t| (t.start as usize) < pos)
 }
 
 /// The headlines among the lines holding `caps` ([`capitalised_words`]): two word tokens or
