@@ -15,35 +15,47 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chronicle_core::Text;
 
-/// A list of prefixes, with the first bytes they begin with.
+/// A list of prefixes, grouped by the byte they begin with.
 #[derive(Clone, Debug)]
 pub(crate) struct Prefixes {
+    /// The prefixes, by first byte (the empty prefix apart).
     prefixes: Vec<String>,
-    first: [bool; 256],
+    /// Where the prefixes that begin with each byte stand in `prefixes`.
+    by_first: Box<[(u16, u16); 256]>,
     /// An empty prefix begins every line.
     empty: bool,
 }
 
 impl Prefixes {
     pub(crate) fn new(prefixes: &[String]) -> Prefixes {
-        let mut first = [false; 256];
-        for p in prefixes {
-            if let Some(&b) = p.as_bytes().first() {
-                first[b as usize] = true;
+        let mut sorted: Vec<String> = prefixes.iter().filter(|p| !p.is_empty()).cloned().collect();
+        sorted.sort_by_key(|p| p.as_bytes()[0]);
+        let mut by_first = Box::new([(0u16, 0u16); 256]);
+        for (i, p) in sorted.iter().enumerate() {
+            let range = &mut by_first[p.as_bytes()[0] as usize];
+            if range.0 == range.1 {
+                range.0 = i as u16;
             }
+            range.1 = i as u16 + 1;
         }
-        Prefixes { prefixes: prefixes.to_vec(), first, empty: prefixes.iter().any(String::is_empty) }
+        Prefixes { prefixes: sorted, by_first, empty: prefixes.iter().any(String::is_empty) }
     }
 
     /// Whether some prefix may begin `s` (false: none does).
     #[inline]
     pub(crate) fn may_begin(&self, s: &str) -> bool {
-        self.empty || s.as_bytes().first().is_some_and(|&b| self.first[b as usize])
+        self.empty || s.as_bytes().first().is_some_and(|&b| self.by_first[b as usize].0 != self.by_first[b as usize].1)
     }
 
-    /// The prefixes, in their order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        self.prefixes.iter().map(String::as_str)
+    /// The prefixes that may begin `s`: those that begin with its first byte (all, if one
+    /// prefix is empty), in no particular order.
+    pub(crate) fn candidates(&self, s: &str) -> impl Iterator<Item = &str> {
+        let range = match s.as_bytes().first() {
+            _ if self.empty => 0..self.prefixes.len(),
+            Some(&b) => self.by_first[b as usize].0 as usize..self.by_first[b as usize].1 as usize,
+            None => 0..0,
+        };
+        self.prefixes[range].iter().map(String::as_str).chain(self.empty.then_some(""))
     }
 }
 
@@ -54,6 +66,9 @@ pub(crate) struct CreditWords {
     /// The words, longest first, when they can be looked for at word starts only.
     at_word_starts: Option<Vec<Box<[u8]>>>,
     first: [bool; 256],
+    /// The words' second bytes (all bytes, if a word has one byte): most words that begin
+    /// like a credit word ("people", "president") are turned away by it.
+    second: [bool; 256],
 }
 
 impl CreditWords {
@@ -74,6 +89,13 @@ impl CreditWords {
             })
         });
         let mut first = [false; 256];
+        let mut second = [false; 256];
+        for w in words {
+            match w.as_bytes().get(1) {
+                Some(&b) => second[b as usize] = true,
+                None => second = [true; 256],
+            }
+        }
         let at_word_starts = (words.iter().all(starts_word) && overlap_free).then(|| {
             let mut sorted: Vec<Box<[u8]>> = words.iter().map(|w| w.as_bytes().into()).collect();
             // Longest first (a stable sort keeps the order of equal lengths, which are equal
@@ -84,7 +106,7 @@ impl CreditWords {
             }
             sorted
         });
-        Ok(CreditWords { automaton, at_word_starts, first })
+        Ok(CreditWords { automaton, at_word_starts, first, second })
     }
 
     /// Whether the credit words that count all begin at a word start or after an underscore,
@@ -103,7 +125,7 @@ impl CreditWords {
     /// looked for at word starts.
     #[inline]
     pub(crate) fn at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-        if !self.first[bytes[at] as usize] {
+        if !self.first[bytes[at] as usize] || !bytes.get(at + 1).is_none_or(|&b| self.second[b as usize]) {
             return None;
         }
         let w = self.at_word_starts.as_ref()?.iter().find(|w| bytes[at..].starts_with(w))?;
@@ -173,6 +195,26 @@ mod tests {
         credits.find(&t, &at_starts, |s, e| fast.push((s, e)));
         proptest::prop_assert_eq!(counted(text, fast), counted(text, credits.find_all(text)), "{:?}", text);
         Ok(())
+    }
+
+    #[test]
+    fn a_line_is_tried_against_the_prefixes_that_may_begin_it() {
+        let lists: [&[&str]; 3] = [&["Photo", "(Photo", "Source:", "Sources:", "©", "By "], &["Photo", ""], &[]];
+        for list in lists {
+            let list: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+            let prefixes = Prefixes::new(&list);
+            for line in ["Photo: x", "(Photo", "Sources: y", "Sour", "© 2015", "By Jane", "by jane", "", " Photo", "x"]
+            {
+                let want = list.iter().any(|p| line.starts_with(p.as_str()));
+                let got = prefixes.may_begin(line) && prefixes.candidates(line).any(|p| line.starts_with(p));
+                assert_eq!(got, want, "{line:?} in {list:?}");
+                let mut all: Vec<&str> = prefixes.candidates(line).collect();
+                all.sort();
+                let mut by_list: Vec<&str> = list.iter().map(String::as_str).filter(|p| line.starts_with(p)).collect();
+                by_list.sort();
+                assert!(by_list.iter().all(|p| all.contains(p)), "{line:?} in {list:?}");
+            }
+        }
     }
 
     const LISTS: &[&[&str]] = &[

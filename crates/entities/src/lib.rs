@@ -14,10 +14,11 @@
 
 mod chrome;
 pub mod data;
+mod keys;
 mod persons;
 mod trie;
 
-use chronicle_core::{Span, Text, TokenKind, WordFilter};
+use chronicle_core::{Span, Text, TokenKind};
 use data::{CountryAliasKind, DataError, Rules};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
@@ -279,10 +280,21 @@ impl GazetteerBuilder {
             Matcher::build(&patterns, capitalised, true, true),
             Matcher::build(&patterns, any, true, false),
         ];
-        // Any alias's first word, folded: most word starts begin none and are turned away by
-        // one filter test instead of three.
-        let first_words =
-            WordFilter::new(automata.iter().flat_map(|m| m.ids.iter().map(|&i| &patterns[i as usize])), true);
+        // Any alias's first word, folded, with the node each trie reaches by it: most word
+        // starts begin no alias and are turned away by one lookup of their key.
+        let mut firsts: HashMap<String, [u32; 3]> = HashMap::default();
+        for (t, m) in automata.iter().enumerate() {
+            for &i in &m.ids {
+                let word = first_word(&patterns[i as usize]).to_ascii_lowercase();
+                let node = if m.phrases.folds() {
+                    m.phrases.node_of(word.as_bytes()).expect("an alias's first word leads into its trie")
+                } else {
+                    WALK_FROM_ROOT
+                };
+                firsts.entry(word).or_insert([0; 3])[t] = node;
+            }
+        }
+        let first_words = keys::WordTable::new(firsts, true);
         let leads = patterns.iter().map(|p| led_at(&p.to_ascii_lowercase()).is_some()).collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
@@ -298,8 +310,24 @@ impl GazetteerBuilder {
                 given_names.remove(alias.as_str());
             }
         }
+        let credit_words = if self.rules.chrome.credit_words.is_empty() {
+            None
+        } else {
+            Some(chrome::CreditWords::new(&self.rules.chrome.credit_words).map_err(GazetteerError::Automaton)?)
+        };
+        let mut first_bytes = [0u8; 256];
+        for (b, class) in first_bytes.iter_mut().enumerate() {
+            let b = b as u8;
+            if !b.is_ascii_lowercase() {
+                *class |= MAYBE_CAPITAL;
+            }
+            if credit_words.as_ref().is_some_and(|c| c.at_word_starts() && c.may_begin(b)) {
+                *class |= CREDIT;
+            }
+        }
         Ok(Gazetteer(Arc::new(GazetteerInner {
             automata,
+            first_bytes,
             first_words,
             leads,
             patterns,
@@ -309,11 +337,7 @@ impl GazetteerBuilder {
             modifiers: set(&self.rules.demonym.modifiers),
             word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
             demonym_exceptions: set(&self.rules.demonym.exceptions),
-            credit_words: if self.rules.chrome.credit_words.is_empty() {
-                None
-            } else {
-                Some(chrome::CreditWords::new(&self.rules.chrome.credit_words).map_err(GazetteerError::Automaton)?)
-            },
+            credit_words,
             line_prefixes: chrome::Prefixes::new(&self.rules.chrome.line_prefixes),
             short_line_prefixes: chrome::Prefixes::new(&self.rules.chrome.short_line_prefixes),
             chrome: self.rules.chrome.clone(),
@@ -374,8 +398,11 @@ impl Gazetteer {
 struct GazetteerInner {
     /// The alias tries: as written, folded at capitalised words, folded anywhere.
     automata: [Matcher; 3],
-    /// The first words of all their aliases, folded.
-    first_words: WordFilter,
+    /// The first words of all their aliases, folded, each with the node of each trie it
+    /// leads to (0: no alias of that trie begins with it).
+    first_words: keys::WordTable<[u32; 3]>,
+    /// What a word start's first byte asks for: [`MAYBE_CAPITAL`], [`CREDIT`].
+    first_bytes: [u8; 256],
     /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
     /// name a leader-named coalition.
     leads: Vec<bool>,
@@ -397,7 +424,7 @@ struct GazetteerInner {
 
 impl GazetteerInner {
     fn tag(&self, text: &Text) -> Vec<Mention> {
-        let (found, credits) = self.aliases(text);
+        let (found, credits, maybe_capitals) = self.aliases(text);
         let newlines = newlines(text);
         let chrome = self.chrome_lines(text, &newlines, &credits);
         let in_chrome = |span: Span| chrome.iter().any(|c| c.contains(span));
@@ -452,7 +479,7 @@ impl GazetteerInner {
         }
         self.names.title_persons(text, &titles, &mut candidates);
         self.names.town_places(text, &town_cues, &mut candidates);
-        let (caps, headlines) = persons::capitalised_words(text, &newlines);
+        let (caps, headlines) = persons::capitalised_words(text, &newlines, &maybe_capitals);
         let before = candidates.len();
         self.names.given_name_persons(text, &caps, &mut candidates);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
@@ -472,27 +499,63 @@ impl GazetteerInner {
     }
 
     /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie;
-    /// and the credit words at word starts (when they may be looked for there).
+    /// the credit words at word starts (when they may be looked for there); and, on the way,
+    /// the word starts that may hold a capitalised word ([`persons::capitalised_words`]).
     #[inline(never)]
-    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>) {
+    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
         let mut found: [AliasHits; 3] = Default::default();
         let mut credits = Vec::new();
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
-        for w in text.word_starts() {
-            if let Some(c) = credit_words.filter(|c| c.may_begin(bytes[w.at])) {
-                credits.extend(c.at(bytes, w.at));
+        let starts = text.word_starts();
+        let mut maybe_capitals = Vec::with_capacity(starts.len() / 4);
+        // The loop every word start goes through: a table look-up by its first byte and a
+        // bit test of its key; the rest is for the few that pass.
+        for (i, w) in starts.iter().enumerate() {
+            let class = self.first_bytes[bytes[w.at] as usize];
+            if class != 0 {
+                if class & MAYBE_CAPITAL != 0 {
+                    maybe_capitals.push(i as u32);
+                }
+                if let Some(c) = credit_words.filter(|_| class & CREDIT != 0) {
+                    credits.extend(c.at(bytes, w.at));
+                }
             }
-            if !self.first_words.may_start(w) {
+            if self.first_words.may_hold(w) {
+                self.aliases_at(text, w, &mut found);
+            }
+        }
+        (found, credits, maybe_capitals)
+    }
+
+    /// The longest alias of each trie at word start `w`, whose word passed the first-word
+    /// filter.
+    #[inline(never)]
+    fn aliases_at(&self, text: &Text, w: &chronicle_core::WordStart, found: &mut [AliasHits; 3]) {
+        let Some(nodes) = self.first_words.get_past_filter(w, text.text.as_bytes()) else { return };
+        for ((m, out), &node) in self.automata.iter().zip(found.iter_mut()).zip(nodes) {
+            if node == 0 {
                 continue;
             }
+            if let Some(hit) = m.longest_after(text, w, node) {
+                out.push(hit);
+            }
+        }
+    }
+
+    /// The aliases as first found: every trie walked from its root at every word start that
+    /// passes the first-word filters. [`GazetteerInner::aliases`] must find the same.
+    #[cfg(test)]
+    fn aliases_from_roots(&self, text: &Text) -> [AliasHits; 3] {
+        let mut found: [AliasHits; 3] = Default::default();
+        for w in text.word_starts() {
             for (m, out) in self.automata.iter().zip(found.iter_mut()) {
                 if let Some(hit) = m.longest_at(text, w) {
                     out.push(hit);
                 }
             }
         }
-        (found, credits)
+        found
     }
 
     /// The leader of a leader-named coalition ("US" of "US-led coalition"), a country.
@@ -609,14 +672,15 @@ impl GazetteerInner {
             let trimmed = line.trim_start();
             let byline = self.short_line_prefixes.may_begin(trimmed)
                 && trimmed.trim_end().len() < 120
-                && self.short_line_prefixes.iter().any(|p| {
+                && self.short_line_prefixes.candidates(trimmed).any(|p| {
                     trimmed.strip_prefix(p).is_some_and(|rest| {
                         let word = rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
                         word.starts_with(char::is_uppercase) && !self.names.is_month(word)
                     })
                 });
             if byline
-                || self.line_prefixes.may_begin(trimmed) && self.line_prefixes.iter().any(|p| trimmed.starts_with(p))
+                || self.line_prefixes.may_begin(trimmed)
+                    && self.line_prefixes.candidates(trimmed).any(|p| trimmed.starts_with(p))
             {
                 out.push(Span::new(start, start + line.len()));
             }
@@ -675,26 +739,21 @@ impl GazetteerInner {
     }
 }
 
-/// Where `text` holds a newline, found in the gaps between its tokens (tokens hold none;
-/// most gaps are one space).
+/// Where `text` holds a newline. Tokens hold none, and a newline between two tokens always
+/// closes a sentence (`chronicle_core`'s splitter), so the newlines lie in the gaps between
+/// sentences (and before the first, after the last): those few gaps are searched, not every
+/// gap between tokens (a property test holds this to every newline of the text).
 fn newlines(text: &Text) -> Vec<usize> {
     let bytes = text.text.as_bytes();
     let mut out = Vec::new();
     let mut prev = 0;
-    let gap = |from: usize, to: usize, out: &mut Vec<usize>| {
-        if to == from + 1 {
-            if bytes[from] == b'\n' {
-                out.push(from);
-            }
-        } else if to > from {
-            out.extend((from..to).filter(|&i| bytes[i] == b'\n'));
+    let gaps = text.sentences.iter().map(|s| (s.start, s.end)).chain([(bytes.len(), bytes.len())]);
+    for (start, end) in gaps {
+        if start > prev {
+            out.extend((prev..start).filter(|&i| bytes[i] == b'\n'));
         }
-    };
-    for t in &text.tokens {
-        gap(prev, t.start as usize, &mut out);
-        prev = t.end as usize;
+        prev = end.max(prev);
     }
-    gap(prev, bytes.len(), &mut out);
     out
 }
 
@@ -714,8 +773,23 @@ impl Matcher {
         Matcher { phrases, ids, capital_start }
     }
 
-    /// The longest pattern at word start `w`: its span and global index.
+    /// The longest pattern at word start `w`, whose word leads to `node` of the trie (or
+    /// [`WALK_FROM_ROOT`]): its span and global index.
     #[inline]
+    fn longest_after(&self, text: &Text, w: &chronicle_core::WordStart, node: u32) -> Option<(Span, usize)> {
+        if self.capital_start && !w.capital {
+            return None;
+        }
+        let (span, p) = if node == WALK_FROM_ROOT {
+            self.phrases.longest_at(text, w)?
+        } else {
+            self.phrases.longest_after(text, w.at, node, w.end())?
+        };
+        Some((span, self.ids[p] as usize))
+    }
+
+    /// The longest pattern at word start `w`: its span and global index.
+    #[cfg(test)]
     fn longest_at(&self, text: &Text, w: &chronicle_core::WordStart) -> Option<(Span, usize)> {
         if self.capital_start && !w.capital {
             return None;
@@ -728,6 +802,23 @@ impl Matcher {
     fn whole(&self, s: &str) -> Option<usize> {
         self.phrases.whole(s).map(|p| self.ids[p] as usize)
     }
+}
+
+/// A word start whose first byte is no lower-case ASCII letter: it may hold a capitalised
+/// word token ([`persons::capitalised_words`]).
+const MAYBE_CAPITAL: u8 = 1;
+/// A word start whose first byte may begin a credit word (looked for at word starts).
+const CREDIT: u8 = 2;
+
+/// In the first-word table, for a trie that does not fold: walk it from its root (its
+/// aliases' first words are kept folded, so the node is not known).
+const WALK_FROM_ROOT: u32 = u32::MAX;
+
+/// The first word of `s`: its leading run of letters, digits and underscores (as in
+/// [`chronicle_core::word_key`]).
+fn first_word(s: &str) -> &str {
+    let end = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
+    &s[..end]
 }
 
 /// Where "-led " stands in `s` (else "\u{2011}led "): the byte offset of its dash. The same as

@@ -303,9 +303,9 @@ proptest::proptest! {
 }
 
 proptest::proptest! {
-    /// The newlines found between tokens are every newline of the text.
+    /// The newlines found between sentences are every newline of the text.
     #[test]
-    fn newlines_between_tokens_are_all_newlines(s in "(word|W|2|[ .,\n\r\t]|é)*") {
+    fn newlines_between_sentences_are_all_newlines(s in "(word|W|2|Mr|U\\.S|[ .,!?\"')\n\r\t]|é|\u{2019}|\u{201d}|\u{2028})*") {
         let text = Text::new(&s);
         let want: Vec<usize> = s.match_indices('\n').map(|(i, _)| i).collect();
         proptest::prop_assert_eq!(super::newlines(&text), want);
@@ -322,5 +322,120 @@ proptest::proptest! {
             first_upper && (!shouting || found.chars().filter(|c| c.is_alphabetic()).count() >= 4)
         };
         proptest::prop_assert_eq!(Case::Capitalised.accepts("Alias", &found), by_chars || found == "Alias");
+    }
+}
+
+/// Words of reports, in the cases and spellings the fast paths must treat as the old ones did.
+fn report_word() -> impl proptest::strategy::Strategy<Value = &'static str> {
+    proptest::sample::select(vec![
+        "Iraqi",
+        "IRAQI",
+        "iraqi",
+        "Iraq",
+        "forces",
+        "Security",
+        "Forces",
+        "and",
+        "U.S.",
+        "US",
+        "us",
+        "-led",
+        "\u{2011}led",
+        "coalition",
+        "Mr",
+        "Masum",
+        "President",
+        "Fuad",
+        "Abadi",
+        "ABADI",
+        "al-Abadi",
+        "Al-Abadi",
+        "Haider",
+        "Gen.",
+        "J.",
+        "III",
+        "'s",
+        "\u{2019}s",
+        "(",
+        ")",
+        "BAGHDAD",
+        "Baghdad",
+        "\n",
+        "\n\n",
+        "Photo",
+        "PHOTO",
+        "Photos",
+        ":",
+        "/",
+        "By",
+        "by",
+        "IS",
+        "ISIS",
+        "Da\u{2019}esh",
+        "$",
+        "John",
+        "Kerry",
+        "KERRY",
+        "Kerry's",
+        ".",
+        ",",
+        "\u{2014}",
+        "é",
+        "Émile",
+        "Middle",
+        "East",
+        "the",
+        "The",
+        "town",
+        "of",
+        "Mosul",
+        "Brett",
+        "McGurk",
+        "Jordan",
+        "Austin",
+        "Lloyd",
+        "Ashton",
+        "Carter",
+        "2nd",
+        "_x",
+        "Source:",
+        "Reuters",
+        "Staff",
+        "AP",
+        "Anbar",
+        "peshmerga",
+        "Peshmerga",
+        "Islamic",
+        "State",
+        "spokesman",
+        "Colonel",
+        "Steve",
+        "Warren",
+        "ayn",
+        "Ayn",
+        "al-Arab",
+        "ISF",
+    ])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    /// The aliases found by the first-word table are those every trie finds walked from its
+    /// root at every word start.
+    #[test]
+    fn first_word_lookups_find_what_walks_from_the_root_find(
+        words in proptest::collection::vec(report_word(), 0..40),
+        glue in proptest::collection::vec(proptest::sample::select(vec![" ", "", "  ", "\n", "-", ". "]), 40),
+    ) {
+        let mut s = String::new();
+        for (w, g) in words.iter().zip(&glue) {
+            s.push_str(w);
+            s.push_str(g);
+        }
+        let text = Text::new(&s);
+        let g = &gazetteer().0;
+        let (found, _, maybe_capitals) = g.aliases(&text);
+        proptest::prop_assert_eq!(found, g.aliases_from_roots(&text), "{:?}", s);
+        proptest::prop_assert_eq!(maybe_capitals, persons::maybe_capitals(&text));
     }
 }

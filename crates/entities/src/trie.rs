@@ -129,6 +129,11 @@ impl Trie {
         self.first_words.may_start(w)
     }
 
+    /// Whether it matches in any ASCII case.
+    pub(crate) fn folds(&self) -> bool {
+        self.fold
+    }
+
     #[inline]
     fn byte(&self, b: u8) -> u8 {
         if self.fold {
@@ -173,12 +178,51 @@ impl Trie {
     #[inline(always)]
     fn walk<const FOLD: bool>(&self, text: &Text, at: usize) -> Option<(Span, usize)> {
         let fold = |b: u8| if FOLD { b.to_ascii_lowercase() } else { b };
-        let bytes = text.text.as_bytes();
-        let mut node = self.root[fold(*bytes.get(at)?) as usize] as usize;
+        let node = self.root[fold(*text.text.as_bytes().get(at)?) as usize] as usize;
         if node == 0 {
             return None;
         }
-        let mut end = at + 1;
+        self.walk_on::<FOLD>(text, at, node, at + 1)
+    }
+
+    /// The node reached from the root by `prefix` (folded by the caller when the trie folds),
+    /// if some phrase begins with it.
+    pub(crate) fn node_of(&self, prefix: &[u8]) -> Option<u32> {
+        let (&first, rest) = prefix.split_first()?;
+        let mut node = self.root[first as usize] as usize;
+        if node == 0 {
+            return None;
+        }
+        for &b in rest {
+            node = self.child(node, b)?;
+        }
+        Some(node as u32)
+    }
+
+    /// The longest phrase that starts at word start `at` and ends on a word boundary, given
+    /// that the text from `at` to `end` leads to `node` ([`Trie::node_of`] of the word at
+    /// `at`): the walk of [`Trie::longest_at`] without walking the first word again. No
+    /// phrase can end inside the first word (no word boundary is there), so the two agree.
+    #[inline]
+    pub(crate) fn longest_after(&self, text: &Text, at: usize, node: u32, end: usize) -> Option<(Span, usize)> {
+        if self.fold {
+            self.walk_on::<true>(text, at, node as usize, end)
+        } else {
+            self.walk_on::<false>(text, at, node as usize, end)
+        }
+    }
+
+    /// The walk on from `node`, which the text from `at` to `end` led to.
+    #[inline(always)]
+    fn walk_on<const FOLD: bool>(
+        &self,
+        text: &Text,
+        at: usize,
+        mut node: usize,
+        mut end: usize,
+    ) -> Option<(Span, usize)> {
+        let fold = |b: u8| if FOLD { b.to_ascii_lowercase() } else { b };
+        let bytes = text.text.as_bytes();
         let mut best = None;
         loop {
             let pattern = self.nodes[node].pattern;
@@ -268,6 +312,20 @@ mod tests {
         for w in t.word_starts() {
             let want = set.longest_at(&t, w).map(|m| (m.span, m.pattern));
             proptest::prop_assert_eq!(trie.longest_at(&t, w), want, "at {} of {:?}", w.at, text);
+        }
+        // Walked on from the node of each word start's word: the same.
+        for w in t.word_starts() {
+            let mut word = t.text.as_bytes()[w.at..w.end()].to_vec();
+            if fold {
+                word.make_ascii_lowercase();
+            }
+            let want = trie.longest_at(&t, w);
+            match trie.node_of(&word) {
+                Some(node) => {
+                    proptest::prop_assert_eq!(trie.longest_after(&t, w.at, node, w.end()), want, "after {}", w.at)
+                }
+                None => proptest::prop_assert_eq!(want, None, "no node at {}", w.at),
+            }
         }
         for p in PHRASES.iter().chain(&["Iraqi ARMY", "us", "U.S", ""]) {
             proptest::prop_assert_eq!(trie.whole(p), set.whole(p), "whole {:?}", p);
