@@ -5,8 +5,10 @@
 //! the figure (`nouns`: what it counts), right before it (`before`: "coalition of", "down
 //! by"), around it (`context`: "met", "pledged", "liberated"), cues that veto it (`exclude`),
 //! compound-modifier nouns (`modifiers`: "68-member"), the unit, value bounds and how its scope
-//! is read. Every cue of every rule is compiled once into one phrase set, searched only in the
-//! sentences that state a figure some rule may take. Scope comes from the place mentions and
+//! is read. Every cue of every rule is compiled once into one table, searched only in the
+//! sentences that state a figure some rule may take (the scope cues, prepositions and subject
+//! cues, only where a rule takes a figure and needs its scope), at the text's word starts by
+//! the keys of their first words ([`Cues`]). Scope comes from the place mentions and
 //! demonyms near the figure, `as_of` from the sentence's timexes (else the creation date), and
 //! `text` is the shortest phrase with the figure and what it counts. A new campaign is a new
 //! pack, not new code.
@@ -14,7 +16,7 @@
 use crate::pack::Pack;
 use crate::{Context, PackError};
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{PhraseSet, Qualifier, Span, Text, TokenKind};
+use chronicle_core::{Qualifier, Span, Text, TokenKind, WordSet};
 use chronicle_entities::EntityType;
 use chronicle_numbers::Quantity;
 use chronicle_time::TimexType;
@@ -198,7 +200,8 @@ type Entry = (usize, CueKind);
 /// The compiled metric cues of a pack.
 pub struct MetricRules {
     defs: Vec<MetricDef>,
-    automaton: Option<PhraseSet>,
+    /// Every cue, matched at the text's word starts ([`Cues`]).
+    cues: Cues,
     /// Per pattern, the rules that use it.
     entries: Vec<Vec<Entry>>,
     /// Lower-cased modifier nouns per rule.
@@ -207,6 +210,8 @@ pub struct MetricRules {
     theatre: Vec<String>,
     scope_organizations: Vec<String>,
     noun_breaks: std::collections::HashSet<String>,
+    /// The same words, looked up without hashing twice ([`WordSet`]).
+    noun_break_words: WordSet,
     /// The distinct units of the rules, ASCII lower-cased, and each rule's index in them: a
     /// figure's unit is compared with the few units, not with every rule's.
     units: Vec<String>,
@@ -214,8 +219,153 @@ pub struct MetricRules {
     site_words: Vec<String>,
 }
 
+/// Whether a cue is a rule's (noun, before, context, exclude, negate) or the settings'
+/// (scope preposition, subject cue).
+const RULE_CUE: u8 = 1;
+const SETTING_CUE: u8 = 2;
+
+/// The cue patterns, found at the text's word starts by the key of their first word.
+///
+/// A cue can only match where its first word is the text's word: the core computes each word
+/// start's key once per document ([`chronicle_core::WordStart::key`]), so a word start costs
+/// one probe of a small table of the cues' first-word keys, and the few cues that begin with
+/// that word are compared byte by byte (ASCII case folded, as the phrase sets match) and kept
+/// when they end on a word boundary. This finds what [`chronicle_core::PhraseSet::find_all`] over the same
+/// cues finds (a proptest holds it to that), at a fraction of the cost: most of the cues'
+/// first words are common ("the", "to", "in"), where the phrase set walked its automaton.
+struct Cues {
+    /// The lower-cased patterns.
+    patterns: Vec<Box<[u8]>>,
+    /// Per pattern, [`RULE_CUE`] and/or [`SETTING_CUE`].
+    kinds: Vec<u8>,
+    /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
+    slots: Box<[u32]>,
+    shift: u32,
+    /// Per group, its first-word key and its patterns in pattern order.
+    groups: Vec<(u64, Vec<u32>)>,
+}
+
+impl Cues {
+    fn new(patterns: &[String], kinds: Vec<u8>) -> Result<Cues, PackError> {
+        let mut groups: Vec<(u64, Vec<u32>)> = Vec::new();
+        let mut by_key: HashMap<u64, usize> = HashMap::new();
+        for (p, pattern) in patterns.iter().enumerate() {
+            if !pattern.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                return Err(PackError::Invalid {
+                    source_name: "metrics".into(),
+                    message: chronicle_core::PhraseError::NotAWord(pattern.clone()).to_string(),
+                });
+            }
+            let key = chronicle_core::word_key(pattern, true);
+            let g = *by_key.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(p as u32);
+        }
+        let size = (groups.len() * 4).next_power_of_two().max(64);
+        let mut slots = vec![0u32; size].into_boxed_slice();
+        let shift = 64 - size.trailing_zeros();
+        for (g, (key, _)) in groups.iter().enumerate() {
+            let mut s = (key >> shift) as usize;
+            while slots[s] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            slots[s] = g as u32 + 1;
+        }
+        let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
+        Ok(Cues { patterns, kinds, slots, shift, groups })
+    }
+
+    /// The patterns whose first word has the key of the word at `w`.
+    #[inline]
+    fn starting(&self, w: &chronicle_core::WordStart) -> &[u32] {
+        let key = w.key(true);
+        let mask = self.slots.len() - 1;
+        let mut s = (key >> self.shift) as usize;
+        loop {
+            let g = self.slots[s];
+            if g == 0 {
+                return &[];
+            }
+            let (k, ps) = &self.groups[g as usize - 1];
+            if *k == key {
+                return ps;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// Every cue of `kind` on word boundaries in the given sentences, in text order (ties by
+    /// pattern).
+    fn hits(&self, text: &Text, sentences: &[Span], kind: u8) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let bytes = text.text.as_bytes();
+        for sentence in sentences {
+            // A cue lies inside its sentence, so its tokens are found among the sentence's,
+            // walking on as the word starts do.
+            let a = text.token_at(sentence.start);
+            let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
+            let mut first = 0;
+            for w in text.word_starts_in(*sentence) {
+                for &p in self.starting(w) {
+                    let p = p as usize;
+                    let pattern = &self.patterns[p];
+                    let end = w.at + pattern.len();
+                    if self.kinds[p] & kind == 0
+                        || end > sentence.end
+                        || !bytes[w.at..end].eq_ignore_ascii_case(pattern)
+                        || !text.on_word_boundaries(Span::new(w.at, end))
+                    {
+                        continue;
+                    }
+                    while first < toks.len() && (toks[first].start as usize) < w.at {
+                        first += 1;
+                    }
+                    let mut last = first;
+                    while last < toks.len() && (toks[last].start as usize) < end {
+                        last += 1;
+                    }
+                    let last = (a + last).saturating_sub(1);
+                    out.push(Hit { start: w.at, first: a + first, last: last.max(a + first), pattern: p });
+                }
+            }
+        }
+        if !out.is_sorted_by_key(|h| (h.start, h.pattern)) {
+            out.sort_by_key(|h| (h.start, h.pattern));
+        }
+        out
+    }
+}
+
+/// The settings' cues in the sentences asked for so far, found on first need: they are the
+/// commonest words ("in", "of", "has", "was") and only a figure a rule takes needs them.
+struct LazyHits<'r> {
+    cues: &'r Cues,
+    /// Per sentence index, its hits.
+    found: Vec<(usize, Vec<Hit>)>,
+}
+
+impl<'r> LazyHits<'r> {
+    fn new(cues: &'r Cues) -> LazyHits<'r> {
+        LazyHits { cues, found: Vec::new() }
+    }
+
+    /// The settings' hits in the sentence of `v`.
+    fn of(&mut self, text: &Text, v: &QView) -> &[Hit] {
+        let k = match self.found.iter().position(|(s, _)| *s == v.sentence) {
+            Some(k) => k,
+            None => {
+                self.found.push((v.sentence, self.cues.hits(text, &[v.sentence_span], SETTING_CUE)));
+                self.found.len() - 1
+            }
+        };
+        &self.found[k].1
+    }
+}
+
 /// A cue found in the document: token range `[first, last]` and its pattern.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Hit {
     start: usize,
     first: usize,
@@ -274,14 +424,11 @@ impl MetricRules {
         for s in &settings.subject_cues {
             add(s, (SETTINGS, CueKind::Subject))?;
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                PhraseSet::new(&patterns, true)
-                    .map_err(|e| PackError::Invalid { source_name: "metrics".into(), message: e.to_string() })?,
-            )
-        };
+        let kinds = entries
+            .iter()
+            .map(|es| es.iter().fold(0, |k, e| k | if e.0 == SETTINGS { SETTING_CUE } else { RULE_CUE }))
+            .collect();
+        let cues = Cues::new(&patterns, kinds)?;
         let mut units: Vec<String> = Vec::new();
         let rule_units = pack
             .metrics
@@ -299,34 +446,15 @@ impl MetricRules {
             rule_units,
             modifiers: pack.metrics.iter().map(|d| d.modifiers.iter().map(|m| m.to_lowercase()).collect()).collect(),
             defs: pack.metrics.clone(),
-            automaton,
+            cues,
             entries,
             demonyms: settings.demonyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             theatre: settings.theatre.clone(),
             scope_organizations: settings.scope_organizations.clone(),
             noun_breaks: settings.noun_breaks.iter().map(|w| w.to_lowercase()).collect(),
+            noun_break_words: WordSet::new(&settings.noun_breaks),
             site_words: settings.site_words.clone(),
         })
-    }
-
-    /// Every cue in the text on word boundaries, in text order.
-    /// Every cue on word boundaries in the given sentences, in text order.
-    fn hits(&self, text: &Text, sentences: &[Span]) -> Vec<Hit> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
-        let mut out = Vec::new();
-        for sentence in sentences {
-            // A cue lies inside its sentence, so its tokens are found among the sentence's.
-            let a = text.token_at(sentence.start);
-            let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
-            for m in ac.find_all(text, *sentence) {
-                let span = m.span;
-                let first = a + toks.partition_point(|t| (t.start as usize) < span.start);
-                let last = (a + toks.partition_point(|t| (t.start as usize) < span.end)).saturating_sub(1);
-                out.push(Hit { start: span.start, first, last: last.max(first), pattern: m.pattern });
-            }
-        }
-        out.sort_by_key(|h| (h.start, h.pattern));
-        out
     }
 
     pub fn apply(&self, ctx: &Context) -> Vec<Metric> {
@@ -357,13 +485,14 @@ impl MetricRules {
                 sentences.push(v.sentence_span);
             }
         }
-        let hits = self.hits(text, &sentences);
+        let hits = self.cues.hits(text, &sentences, RULE_CUE);
+        let mut settings = LazyHits::new(&self.cues);
         let mut out: Vec<Built> = Vec::new();
         // Quantity index -> index in `out`.
         let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
         for (qi, q) in ctx.quantities.iter().enumerate() {
             let Some(v) = &views[qi] else { continue };
-            if let Some(m) = self.assign(ctx, &hits, qi, q, v) {
+            if let Some(m) = self.assign(ctx, &hits, &mut settings, qi, q, v) {
                 assigned[qi] = Some(out.len());
                 out.push(m);
             }
@@ -384,7 +513,7 @@ impl MetricRules {
                 let _ = &out[mi].metric;
                 let d = &self.defs[def_idx];
                 let flags = self.flags(&hits, v);
-                let scope = self.scope(ctx, &hits, v, d.scope);
+                let scope = self.scope(ctx, &mut settings, v, d.scope);
                 let m = self.build(ctx, q, qi, v, def_idx, flags[def_idx], scope, "sibling");
                 assigned[qi] = Some(out.len());
                 out.push(m);
@@ -451,20 +580,13 @@ impl MetricRules {
         k
     }
 
-    /// Whether `w`, lower-cased, is a noun break; short ASCII words are lower-cased on the stack.
+    /// Whether `w`, lower-cased, is a noun break. Short ASCII words (all but a few) go to the
+    /// word set, which folds their case as it looks them up; the others are lower-cased in full.
     fn is_noun_break(&self, w: &str) -> bool {
-        let b = w.as_bytes();
-        if b.len() > 32 || !w.is_ascii() {
+        if w.len() > 32 || !w.is_ascii() {
             return self.noun_breaks.contains(&w.to_lowercase());
         }
-        if !b.iter().any(u8::is_ascii_uppercase) {
-            return self.noun_breaks.contains(w);
-        }
-        let mut buf = [0u8; 32];
-        let buf = &mut buf[..b.len()];
-        buf.copy_from_slice(b);
-        buf.make_ascii_lowercase();
-        std::str::from_utf8(buf).is_ok_and(|l| self.noun_breaks.contains(l))
+        self.noun_break_words.contains(w)
     }
 
     /// The cue flags of every rule for one figure.
@@ -507,19 +629,33 @@ impl MetricRules {
         flags
     }
 
-    fn assign(&self, ctx: &Context, hits: &[Hit], qi: usize, q: &Quantity, v: &QView) -> Option<Built> {
-        let flags = self.flags(hits, v);
+    /// Whether rule `r` has what it needs first: one of its nouns or before cues (`flags`), or
+    /// its modifier, or lists none of them.
+    fn primary(&self, r: usize, flags: u8, q: &Quantity) -> bool {
+        let d = &self.defs[r];
+        let modifier_hit = q.modifier.as_ref().is_some_and(|m| self.modifiers[r].iter().any(|x| x == m));
+        let has_primary = !d.nouns.is_empty() || !d.before.is_empty() || !d.modifiers.is_empty();
+        !has_primary || flags & (NOUN | BEFORE) != 0 || modifier_hit
+    }
+
+    fn assign(
+        &self,
+        ctx: &Context,
+        hits: &[Hit],
+        settings: &mut LazyHits,
+        qi: usize,
+        q: &Quantity,
+        v: &QView,
+    ) -> Option<Built> {
         let unit = self.units.iter().position(|u| unit_fits(u, q.unit));
+        let flags = self.flags(hits, v);
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
         for (r, d) in self.defs.iter().enumerate() {
             if unit != Some(self.rule_units[r]) {
                 continue;
             }
             let f = flags[r];
-            let modifier_hit = q.modifier.as_ref().is_some_and(|m| self.modifiers[r].iter().any(|x| x == m));
-            let has_primary = !d.nouns.is_empty() || !d.before.is_empty() || !d.modifiers.is_empty();
-            let primary = !has_primary || f & (NOUN | BEFORE) != 0 || modifier_hit;
-            if !primary || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
+            if !self.primary(r, f, q) || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
                 continue;
             }
             if d.bare && !q.counted.is_empty() {
@@ -535,7 +671,7 @@ impl MetricRules {
                 continue;
             }
             let slot = d.scope as usize;
-            let scope = scopes[slot].get_or_insert_with(|| self.scope(ctx, hits, v, d.scope)).clone();
+            let scope = scopes[slot].get_or_insert_with(|| self.scope(ctx, settings, v, d.scope)).clone();
             if d.requires_scope && scope.as_ref().is_none_or(|s| s.is_none()) {
                 continue;
             }
@@ -688,8 +824,9 @@ impl MetricRules {
     }
 
     /// The figure's scope: `None` when the rule does not read one, `Some(None)` when nothing
-    /// restricts the figure.
-    fn scope(&self, ctx: &Context, hits: &[Hit], v: &QView, rule: ScopeRule) -> Option<Option<String>> {
+    /// restricts the figure. The settings' cues of the figure's sentence are searched only
+    /// when what the figure counts names no place.
+    fn scope(&self, ctx: &Context, settings: &mut LazyHits, v: &QView, rule: ScopeRule) -> Option<Option<String>> {
         if rule == ScopeRule::None {
             return None;
         }
@@ -703,6 +840,7 @@ impl MetricRules {
             return Some(self.joint(names));
         }
         // 2. A place after a preposition: "in Iraq", "near Kobani", "from Germany".
+        let hits = settings.of(text, v);
         let lo = hits.partition_point(|h| h.start < v.span.end);
         for h in &hits[lo..] {
             if h.first >= v.end_tok + 10 || h.start >= v.sentence_span.end {
@@ -981,6 +1119,68 @@ fn as_of_value(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chronicle_core::PhraseSet;
+
+    /// The cue search [`Cues::hits`] replaced: one phrase set of the cues of `kind`.
+    fn phrase_set_hits(patterns: &[String], kinds: &[u8], text: &Text, sentences: &[Span], kind: u8) -> Vec<Hit> {
+        let ids: Vec<usize> = (0..patterns.len()).filter(|&p| kinds[p] & kind != 0).collect();
+        let set = PhraseSet::new(ids.iter().map(|&p| &patterns[p]), true).unwrap();
+        let mut out = Vec::new();
+        for sentence in sentences {
+            let a = text.token_at(sentence.start);
+            let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
+            for m in set.find_all(text, *sentence) {
+                let span = m.span;
+                let first = a + toks.partition_point(|t| (t.start as usize) < span.start);
+                let last = (a + toks.partition_point(|t| (t.start as usize) < span.end)).saturating_sub(1);
+                out.push(Hit { start: span.start, first, last: last.max(first), pattern: ids[m.pattern] });
+            }
+        }
+        out.sort_by_key(|h| (h.start, h.pattern));
+        out
+    }
+
+    #[test]
+    fn cues_that_cannot_start_a_word_are_refused() {
+        for bad in ["-led", " in", "$ million"] {
+            assert!(Cues::new(&[bad.to_string()], vec![RULE_CUE]).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-start cue search finds what the phrase sets found.
+        #[test]
+        fn cue_search_agrees_with_phrase_sets(words in proptest::collection::vec(proptest::sample::select(vec![
+            "air", "Air", "strikes", "airstrikes", "AIR STRIKES", "al", "-", "Qaeda", "al-Qaeda", "the", "The",
+            "coalition", "in", "In", "and", "around", "F", "16", "F-16", "é", "éa", "x", ".", ",", "\n", "Iraq",
+            "in and around", "_", "in_", "US", "U.S.", "'s",
+        ]), 0..30), glue in proptest::collection::vec(proptest::bool::ANY, 30)) {
+            let mut s = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 && !glue[k] {
+                    s.push(' ');
+                }
+                s.push_str(w);
+            }
+            let patterns: Vec<String> = ["air strikes", "strikes", "air", "al-qaeda", "the coalition", "in",
+                "in and around", "f-16", "é", "u.s.", "coalition", "iraq", "in_"]
+                .iter().map(|p| p.to_string()).collect();
+            let kinds: Vec<u8> = (0..patterns.len()).map(|p| [RULE_CUE, SETTING_CUE, RULE_CUE | SETTING_CUE][p % 3]).collect();
+            let cues = Cues::new(&patterns, kinds.clone()).unwrap();
+            let text = Text::new(&s);
+            let mut sentences = text.sentences.clone();
+            sentences.push(Span::new(0, s.len()));
+            for kind in [RULE_CUE, SETTING_CUE] {
+                for within in [&sentences[..sentences.len() - 1], &sentences[sentences.len() - 1..]] {
+                    proptest::prop_assert_eq!(
+                        cues.hits(&text, within, kind),
+                        phrase_set_hits(&patterns, &kinds, &text, within, kind),
+                        "{:?}", s
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn as_of_values_keep_their_precision() {

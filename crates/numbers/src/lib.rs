@@ -10,12 +10,13 @@
 //! The word lists are data ([`lexicon`]); the tagger does no I/O and allocates only per figure.
 
 pub mod lexicon;
+mod words;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
 use chronicle_core::{Qualifier, Span, Text, Token, TokenKind};
-use lexicon::HashMap;
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
+use words::{KeySet, WordInfo, WordTable};
 
 pub use lexicon::LexiconError;
 
@@ -75,11 +76,6 @@ struct Core {
     word_modifier: Option<(u32, u32)>,
 }
 
-/// Which table a lower-cased word is in.
-fn get<'m, V>(map: &'m HashMap<String, V>, w: &str) -> Option<&'m V> {
-    map.get(w)
-}
-
 /// The quantity tagger; build once, share across threads.
 pub struct Tagger {
     lex: LexiconRef,
@@ -117,11 +113,89 @@ impl Tagger {
     }
 
     /// Tags every figure of the text, in text order. Never panics.
+    ///
+    /// A figure starts at a number or at a word that may begin one, so the tagger walks the
+    /// text's word starts (computed once per document), not its tokens: a word that begins
+    /// with an ASCII letter is turned away by the starter Bloom filter, then by the exact set of
+    /// the starters' word keys, at a few instructions a word. Every other word start (digits,
+    /// other scripts, an underscore) and every word that may start a figure hands on the
+    /// tokens that start inside its word ("9" and "mm" of "9mm") to the full test, in text
+    /// order and within their sentence, exactly the tokens a token-by-token walk would test.
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
         let mut out = Vec::new();
+        let all = &text.tokens[..];
+        let bytes = text.text.as_bytes();
+        let lex = self.lex();
+        let mut sentences = text.sentences.iter();
+        // The tokens of the current sentence are `all[sa..sb]`; `a` walks on from the previous
+        // sentence's end to the next sentence's first token.
+        let (mut sa, mut sb, mut a) = (0usize, 0usize, 0usize);
+        let mut sentences_left = true;
+        // Tokens below `floor` are inside a figure already found (or the second half of a
+        // skipped pair); `tp` is the first token not yet handed on.
+        let mut floor = 0usize;
+        let mut tp = 0usize;
+        for w in text.word_starts() {
+            let b = bytes[w.at];
+            if b.is_ascii_alphabetic()
+                && (!lex.starter_filter.may_start(w)
+                    || (!self.ix.starter_keys.contains(w) && bytes[w.at..w.end()].is_ascii()))
+            {
+                continue;
+            }
+            tp = seek(all, tp, w.at);
+            while tp < all.len() && (all[tp].start as usize) < w.end() {
+                let g = tp;
+                tp += 1;
+                if g < floor || all[g].kind == TokenKind::Punct {
+                    continue;
+                }
+                while g >= sb && sentences_left {
+                    let Some(sentence) = sentences.next() else {
+                        sentences_left = false;
+                        break;
+                    };
+                    while a < all.len() && (all[a].start as usize) < sentence.start {
+                        a += 1;
+                    }
+                    sa = a;
+                    sb = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
+                    a = sb;
+                }
+                if g < sa || g >= sb {
+                    continue; // in no sentence
+                }
+                let cx = Cx { text: text.text, toks: &all[sa..sb], lex, ix: &self.ix };
+                let i = g - sa;
+                match cx.quantity_at(i) {
+                    Some((q, next)) => {
+                        out.push(q);
+                        floor = sa + next.max(i + 1);
+                    }
+                    // "2014-2015": the second half of a pair whose first half is no quantity.
+                    None if cx.number(i)
+                        && matches!(cx.s(i + 1), "-" | "\u{2013}")
+                        && cx.glued(i + 1)
+                        && cx.number(i + 2)
+                        && cx.glued(i + 2) =>
+                    {
+                        floor = sa + i + 3
+                    }
+                    None => {}
+                }
+            }
+        }
+        self.share_qualifiers(text, &mut out);
+        out
+    }
+
+    /// The token-by-token walk [`Tagger::tag`] replaced: every token but punctuation and the
+    /// words the starter filter turns away goes to the full test. Kept to hold the word-start
+    /// walk to it.
+    #[cfg(test)]
+    fn tag_by_tokens(&self, text: &Text) -> Vec<Quantity> {
+        let mut out = Vec::new();
         let mut starts = text.word_start_cursor();
-        // Sentences and tokens are both in text order: the tokens of each sentence are found by
-        // walking on from the previous sentence's, not by two binary searches per sentence.
         let all = &text.tokens[..];
         let mut a = 0;
         for sentence in &text.sentences {
@@ -139,10 +213,6 @@ impl Tagger {
                     i += 1;
                     continue;
                 }
-                // Most words begin no figure: the starter filter turns them away. A figure in
-                // words begins with a starter ("twenty" of "twenty-five"), whose first word is
-                // the token's first word; the filter folds ASCII case only, so a word that
-                // starts with another script goes on to the full test.
                 if t.kind == TokenKind::Word
                     && text.text.as_bytes()[t.start as usize].is_ascii()
                     && starts.at(t.start as usize).is_some_and(|s| !cx.lex.starter_filter.may_start(s))
@@ -155,7 +225,6 @@ impl Tagger {
                         out.push(q);
                         i = next.max(i + 1);
                     }
-                    // "2014-2015": the second half of a pair whose first half is no quantity.
                     None if cx.number(i)
                         && matches!(cx.s(i + 1), "-" | "\u{2013}")
                         && cx.glued(i + 1)
@@ -196,6 +265,24 @@ impl Tagger {
     }
 }
 
+/// The first token at or after `from` that starts at or after byte `pos`: a galloping search,
+/// since the next candidate word is a few tokens on, not the whole text.
+#[inline]
+fn seek(all: &[Token], from: usize, pos: usize) -> usize {
+    let before = |k: usize| all.get(k).is_some_and(|t| (t.start as usize) < pos);
+    if !before(from) {
+        return from;
+    }
+    // `from + lo` starts before `pos`; find a step past it, then search between.
+    let (mut lo, mut step) = (0usize, 1usize);
+    while before(from + lo + step) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (from + lo + step).min(all.len());
+    from + lo + 1 + all[from + lo + 1..hi].partition_point(|t| (t.start as usize) < pos)
+}
+
 /// One sentence's tokens and the lexicon.
 struct Cx<'a> {
     text: &'a str,
@@ -211,14 +298,21 @@ struct ByByte {
     /// Cues with byte `b` are `ids[start[b]..start[b + 1]]`.
     start: Box<[u32; 257]>,
     ids: Vec<u32>,
+    /// Per entry of `ids`, the byte length of the cue's keyed token: a cue whose token is not
+    /// as long as the text's is passed over without comparing.
+    lens: Vec<u32>,
 }
 
 impl ByByte {
     fn new<T>(cues: &[Cue<T>], backward: bool) -> ByByte {
-        let key = |c: &Cue<T>| {
-            let t = if backward { c.tokens.last() } else { c.tokens.first() };
-            t.and_then(|t| t.as_bytes().first().copied())
-        };
+        fn token<T>(c: &Cue<T>, backward: bool) -> Option<&String> {
+            if backward {
+                c.tokens.last()
+            } else {
+                c.tokens.first()
+            }
+        }
+        let key = |c: &Cue<T>| token(c, backward).and_then(|t| t.as_bytes().first().copied());
         let mut start = Box::new([0u32; 257]);
         let mut ids = Vec::with_capacity(cues.len());
         for b in 0..=255u8 {
@@ -226,12 +320,19 @@ impl ByByte {
             ids.extend((0..cues.len()).filter(|&k| key(&cues[k]) == Some(b)).map(|k| k as u32));
         }
         start[256] = ids.len() as u32;
-        ByByte { start, ids }
+        let lens = ids.iter().map(|&k| token(&cues[k as usize], backward).map_or(0, |t| t.len() as u32)).collect();
+        ByByte { start, ids, lens }
     }
 
+    /// The cues whose keyed token starts with byte `b` and is `len` bytes long.
     #[inline]
-    fn get(&self, b: u8) -> &[u32] {
-        &self.ids[self.start[usize::from(b)] as usize..self.start[usize::from(b) + 1] as usize]
+    fn get(&self, b: u8, len: usize) -> impl Iterator<Item = usize> + '_ {
+        let range = self.start[usize::from(b)] as usize..self.start[usize::from(b) + 1] as usize;
+        self.ids[range.clone()]
+            .iter()
+            .zip(&self.lens[range])
+            .filter(move |(_, &l)| l as usize == len)
+            .map(|(&k, _)| k as usize)
     }
 }
 
@@ -245,6 +346,10 @@ struct CueIndex {
     currency_prefix_after: ByByte,
     currency_suffix: ByByte,
     clock: ByByte,
+    /// Every word of the lexicon's lists, with its flags and values.
+    words: WordTable,
+    /// The core word keys of the starters' first words.
+    starter_keys: KeySet,
 }
 
 impl CueIndex {
@@ -258,6 +363,8 @@ impl CueIndex {
             currency_prefix_after: ByByte::new(&lex.currency_prefix, false),
             currency_suffix: ByByte::new(&lex.currency_suffix, false),
             clock: ByByte::new(&lex.clock, false),
+            words: WordTable::new(lex),
+            starter_keys: KeySet::new(lex.starters.iter().map(|w| chronicle_core::word_key(w, true))),
         }
     }
 }
@@ -297,7 +404,55 @@ impl<'a> Lower<'a> {
     }
 }
 
+/// Powers of ten that are exact in an `f64`.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// The value of a number token: digits, thousands groups ("19,000") and one decimal point.
+///
+/// The common forms ("12", "19,000", "7.5": at most 15 digits) are read as an integer and, with
+/// a decimal part, divided once by an exact power of ten: both operands are exact, so the
+/// division rounds once, correctly, to what parsing the decimal string gives. Anything else
+/// goes through the string parse ([`parse_digits_slow`]).
 fn parse_digits(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut m: u64 = 0;
+    let mut digits = 0usize;
+    // Digits in the current group (since the start, the last comma or the point).
+    let mut group = 0usize;
+    let mut commas = false;
+    let mut frac: Option<usize> = None;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(c - b'0');
+                digits += 1;
+                group += 1;
+                if digits > 15 {
+                    return parse_digits_slow(s);
+                }
+            }
+            b',' if frac.is_none() && group > 0 && group <= 3 && (!commas || group == 3) => {
+                commas = true;
+                group = 0;
+            }
+            b'.' if frac.is_none() && group > 0 && (!commas || group == 3) => {
+                frac = Some(digits);
+                group = 0;
+            }
+            _ => return parse_digits_slow(s),
+        }
+    }
+    if group == 0 || (commas && frac.is_none() && group != 3) {
+        return parse_digits_slow(s);
+    }
+    Some(match frac {
+        None => m as f64,
+        Some(int_digits) => m as f64 / POW10[digits - int_digits],
+    })
+}
+
+/// [`parse_digits`] through the string parse, for the forms its fast path leaves out.
+fn parse_digits_slow(s: &str) -> Option<f64> {
     let (int, frac) = match s.split_once('.') {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
@@ -357,6 +512,40 @@ impl<'a> Cx<'a> {
         Lower::new(self.s(i))
     }
 
+    /// What the lexicon says of token `i`, lower-cased.
+    #[inline]
+    fn info(&self, i: usize) -> Option<&'a WordInfo> {
+        match self.toks.get(i) {
+            Some(t) => self.ix.words.get_in(self.text, t.start as usize, t.end as usize),
+            None => self.ix.words.get(""),
+        }
+    }
+
+    /// Whether token `i` is a word the lexicon flags with `flag`.
+    #[inline]
+    fn has(&self, i: usize, flag: u16) -> bool {
+        self.word(i) && self.info(i).is_some_and(|e| e.has(flag))
+    }
+
+    /// What the lexicon says of the part of token `i` before its first hyphen, lower-cased.
+    #[inline]
+    fn head_info(&self, i: usize) -> Option<&'a WordInfo> {
+        let s = self.s(i);
+        if s.is_ascii() {
+            let start = self.toks.get(i).map_or(0, |t| t.start as usize);
+            let head = s.split('-').next().unwrap_or("");
+            self.ix.words.get_in(self.text, start, start + head.len())
+        } else {
+            self.ix.words.get_lower(s.to_lowercase().split('-').next().unwrap_or(""))
+        }
+    }
+
+    /// What the lexicon says of `w`, already lower-cased.
+    #[inline]
+    fn lookup(&self, w: &str) -> Option<&'a WordInfo> {
+        self.ix.words.get_lower(w)
+    }
+
     /// Token `i` touches token `i - 1` (no space between them).
     fn glued(&self, i: usize) -> bool {
         i > 0 && i < self.n() && self.toks[i].start == self.toks[i - 1].end
@@ -376,16 +565,17 @@ impl<'a> Cx<'a> {
 
     /// The first cue of `cues` (indexed by `ix`) that starts at token `i`.
     fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
-        let first = self.s(i).as_bytes().first()?.to_ascii_lowercase();
-        ix.get(first).iter().map(|&k| &cues[k as usize]).find(|c| self.matches_at(i, &c.tokens))
+        let s = self.s(i);
+        let first = s.as_bytes().first()?.to_ascii_lowercase();
+        ix.get(first, s.len()).map(|k| &cues[k]).find(|c| self.matches_at(i, &c.tokens))
     }
 
     /// The longest cue that ends right before token `end`.
     fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
-        let last = self.s(end.checked_sub(1)?).as_bytes().first()?.to_ascii_lowercase();
-        ix.get(last)
-            .iter()
-            .map(|&k| &cues[k as usize])
+        let s = self.s(end.checked_sub(1)?);
+        let last = s.as_bytes().first()?.to_ascii_lowercase();
+        ix.get(last, s.len())
+            .map(|k| &cues[k])
             .find(|c| c.tokens.len() <= end && self.matches_at(end - c.tokens.len(), &c.tokens))
     }
 
@@ -602,7 +792,6 @@ impl<'a> Cx<'a> {
 
     /// The noun phrase the figure counts, from token `end` on.
     fn counted(&self, c: &Core, end: usize, unit: &str) -> (String, Option<Span>) {
-        let lex = self.lex;
         let mut i = end;
         let skip_of = matches!(c.kind, Kind::Vague | Kind::Fraction) || c.scaled || unit == "percent";
         if skip_of && self.is(i, "of") {
@@ -619,7 +808,7 @@ impl<'a> Cx<'a> {
         while i < self.n() && i < first + 6 && self.word(i) {
             let w = self.lower(i);
             let w = w.as_str();
-            if lex.stop.contains(w) {
+            if self.info(i).is_some_and(|e| e.has(words::STOP)) {
                 break;
             }
             let capital = self.s(i).starts_with(|ch: char| ch.is_uppercase());
@@ -706,11 +895,9 @@ impl<'a> Cx<'a> {
         if p > 0 && matches!(self.s(p - 1), "." | "#") {
             p -= 1;
         }
-        if p > 0 && self.word(p - 1) && lex.negative_before.contains(self.lower(p - 1).as_str()) {
-            return true;
-        }
-        // Dates: "March 22", "Dec. 15", "22 March", "15th of December".
-        if p > 0 && self.word(p - 1) && lex.months.contains(self.lower(p - 1).as_str()) {
+        // ... or a date: "March 22", "Dec. 15" (one look-up for both), "22 March", "15th of
+        // December".
+        if p > 0 && self.has(p - 1, words::NEGATIVE_BEFORE | words::MONTH) {
             return true;
         }
         let mut q = i + 1;
@@ -720,7 +907,7 @@ impl<'a> Cx<'a> {
         if self.is(q, "of") {
             q += 1;
         }
-        if self.word(q) && lex.months.contains(self.lower(q).as_str()) {
+        if self.has(q, words::MONTH) {
             return true;
         }
         // Clock times: "5 p.m.", "10 am".
@@ -748,7 +935,6 @@ impl<'a> Cx<'a> {
     }
 
     fn digits_core(&self, i: usize) -> Option<Core> {
-        let lex = self.lex;
         if self.not_a_quantity(i) {
             return None;
         }
@@ -775,16 +961,16 @@ impl<'a> Cx<'a> {
                 c.kind = Kind::Ordinal;
                 c.end = j + 1;
                 return Some(c);
-            } else if let Some(sc) = get(&lex.glued_scales, w).or_else(|| get(&lex.scales, w)) {
+            } else if let Some(sc) = self.lookup(w).and_then(|e| e.glued_scale.or(e.scale)) {
                 value *= sc;
                 c.scaled = true;
                 j += 1;
-            } else if !lex.units.iter().any(|u| u.tokens.len() == 1 && u.tokens[0] == w) {
+            } else if !self.lookup(w).is_some_and(|e| e.has(words::UNIT_WORD)) {
                 return None; // "9mm", "1980s"
             }
         }
         while self.word(j) {
-            match get(&lex.scales, self.lower(j).as_str()) {
+            match self.info(j).and_then(|e| e.scale) {
                 Some(sc) => {
                     value *= sc;
                     c.scaled = true;
@@ -797,9 +983,8 @@ impl<'a> Cx<'a> {
         c.end = j;
         // Compound modifier: "60-member", "60-plus", "74-strong".
         if !c.scaled && self.s(j) == "-" && self.glued(j) && self.word(j + 1) && self.glued(j + 1) {
-            let w = self.lower(j + 1);
-            let head = w.as_str().split('-').next().unwrap_or("");
-            if lex.time_units.contains(w.as_str()) || lex.time_units.contains(head) {
+            let time_unit = |e: Option<&WordInfo>| e.is_some_and(|e| e.has(words::TIME_UNIT));
+            if time_unit(self.info(j + 1)) || time_unit(self.head_info(j + 1)) {
                 return None;
             }
             c.modifier = Some(j + 1);
@@ -813,19 +998,16 @@ impl<'a> Cx<'a> {
         // An article (a starter, the commonest) begins a figure only before a scale, a fraction
         // or a vague amount: tested first, before any lower-casing or table look-up.
         let s0 = self.s(i);
-        if (s0.eq_ignore_ascii_case("a") || s0.eq_ignore_ascii_case("an"))
-            && !(self.word(i + 1) && lex.after_article.contains(self.lower(i + 1).as_str()))
-        {
+        if (s0.eq_ignore_ascii_case("a") || s0.eq_ignore_ascii_case("an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
+            return None;
+        }
+        if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
             return None;
         }
         let w0 = self.lower(i);
         let w0 = w0.as_str();
-        let first_part = w0.split('-').next().unwrap_or("");
-        if !lex.starters.contains(first_part) {
-            return None;
-        }
         // "Number two", "Phase one": a name, not a figure.
-        if i > 0 && self.word(i - 1) && lex.negative_before.contains(self.lower(i - 1).as_str()) {
+        if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
             return None;
         }
         let blank = Core {
@@ -850,10 +1032,10 @@ impl<'a> Cx<'a> {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
-        if !lex.cardinals.contains_key(w0) {
-            if let Some(&v) = get(&lex.ordinals, w0) {
-                let counts = (i + 1..(i + 3).min(self.n()))
-                    .any(|k| self.word(k) && lex.ordinal_nouns.contains(self.lower(k).as_str()));
+        let e0 = self.lookup(w0);
+        if e0.is_none_or(|e| e.cardinal.is_none()) {
+            if let Some(v) = e0.and_then(|e| e.ordinal) {
+                let counts = (i + 1..(i + 3).min(self.n())).any(|k| self.has(k, words::ORDINAL_NOUN));
                 return counts.then_some(Core { value: v, kind: Kind::Ordinal, ..blank });
             }
         }
@@ -868,7 +1050,7 @@ impl<'a> Cx<'a> {
             let w = self.lower(j);
             let w = w.as_str();
             if j == i && matches!(w, "a" | "an") {
-                if !self.word(j + 1) || get(&lex.scales, self.lower(j + 1).as_str()).is_none() {
+                if !self.word(j + 1) || self.info(j + 1).is_none_or(|e| e.scale.is_none()) {
                     return None;
                 }
                 last = 5;
@@ -878,14 +1060,14 @@ impl<'a> Cx<'a> {
             if w == "and" {
                 if matches!(last, 3 | 4)
                     && self.word(j + 1)
-                    && get(&lex.cardinals, self.lower(j + 1).as_str().split('-').next().unwrap_or("")).is_some()
+                    && self.head_info(j + 1).is_some_and(|e| e.cardinal.is_some())
                 {
                     j += 1;
                     continue;
                 }
                 break;
             }
-            if let Some(&sc) = get(&lex.scales, w) {
+            if let Some(sc) = self.lookup(w).and_then(|e| e.scale) {
                 if last == 0 {
                     break;
                 }
@@ -908,8 +1090,8 @@ impl<'a> Cx<'a> {
             let mut rest_at = None;
             let mut offset = 0;
             for part in parts.by_ref() {
-                match get(&lex.cardinals, part) {
-                    Some(&v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
+                match self.lookup(part).and_then(|e| e.cardinal) {
+                    Some(v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
                         val += v;
                         n_parts += 1;
                         offset += part.len() + 1;
@@ -941,7 +1123,8 @@ impl<'a> Cx<'a> {
                 let rest = &self.text[tok.start as usize + off..tok.end as usize];
                 let lower_rest = rest.to_lowercase();
                 let head = lower_rest.split('-').next().unwrap_or("");
-                if lex.time_units.contains(lower_rest.as_str()) || lex.time_units.contains(head) {
+                let time_unit = |w: &str| self.lookup(w).is_some_and(|e| e.has(words::TIME_UNIT));
+                if time_unit(&lower_rest) || time_unit(head) {
                     return None;
                 }
                 word_modifier = Some((tok.start + off as u32, tok.end));
@@ -956,11 +1139,11 @@ impl<'a> Cx<'a> {
     }
 
     fn fraction(&self, i: usize, w0: &str, blank: Core) -> Option<Core> {
-        let lex = self.lex;
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
-        let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !lex.time_units.contains(self.lower(k).as_str());
+        let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
         if let Some((a, b)) = w0.split_once('-') {
-            if let (Some(&num), Some(&den)) = (get(&lex.cardinals, a), get(&lex.fractions, b)) {
+            let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
+            if let (Some(num), Some(den)) = (num, den) {
                 if ok_after(i + 1) {
                     return Some(Core { value: frac(num, den), kind: Kind::Fraction, unit: Some("percent"), ..blank });
                 }
@@ -969,12 +1152,12 @@ impl<'a> Cx<'a> {
         }
         let num = match w0 {
             "a" | "an" => Some(1.0),
-            _ => get(&lex.cardinals, w0).copied(),
+            _ => self.lookup(w0).and_then(|e| e.cardinal),
         };
         if let Some(num) = num {
             if self.word(i + 1) {
                 let w1 = self.lower(i + 1);
-                if let Some(&den) = get(&lex.fractions, w1.as_str()) {
+                if let Some(den) = self.lookup(w1.as_str()).and_then(|e| e.fraction) {
                     let plural = w1.as_str().ends_with('s');
                     let agrees = if num == 1.0 { !plural } else { plural };
                     let tail_ok = !self.word(i + 2) || self.is(i + 2, "of");
@@ -992,10 +1175,7 @@ impl<'a> Cx<'a> {
             return None;
         }
         if w0 == "half" {
-            let prev_ok = i > 0 && self.word(i - 1) && {
-                let p = self.lower(i - 1);
-                lex.fraction_before.contains(p.as_str())
-            };
+            let prev_ok = i > 0 && self.has(i - 1, words::FRACTION_BEFORE);
             let prev_bad = i > 0
                 && self.word(i - 1)
                 && matches!(self.lower(i - 1).as_str(), "the" | "a" | "first" | "second" | "other" | "latter");
@@ -1004,5 +1184,64 @@ impl<'a> Cx<'a> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagger() -> &'static Tagger {
+        static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+        TAGGER.get_or_init(Tagger::new)
+    }
+
+    #[test]
+    fn digit_strings_parse_like_the_string_parse() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("12", Some(12.0)),
+            ("19,000", Some(19000.0)),
+            ("1,250,000", Some(1_250_000.0)),
+            ("7.5", Some(7.5)),
+            ("0.1", Some(0.1)),
+            ("2,500.75", Some(2500.75)),
+            ("1234,567", None),
+            ("12,34", None),
+            ("1.2.3", None),
+            ("1.2,345", None),
+            ("12345678901234567890", Some(12345678901234567890.0)),
+            ("", None),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(parse_digits(s), want, "{s}");
+            assert_eq!(parse_digits_slow(s), want, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast digit reading gives exactly what the string parse gives.
+        #[test]
+        fn digit_fast_path_agrees(s in "[0-9]{1,9}([,.][0-9]{1,9}){0,3}") {
+            proptest::prop_assert_eq!(parse_digits(&s).map(f64::to_bits), parse_digits_slow(&s).map(f64::to_bits));
+        }
+
+        /// The word-start walk tests exactly the tokens the token walk tested.
+        #[test]
+        fn word_start_walk_agrees_with_the_token_walk(words in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "A", "an", "few", "hundred", "Thousands", "of", "the", "fifth", "country", "9mm", "5th", "_5", "x_a",
+            "2014", "-", "2015", "19,000", "7.5", "million", "$", "US", "percent", "half", "one-third", "sixty-eight",
+            "Sixty-member", "\u{0663}5", "Émile", "two", "March", "22", ",", ".", "\n", "between", "and", "to", "ten",
+            "tenß", "TENẞ", "(", "3", ")", "per", "cent", "km2", "square", "miles", "or", "more", "about", "dozen",
+        ]), 0..40), glue in proptest::collection::vec(proptest::bool::ANY, 40)) {
+            let mut text = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 && !glue[k] {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+            let t = Text::new(&text);
+            proptest::prop_assert_eq!(tagger().tag(&t), tagger().tag_by_tokens(&t), "{:?}", text);
+        }
     }
 }
