@@ -271,7 +271,10 @@ impl KeyTable {
         let size = (entries.len() * 4).next_power_of_two().max(64);
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![(0u64, 0 as KeyEntry); size].into_boxed_slice();
-        for (&k, &e) in entries {
+        // in key order, so that the table (and what a look-up costs) is the same every run
+        let mut sorted: Vec<(u64, KeyEntry)> = entries.iter().map(|(&k, &e)| (k, e)).collect();
+        sorted.sort_unstable();
+        for (k, e) in sorted {
             let mut i = KeyTable::slot(k, shift);
             while slots[i].1 != 0 {
                 i = (i + 1) & (size - 1);
