@@ -8,11 +8,15 @@
 //! pattern and keeps the longest; a leading preposition is never part of a pattern, so extents
 //! follow TimeML.
 //!
-//! Speed: most tokens of a report are in no time expression. So the tokens where one can start
-//! (anchors) are found first with the lexicon's word filters over the text's shared word starts,
-//! a token's record (lexicon entry, number value ...) is built only when the grammar first reads
-//! it, and each pattern is tried only where the token can begin it (`Run::core`). The plain
-//! path (every token, every pattern) is kept as the reference the tests compare against.
+//! Speed: most tokens of a report are in no time expression. So one pass looks each word up
+//! once by the key its shared word start already holds (the lexicon's key table) and gives
+//! each token a code (listed or not, known word and its flags); the tokens where an expression
+//! can start (anchors) come out of the same pass; `Run::may_begin` turns away, from the codes
+//! and the next token alone, anchors that cannot begin anything there ("the world", "a
+//! government", "12 people"); a token's record (lexicon entry, number value ...) is built only
+//! when the grammar first reads it; and each pattern is tried only where the token can begin it
+//! (`Run::core`). The plain path (every token, every pattern) is kept as the reference the
+//! tests compare against.
 
 use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
 use crate::norm::{Point, Tense};
