@@ -240,12 +240,19 @@ pub struct Lexicon {
 
 /// What [`Lexicon::by_key`] knows of a word start's word: whether it is the first word of a
 /// listed word ([`KEY_LISTED`]), of a word that can start an expression ([`KEY_STARTS`]), and
-/// which listed word it is when it is one whole (the index past [`KEY_WORD_SHIFT`], plus one).
+/// which listed word it is when it is one whole (the index past [`KEY_WORD_SHIFT`], plus one)
+/// with three of that word's flags, so that the tagger's pass over the words reads no entry.
 pub type KeyEntry = u32;
 /// The word is the first word of a listed word (exact, but for 64-bit key collisions).
 pub const KEY_LISTED: KeyEntry = 1;
 /// The word is the first word of a listed word that can start an expression.
-pub const KEY_STARTS: KeyEntry = 2;
+pub const KEY_STARTS: KeyEntry = 4;
+/// The listed word the entry names ([`Lexicon::word_index`]) can start an expression.
+pub const KEY_WORD_STARTS: KeyEntry = 8;
+/// The listed word the entry names is [`Word::inert`].
+pub const KEY_WORD_INERT: KeyEntry = 16;
+/// The listed word the entry names is [`Word::counts_only`].
+pub const KEY_WORD_COUNTS: KeyEntry = 32;
 /// The listed word's index, plus one, sits above this shift (0: the word is listed only as
 /// the first word of longer ones, "year" of "year-end", or not at all).
 pub const KEY_WORD_SHIFT: u32 = 8;
@@ -264,7 +271,10 @@ impl KeyTable {
         let size = (entries.len() * 4).next_power_of_two().max(64);
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![(0u64, 0 as KeyEntry); size].into_boxed_slice();
-        for (&k, &e) in entries {
+        // in key order, so that the table (and what a look-up costs) is the same every run
+        let mut sorted: Vec<(u64, KeyEntry)> = entries.iter().map(|(&k, &e)| (k, e)).collect();
+        sorted.sort_unstable();
+        for (k, e) in sorted {
             let mut i = KeyTable::slot(k, shift);
             while slots[i].1 != 0 {
                 i = (i + 1) & (size - 1);
@@ -607,7 +617,16 @@ impl Lexicon {
             let k = &key_bytes(*key)[..*n as usize];
             if k.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
                 let e = entries.entry(word_key(std::str::from_utf8(k).unwrap_or_default(), true)).or_default();
-                *e |= ((i + 1) as KeyEntry) << KEY_WORD_SHIFT;
+                if *e >> KEY_WORD_SHIFT != 0 {
+                    // two listed words with one key: they could not be told apart by it
+                    let word = String::from_utf8_lossy(k).into_owned();
+                    return Err(LexiconError::Code { what: "word key", code: "collision".into(), word });
+                }
+                let w = &table.words[i];
+                *e |= ((i + 1) as KeyEntry) << KEY_WORD_SHIFT
+                    | if w.starts { KEY_WORD_STARTS } else { 0 }
+                    | if w.inert { KEY_WORD_INERT } else { 0 }
+                    | if w.counts_only { KEY_WORD_COUNTS } else { 0 };
             }
         }
         let keys = KeyTable::new(&entries);
@@ -855,12 +874,49 @@ mod tests {
             ("the", |w| w.grammar && w.starts),
             ("troops", |w| !w.starts),
             ("in", |w| w.date_cue && !w.starts),
+            ("the", |w| w.inert && !w.counts_only),
+            ("year", |w| !w.inert),
+            ("a", |w| w.counts_only && !w.inert),
+            ("several", |w| w.counts_only),
+            ("first", |w| !w.counts_only && !w.inert),
+            ("said", |w| w.tense_cue),
+            ("its", |w| !w.tense_cue),
         ];
         for (word, check) in cases {
             let w = lex.get(word).unwrap_or_else(|| panic!("{word} missing"));
             assert!(check(w), "{word}: {w:?}");
         }
         assert!(lex.get("Baghdad").is_none());
+    }
+
+    /// The key table finds each single listed word by its word start's key, with the word's
+    /// flags, and nothing for other words.
+    #[test]
+    fn words_are_found_by_their_word_start_keys() {
+        let lex = Lexicon::builtin();
+        let text = "The SEPTEMBER troops said year-end today zzzq";
+        let lowered = format!("{}{}", text.to_ascii_lowercase(), "\0".repeat(16));
+        let starts = chronicle_core::Text::new(text).word_starts().to_vec();
+        let found: Vec<(Option<bool>, bool)> = starts
+            .iter()
+            .map(|ws| {
+                let e = lex.by_key(ws);
+                let w = lex.confirmed_word(Lexicon::word_index(e), &lowered.as_bytes()[ws.at..], ws.word_len());
+                (w.map(|w| w.starts), e & KEY_LISTED != 0)
+            })
+            .collect();
+        // the, september, troops, said, year (of "year-end"), end, today, zzzq
+        let want = [
+            (Some(true), true),
+            (Some(true), true),
+            (Some(false), true),
+            (Some(false), true),
+            (Some(true), true),
+            (Some(true), true),
+            (Some(true), true),
+            (None, false),
+        ];
+        assert_eq!(found, want);
     }
 
     #[test]

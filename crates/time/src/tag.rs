@@ -8,13 +8,17 @@
 //! pattern and keeps the longest; a leading preposition is never part of a pattern, so extents
 //! follow TimeML.
 //!
-//! Speed: most tokens of a report are in no time expression. So the tokens where one can start
-//! (anchors) are found first with the lexicon's word filters over the text's shared word starts,
-//! a token's record (lexicon entry, number value ...) is built only when the grammar first reads
-//! it, and each pattern is tried only where the token can begin it (`Run::core`). The plain
-//! path (every token, every pattern) is kept as the reference the tests compare against.
+//! Speed: most tokens of a report are in no time expression. So one pass looks each word up
+//! once by the key its shared word start already holds (the lexicon's key table) and gives
+//! each token a code (listed or not, known word and its flags); the tokens where an expression
+//! can start (anchors) come out of the same pass; `Run::may_begin` turns away, from the codes
+//! and the next token alone, anchors that cannot begin anything there ("the world", "a
+//! government", "12 people"); a token's record (lexicon entry, number value ...) is built only
+//! when the grammar first reads it; and each pattern is tried only where the token can begin it
+//! (`Run::core`). The plain path (every token, every pattern) is kept as the reference the
+//! tests compare against.
 
-use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS};
+use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
 use crate::norm::{Point, Tense};
 use crate::TimexType;
 use chronicle_core::text::{Token, TokenKind};
@@ -260,15 +264,14 @@ impl<'l> Grammar<'l> {
                             // word it is, if any (confirmed when its record is built: a key
                             // collision only makes an anchor that `Run::at` turns away).
                             let e = self.lex.by_key(ws);
-                            let idx = Lexicon::word_index(e);
-                            *code = (e & KEY_LISTED) | KNOWN | idx << KNOWN_SHIFT;
-                            idx != 0 && self.lex.word(idx).is_some_and(|w| w.starts)
+                            *code = (e & !KEY_STARTS) | KNOWN;
+                            e & KEY_WORD_STARTS != 0
                         }
                         Some(ws) => {
                             let inner = starts.get(w + 1).is_some_and(|x| x.at < end);
                             let e = self.lex.by_key(ws);
                             let f = (e & KEY_LISTED) | if inner { INNER } else { 0 };
-                            *code = f | if e & KEY_STARTS != 0 { MAY_START } else { 0 };
+                            *code = f | (e & KEY_STARTS);
                             // A word whose first word is no listed word's first word is not
                             // listed, and neither is its possessive base.
                             if e & KEY_STARTS != 0 {
@@ -381,11 +384,16 @@ fn word_core_word(l: &str) -> bool {
 /// anyway when the key collided (the token is then in no list).
 const LISTED: u32 = 1;
 const INNER: u32 = 2;
-const KNOWN: u32 = 4;
-const KNOWN_SHIFT: u32 = 8;
+const KNOWN: u32 = 64;
+const KNOWN_SHIFT: u32 = crate::lexicon::KEY_WORD_SHIFT;
 /// For a word that is not known: its first word is a first word of a word that can start an
 /// expression (without it, neither the word nor its possessive base can).
-const MAY_START: u32 = 16;
+const MAY_START: u32 = KEY_STARTS;
+/// For a known word, its entry's flags: the word can start an expression, is inert, is a
+/// count only (see the lexicon's `KEY_WORD_STARTS`).
+const W_STARTS: u32 = KEY_WORD_STARTS;
+const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
+const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -476,7 +484,6 @@ fn build_tok<'a, 'l>(
     let mut lex = match t.kind {
         TokenKind::Number if num.is_some() => None,
         TokenKind::Punct if !lexicon.lists_punctuation() => None,
-        TokenKind::Word if code & KNOWN != 0 => lexicon.word(code >> KNOWN_SHIFT),
         _ if !listed => None,
         _ if low.is_ascii() => lexicon.get_lower_padded(&padded[t.start as usize..], low.len()),
         _ => lexicon.get(s),
@@ -819,22 +826,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         match t.kind {
             TokenKind::Word => {
                 let c = self.codes.get(i).copied().unwrap_or(0);
-                let Some(w) = self.g.lex.word(c >> KNOWN_SHIFT).filter(|_| c & KNOWN != 0) else { return true };
+                if c & KNOWN == 0 || c >> KNOWN_SHIFT == 0 {
+                    return true;
+                }
                 if self.dead(i + 1) {
-                    return !(w.inert || (w.counts_only && !next_is("long")));
+                    return !(c & W_INERT != 0 || (c & W_COUNTS != 0 && !next_is("long")));
                 }
                 let nc = self.codes.get(i + 1).copied().unwrap_or(0);
                 let next_starts = match next {
-                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => {
-                        self.g.lex.word(nc >> KNOWN_SHIFT).is_some_and(|x| x.starts)
-                    }
+                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => nc & W_STARTS != 0,
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
                     Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
                         n.text(self.text.text).contains(['-', '\u{2010}'])
                     }
                     _ => true,
                 };
-                next_starts || !(w.inert && t.text(self.text.text).eq_ignore_ascii_case("the"))
+                next_starts || !(c & W_INERT != 0 && t.text(self.text.text).eq_ignore_ascii_case("the"))
             }
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
             TokenKind::Number => {
