@@ -244,9 +244,10 @@ struct Cues {
     heads: Vec<(u64, u64)>,
     /// Per pattern, [`RULE_CUE`] and/or [`SETTING_CUE`].
     kinds: Vec<u8>,
-    /// A one-hash Bloom filter of the first-word keys (bit `key >> filter_shift`): nearly every
-    /// word of a sentence is tested, and most begin no cue, so a word costs one bit test.
-    filter: Box<[u64]>,
+    /// One-hash Bloom filters of the first-word keys (bit `key >> filter_shift`), of the rules'
+    /// cues and of the settings' (indexed by kind - 1): nearly every word of a sentence is
+    /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
+    filters: [Box<[u64]>; 2],
     filter_shift: u32,
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
@@ -286,10 +287,15 @@ impl Cues {
         // About 32 bits per first word: one word in 32 that begins no cue gets past the filter.
         let filter_bits = (groups.len() * 32).next_power_of_two().max(1 << 12);
         let filter_shift = 64 - filter_bits.trailing_zeros();
-        let mut filter = vec![0u64; filter_bits / 64].into_boxed_slice();
-        for (key, _) in &groups {
+        let mut filters =
+            [vec![0u64; filter_bits / 64].into_boxed_slice(), vec![0u64; filter_bits / 64].into_boxed_slice()];
+        for (key, ps) in &groups {
             let b = (key >> filter_shift) as usize;
-            filter[b / 64] |= 1 << (b % 64);
+            for (k, kind) in [RULE_CUE, SETTING_CUE].into_iter().enumerate() {
+                if ps.iter().any(|&p| kinds[p as usize] & kind != 0) {
+                    filters[k][b / 64] |= 1 << (b % 64);
+                }
+            }
         }
         let heads = patterns
             .iter()
@@ -301,15 +307,16 @@ impl Cues {
             })
             .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, heads, kinds, filter, filter_shift, slots, shift, groups })
+        Ok(Cues { patterns, heads, kinds, filters, filter_shift, slots, shift, groups })
     }
 
-    /// The patterns whose first word has the key of the word at `w`.
+    /// The patterns whose first word has the key of the word at `w` (none when no cue of
+    /// `kind` begins with that word).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart) -> &[u32] {
+    fn starting(&self, w: &chronicle_core::WordStart, kind: u8) -> &[u32] {
         let key = w.key(true);
         let b = (key >> self.filter_shift) as usize;
-        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+        if self.filters[usize::from(kind == SETTING_CUE)][b / 64] & (1 << (b % 64)) == 0 {
             return &[];
         }
         let mask = self.slots.len() - 1;
@@ -339,7 +346,7 @@ impl Cues {
             let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
             let mut first = 0;
             for w in text.word_starts_in(*sentence) {
-                for &p in self.starting(w) {
+                for &p in self.starting(w, kind) {
                     let p = p as usize;
                     let pattern = &self.patterns[p];
                     let end = w.at + pattern.len();

@@ -931,7 +931,8 @@ impl<'a> Cx<'a> {
             return true;
         }
         // List markers: "1." or "2)" opening a line; "(3)".
-        let line_start = i == 0 || self.text[self.toks[i - 1].end as usize..self.toks[i].start as usize].contains('\n');
+        let line_start =
+            i == 0 || self.text.as_bytes()[self.toks[i - 1].end as usize..self.toks[i].start as usize].contains(&b'\n');
         if line_start && matches!(self.b(i + 1), b"." | b")") && self.glued(i + 1) && !self.number(i + 2) {
             return true;
         }
