@@ -8,6 +8,9 @@
 //! (years, dates, clock times, resolution numbers, phone numbers, list markers, numbers inside
 //! names). Which metric a figure belongs to is the domain stage's business, not this one's.
 //! The word lists are data ([`lexicon`]); the tagger does no I/O and allocates only per figure.
+//! It tests only the word starts that may begin a figure ([`Tagger::tag`]) and looks words up
+//! in one table of the lists' words keyed by their case-folded bytes (module `words`), not by
+//! lower-casing them.
 
 pub mod lexicon;
 mod words;
