@@ -216,6 +216,8 @@ pub struct MetricRules {
     /// figure's unit is compared with the few units, not with every rule's.
     units: Vec<String>,
     rule_units: Vec<usize>,
+    /// Per unit (index into `units`), its rules in file order.
+    unit_rules: Vec<Vec<usize>>,
     site_words: Vec<String>,
 }
 
@@ -228,16 +230,26 @@ const SETTING_CUE: u8 = 2;
 ///
 /// A cue can only match where its first word is the text's word: the core computes each word
 /// start's key once per document ([`chronicle_core::WordStart::key`]), so a word start costs
-/// one probe of a small table of the cues' first-word keys, and the few cues that begin with
-/// that word are compared byte by byte (ASCII case folded, as the phrase sets match) and kept
-/// when they end on a word boundary. This finds what [`chronicle_core::PhraseSet::find_all`] over the same
-/// cues finds (a proptest holds it to that), at a fraction of the cost: most of the cues'
-/// first words are common ("the", "to", "in"), where the phrase set walked its automaton.
+/// one bit test of a filter of the cues' first-word keys (then, when it passes, a probe of
+/// their table), and the few cues that begin with that word are compared eight bytes at once,
+/// then byte by byte (ASCII case folded, as the phrase sets match) and kept
+/// when they end on a word boundary. This finds what [`chronicle_core::PhraseSet::find_all`] over
+/// the same cues finds (a proptest holds it to that) without walking an automaton at each of
+/// the common words the cues begin with ("the", "to", "in"), and without building one.
 struct Cues {
     /// The lower-cased patterns.
     patterns: Vec<Box<[u8]>>,
+    /// Per pattern, its first eight bytes (fewer for a shorter one) in one little-endian word
+    /// and the mask of those bytes: most cues that begin with the text's word ("to train" at
+    /// "to the") differ from the text within them, and are turned away in one comparison.
+    heads: Vec<(u64, u64)>,
     /// Per pattern, [`RULE_CUE`] and/or [`SETTING_CUE`].
     kinds: Vec<u8>,
+    /// One-hash Bloom filters of the first-word keys (bit `key >> filter_shift`), of the rules'
+    /// cues and of the settings' (indexed by kind - 1): nearly every word of a sentence is
+    /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
+    filters: [Box<[u64]>; 2],
+    filter_shift: u32,
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
     shift: u32,
@@ -273,14 +285,41 @@ impl Cues {
             }
             slots[s] = g as u32 + 1;
         }
+        // About 32 bits per first word: one word in 32 that begins no cue gets past the filter.
+        let filter_bits = (groups.len() * 32).next_power_of_two().max(1 << 12);
+        let filter_shift = 64 - filter_bits.trailing_zeros();
+        let mut filters =
+            [vec![0u64; filter_bits / 64].into_boxed_slice(), vec![0u64; filter_bits / 64].into_boxed_slice()];
+        for (key, ps) in &groups {
+            let b = (key >> filter_shift) as usize;
+            for (k, kind) in [RULE_CUE, SETTING_CUE].into_iter().enumerate() {
+                if ps.iter().any(|&p| kinds[p as usize] & kind != 0) {
+                    filters[k][b / 64] |= 1 << (b % 64);
+                }
+            }
+        }
+        let heads = patterns
+            .iter()
+            .map(|p| {
+                let b = &p.as_bytes()[..p.len().min(8)];
+                let head = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c.to_ascii_lowercase()));
+                let mask = if b.len() == 8 { u64::MAX } else { (1u64 << (8 * b.len())) - 1 };
+                (head, mask)
+            })
+            .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, kinds, slots, shift, groups })
+        Ok(Cues { patterns, heads, kinds, filters, filter_shift, slots, shift, groups })
     }
 
-    /// The patterns whose first word has the key of the word at `w`.
+    /// The patterns whose first word has the key of the word at `w` (none when no cue of
+    /// `kind` begins with that word).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart) -> &[u32] {
+    fn starting(&self, w: &chronicle_core::WordStart, kind: u8) -> &[u32] {
         let key = w.key(true);
+        let b = (key >> self.filter_shift) as usize;
+        if self.filters[usize::from(kind == SETTING_CUE)][b / 64] & (1 << (b % 64)) == 0 {
+            return &[];
+        }
         let mask = self.slots.len() - 1;
         let mut s = (key >> self.shift) as usize;
         loop {
@@ -308,14 +347,20 @@ impl Cues {
             let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
             let mut first = 0;
             for w in text.word_starts_in(*sentence) {
-                for &p in self.starting(w) {
+                for &p in self.starting(w, kind) {
                     let p = p as usize;
                     let pattern = &self.patterns[p];
                     let end = w.at + pattern.len();
-                    if self.kinds[p] & kind == 0
-                        || end > sentence.end
-                        || !bytes[w.at..end].eq_ignore_ascii_case(pattern)
-                        || !text.on_word_boundaries(Span::new(w.at, end))
+                    if self.kinds[p] & kind == 0 || end > sentence.end {
+                        continue;
+                    }
+                    if let Some(x) = bytes.get(w.at..w.at + 8) {
+                        let (head, mask) = self.heads[p];
+                        if fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))) & mask != head {
+                            continue;
+                        }
+                    }
+                    if !bytes[w.at..end].eq_ignore_ascii_case(pattern) || !text.on_word_boundaries(Span::new(w.at, end))
                     {
                         continue;
                     }
@@ -335,6 +380,20 @@ impl Cues {
             out.sort_by_key(|h| (h.start, h.pattern));
         }
         out
+    }
+}
+
+/// `x` (eight bytes) with its ASCII capitals lowered; other bytes are kept.
+#[inline]
+fn fold8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    if x & HIGH == 0 {
+        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+        x | ((at_least_a & !above_z & HIGH) >> 2)
+    } else {
+        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 
@@ -430,7 +489,7 @@ impl MetricRules {
             .collect();
         let cues = Cues::new(&patterns, kinds)?;
         let mut units: Vec<String> = Vec::new();
-        let rule_units = pack
+        let rule_units: Vec<usize> = pack
             .metrics
             .iter()
             .map(|d| {
@@ -441,9 +500,12 @@ impl MetricRules {
                 })
             })
             .collect();
+        let unit_rules =
+            (0..units.len()).map(|u| (0..rule_units.len()).filter(|&r| rule_units[r] == u).collect()).collect();
         Ok(MetricRules {
             units,
             rule_units,
+            unit_rules,
             modifiers: pack.metrics.iter().map(|d| d.modifiers.iter().map(|m| m.to_lowercase()).collect()).collect(),
             defs: pack.metrics.clone(),
             cues,
@@ -462,11 +524,12 @@ impl MetricRules {
             return Vec::new();
         }
         let text = ctx.text;
+        let timexes = TimexSpans::new(ctx.timexes);
         let views: Vec<Option<QView>> = ctx
             .quantities
             .iter()
             .map(|q| {
-                QView::new(ctx, q).map(|mut v| {
+                QView::new(ctx, q, &timexes).map(|mut v| {
                     v.np_end = self.phrase_end(ctx, &v);
                     v
                 })
@@ -512,7 +575,7 @@ impl MetricRules {
                 let def_idx = out[mi].rule_index;
                 let _ = &out[mi].metric;
                 let d = &self.defs[def_idx];
-                let flags = self.flags(&hits, v);
+                let flags = self.flags(&hits, v, self.rule_units[def_idx]);
                 let scope = self.scope(ctx, &mut settings, v, d.scope);
                 let m = self.build(ctx, q, qi, v, def_idx, flags[def_idx], scope, "sibling");
                 assigned[qi] = Some(out.len());
@@ -589,8 +652,9 @@ impl MetricRules {
         self.noun_break_words.contains(w)
     }
 
-    /// The cue flags of every rule for one figure.
-    fn flags(&self, hits: &[Hit], v: &QView) -> Vec<u8> {
+    /// The cue flags of the rules of `unit` (an index into `units`) for one figure; the other
+    /// rules' flags stay 0.
+    fn flags(&self, hits: &[Hit], v: &QView, unit: usize) -> Vec<u8> {
         let mut flags = vec![0u8; self.defs.len()];
         let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
         for h in &hits[lo..] {
@@ -598,7 +662,7 @@ impl MetricRules {
                 break;
             }
             for &(r, kind) in &self.entries[h.pattern] {
-                if r == SETTINGS {
+                if r == SETTINGS || self.rule_units[r] != unit {
                     continue;
                 }
                 let d = &self.defs[r];
@@ -647,13 +711,12 @@ impl MetricRules {
         q: &Quantity,
         v: &QView,
     ) -> Option<Built> {
-        let unit = self.units.iter().position(|u| unit_fits(u, q.unit));
-        let flags = self.flags(hits, v);
+        // Only the rules of the figure's unit can take it.
+        let unit = self.units.iter().position(|u| unit_fits(u, q.unit))?;
+        let flags = self.flags(hits, v, unit);
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
-        for (r, d) in self.defs.iter().enumerate() {
-            if unit != Some(self.rule_units[r]) {
-                continue;
-            }
+        for &r in &self.unit_rules[unit] {
+            let d = &self.defs[r];
             let f = flags[r];
             if !self.primary(r, f, q) || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
                 continue;
@@ -1040,8 +1103,8 @@ struct QView {
 
 impl QView {
     /// `None` for figures that are no metric: ordinals, and figures inside a timex.
-    fn new(ctx: &Context, q: &Quantity) -> Option<QView> {
-        if q.unit == "ordinal" || ctx.timexes.iter().any(|t| t.span.overlaps(q.span)) {
+    fn new(ctx: &Context, q: &Quantity, timexes: &TimexSpans) -> Option<QView> {
+        if q.unit == "ordinal" || timexes.overlap(ctx.timexes, q.span) {
             return None;
         }
         let text = ctx.text;
@@ -1054,6 +1117,59 @@ impl QView {
             sentence_span: text.sentence(sentence),
             np_end: 0,
         })
+    }
+}
+
+/// Whether a span overlaps a timex, by binary search when the timexes are in text order (they
+/// are): a timex overlaps `span` when it starts before its end and ends after its start, so
+/// with the largest end among the timexes that start before `span` ends.
+struct TimexSpans {
+    /// Per timex, the largest end among it and those before it; empty when the timexes are
+    /// not sorted by start (then every timex is tested).
+    max_end: Vec<usize>,
+}
+
+impl TimexSpans {
+    fn new<T: HasSpan>(timexes: &[T]) -> TimexSpans {
+        let sorted = timexes.windows(2).all(|w| w[0].span().start <= w[1].span().start);
+        let max_end = if sorted {
+            timexes
+                .iter()
+                .scan(0usize, |m, t| {
+                    *m = (*m).max(t.span().end);
+                    Some(*m)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        TimexSpans { max_end }
+    }
+
+    /// Whether `span` overlaps one of `timexes` (those the table was built from).
+    fn overlap<T: HasSpan>(&self, timexes: &[T], span: Span) -> bool {
+        if self.max_end.len() != timexes.len() {
+            return timexes.iter().any(|t| t.span().overlaps(span));
+        }
+        let k = timexes.partition_point(|t| t.span().start < span.end);
+        k > 0 && self.max_end[k - 1] > span.start
+    }
+}
+
+/// What has a span ([`TimexSpans`] reads timexes, and spans in its tests).
+trait HasSpan {
+    fn span(&self) -> Span;
+}
+
+impl HasSpan for chronicle_time::Timex {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl HasSpan for Span {
+    fn span(&self) -> Span {
+        *self
     }
 }
 
@@ -1148,6 +1264,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The binary search over timexes answers what testing every timex answers.
+        #[test]
+        fn timex_overlap_agrees_with_the_scan(
+            raw in proptest::collection::vec((0usize..60, 0usize..8), 0..8),
+            sort in proptest::bool::ANY,
+            q in (0usize..60, 0usize..8),
+        ) {
+            let mut spans: Vec<Span> = raw.iter().map(|&(s, l)| Span::new(s, s + l)).collect();
+            if sort {
+                spans.sort_by_key(|s| s.start);
+            }
+            let span = Span::new(q.0, q.0 + q.1);
+            let table = TimexSpans::new(&spans);
+            proptest::prop_assert_eq!(table.overlap(&spans, span), spans.iter().any(|t| t.overlaps(span)));
+        }
+
         /// The word-start cue search finds what the phrase sets found.
         #[test]
         fn cue_search_agrees_with_phrase_sets(words in proptest::collection::vec(proptest::sample::select(vec![

@@ -8,6 +8,9 @@
 //! (years, dates, clock times, resolution numbers, phone numbers, list markers, numbers inside
 //! names). Which metric a figure belongs to is the domain stage's business, not this one's.
 //! The word lists are data ([`lexicon`]); the tagger does no I/O and allocates only per figure.
+//! It tests only the word starts that may begin a figure ([`Tagger::tag`]) and looks words up
+//! in one table of the lists' words keyed by their case-folded bytes (module `words`), not by
+//! lower-casing them.
 
 pub mod lexicon;
 mod words;
@@ -504,8 +507,15 @@ impl<'a> Cx<'a> {
         self.toks.get(i).map(|t| t.kind)
     }
 
+    /// The bytes of token `i` (empty past the sentence): comparing them skips the char
+    /// boundary checks of slicing the text as a `str`.
+    #[inline]
+    fn b(&self, i: usize) -> &'a [u8] {
+        self.toks.get(i).map_or(&[][..], |t| self.text.as_bytes().get(t.start as usize..t.end as usize).unwrap_or(&[]))
+    }
+
     fn is(&self, i: usize, w: &str) -> bool {
-        self.s(i).eq_ignore_ascii_case(w)
+        self.b(i).eq_ignore_ascii_case(w.as_bytes())
     }
 
     fn lower(&self, i: usize) -> Lower<'a> {
@@ -560,20 +570,21 @@ impl<'a> Cx<'a> {
     }
 
     fn matches_at(&self, i: usize, cue: &[String]) -> bool {
-        i + cue.len() <= self.n() && cue.iter().enumerate().all(|(k, c)| self.s(i + k).eq_ignore_ascii_case(c))
+        i + cue.len() <= self.n()
+            && cue.iter().enumerate().all(|(k, c)| self.b(i + k).eq_ignore_ascii_case(c.as_bytes()))
     }
 
     /// The first cue of `cues` (indexed by `ix`) that starts at token `i`.
     fn forward<'c, T>(&self, i: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
-        let s = self.s(i);
-        let first = s.as_bytes().first()?.to_ascii_lowercase();
+        let s = self.b(i);
+        let first = s.first()?.to_ascii_lowercase();
         ix.get(first, s.len()).map(|k| &cues[k]).find(|c| self.matches_at(i, &c.tokens))
     }
 
     /// The longest cue that ends right before token `end`.
     fn backward<'c, T>(&self, end: usize, cues: &'c [Cue<T>], ix: &ByByte) -> Option<&'c Cue<T>> {
-        let s = self.s(end.checked_sub(1)?);
-        let last = s.as_bytes().first()?.to_ascii_lowercase();
+        let s = self.b(end.checked_sub(1)?);
+        let last = s.first()?.to_ascii_lowercase();
         ix.get(last, s.len())
             .map(|k| &cues[k])
             .find(|c| c.tokens.len() <= end && self.matches_at(end - c.tokens.len(), &c.tokens))
@@ -806,19 +817,27 @@ impl<'a> Cx<'a> {
         let first = i;
         let mut last = None;
         while i < self.n() && i < first + 6 && self.word(i) {
-            let w = self.lower(i);
-            let w = w.as_str();
             if self.info(i).is_some_and(|e| e.has(words::STOP)) {
                 break;
             }
-            let capital = self.s(i).starts_with(|ch: char| ch.is_uppercase());
-            if last.is_some() && !capital && (w.ends_with("ed") || w.ends_with("ing")) {
+            // Whether the word lower-cased ends with `suffix` (ASCII words: without copying).
+            let s = self.s(i);
+            let ends = |suffix: &str| {
+                if s.is_ascii() {
+                    s.len() >= suffix.len()
+                        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+                } else {
+                    self.lower(i).as_str().ends_with(suffix)
+                }
+            };
+            let capital = s.starts_with(|ch: char| ch.is_uppercase());
+            if last.is_some() && !capital && (ends("ed") || ends("ing")) {
                 break;
             }
             // After a name ("Global Coalition"), a lower-case word continues the phrase only as
             // a plural head noun ("Iraqi Security Force members"), not as a verb ("met").
             let prev_capital = last.is_some_and(|l| self.s(l).starts_with(|ch: char| ch.is_uppercase()));
-            if prev_capital && !capital && !w.ends_with('s') {
+            if prev_capital && !capital && !ends("s") {
                 break;
             }
             last = Some(i);
@@ -866,7 +885,7 @@ impl<'a> Cx<'a> {
             if matches!(nx, "-" | ".")
                 && self.number(i + 2)
                 && self.glued(i + 2)
-                && matches!(self.s(i + 3), "-" | ".")
+                && matches!(self.b(i + 3), b"-" | b".")
                 && self.glued(i + 3)
                 && self.number(i + 4)
             {
@@ -874,7 +893,7 @@ impl<'a> Cx<'a> {
             }
         }
         // The middle or last group of such a chain.
-        let joint = |k: usize| k < n && matches!(self.s(k), "-" | ".") && self.glued(k) && self.glued(k + 1);
+        let joint = |k: usize| k < n && matches!(self.b(k), b"-" | b".") && self.glued(k) && self.glued(k + 1);
         if i >= 2
             && joint(i - 1)
             && self.number(i - 2)
@@ -892,7 +911,7 @@ impl<'a> Cx<'a> {
         }
         // A reference: "Resolution 2178", "Article 5", "No. 3".
         let mut p = i;
-        if p > 0 && matches!(self.s(p - 1), "." | "#") {
+        if p > 0 && matches!(self.b(p - 1), b"." | b"#") {
             p -= 1;
         }
         // ... or a date: "March 22", "Dec. 15" (one look-up for both), "22 March", "15th of
@@ -915,11 +934,13 @@ impl<'a> Cx<'a> {
             return true;
         }
         // List markers: "1." or "2)" opening a line; "(3)".
-        let line_start = i == 0 || self.text[self.toks[i - 1].end as usize..self.toks[i].start as usize].contains('\n');
-        if line_start && matches!(self.s(i + 1), "." | ")") && self.glued(i + 1) && !self.number(i + 2) {
+        let line_start =
+            i == 0 || self.text.as_bytes()[self.toks[i - 1].end as usize..self.toks[i].start as usize].contains(&b'\n');
+        if line_start && matches!(self.b(i + 1), b"." | b")") && self.glued(i + 1) && !self.number(i + 2) {
             return true;
         }
-        if i > 0 && self.s(i - 1) == "(" && self.glued(i) && self.s(i + 1) == ")" && self.glued(i + 1) && b.len() <= 2 {
+        if i > 0 && self.b(i - 1) == b"(" && self.glued(i) && self.b(i + 1) == b")" && self.glued(i + 1) && b.len() <= 2
+        {
             return true;
         }
         false
@@ -982,7 +1003,7 @@ impl<'a> Cx<'a> {
         c.value = value;
         c.end = j;
         // Compound modifier: "60-member", "60-plus", "74-strong".
-        if !c.scaled && self.s(j) == "-" && self.glued(j) && self.word(j + 1) && self.glued(j + 1) {
+        if !c.scaled && self.b(j) == b"-" && self.glued(j) && self.word(j + 1) && self.glued(j + 1) {
             let time_unit = |e: Option<&WordInfo>| e.is_some_and(|e| e.has(words::TIME_UNIT));
             if time_unit(self.info(j + 1)) || time_unit(self.head_info(j + 1)) {
                 return None;
