@@ -266,6 +266,9 @@ impl Marks {
 /// [`chronicle_core::PhraseSet::find_leftmost`] finds over the same phrases (a proptest holds
 /// it to that).
 pub(crate) struct CueTable {
+    /// A bit per value of a key's top 14 bits, set for the first words' keys: the one test
+    /// most word starts get (a few in a thousand pass without being a first word).
+    filter: Box<[u64; 256]>,
     /// Open-addressed slots on the folded key of a first word; a slot with no phrases is free.
     slots: Box<[Slot]>,
     shift: u32,
@@ -327,14 +330,18 @@ impl CueTable {
             slots[i] = Slot { key, first: cues.len() as u32, count: members.len() as u32 };
             cues.extend(members);
         }
-        Ok(CueTable { slots, shift, cues })
+        let mut filter = Box::new([0u64; 256]);
+        for s in slots.iter().filter(|s| s.count != 0) {
+            filter[(s.key >> 56) as usize] |= 1 << ((s.key >> 50) & 63);
+        }
+        Ok(CueTable { filter, slots, shift, cues })
     }
 
-    /// The phrases whose first word has the folded key `key`, from slot `i` on (the slot its
-    /// key hashes to held another word).
+    /// The phrases whose first word has the folded key `key`.
     #[inline(never)]
-    fn candidates_from(&self, key: u64, mut i: usize) -> &[Cue] {
+    fn candidates(&self, key: u64) -> &[Cue] {
         let mask = self.slots.len() - 1;
+        let mut i = (key >> self.shift) as usize;
         loop {
             let s = self.slots[i & mask];
             if s.count == 0 {
@@ -377,24 +384,23 @@ impl CueTable {
     /// The longest phrase at each word start, leftmost first and without overlaps: a word
     /// start inside a phrase already found starts nothing.
     pub(crate) fn find_leftmost(&self, text: &Text) -> Vec<PhraseMatch> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         let starts = text.word_starts();
-        // The hot loop: a load and a test per word start; the table is held in locals so
-        // that nothing is reloaded after a push.
-        let slots: &[Slot] = &self.slots;
-        let (shift, mask) = (self.shift, slots.len() - 1);
+        // The hot loop: one filter test per word start, the filter held in a local so that
+        // nothing is reloaded after a push.
+        let filter: &[u64; 256] = &self.filter;
         let mut next = 0;
-        for k in 0..starts.len() {
-            let w = &starts[k];
+        let mut rest = starts.iter();
+        while let Some(w) = rest.next() {
             let key = w.key(true);
-            let i = (key >> shift) as usize & mask;
-            if slots[i].count == 0 || w.at < next {
+            if filter[(key >> 56) as usize] >> ((key >> 50) & 63) & 1 == 0 || w.at < next {
                 continue;
             }
-            let cues = self.candidates_from(key, i);
+            let cues = self.candidates(key);
             if cues.is_empty() {
                 continue;
             }
+            let k = starts.len() - rest.len() - 1;
             if let Some(m) = self.longest_of(text, starts, k, cues) {
                 next = m.span.end;
                 out.push(m);
@@ -454,10 +460,11 @@ impl ClaimRules {
         let Some(automaton) = &self.automaton else { return Vec::new() };
         let text = ctx.text.text;
         let mut doc: Option<Doc> = None;
-        let mut out: Vec<Claim> = Vec::new();
+        let cues = automaton.find_leftmost(ctx.text);
+        let mut out: Vec<Claim> = Vec::with_capacity(cues.len());
         // The token range of the last cue's sentence: cues share sentences.
         let mut last: Option<(usize, Option<usize>, usize)> = None;
-        for m in automaton.find_leftmost(ctx.text) {
+        for m in cues {
             let span = m.span;
             let doc = doc.get_or_insert_with(|| Doc::new(ctx));
             if doc.quote_around(span).is_some() || doc.inside_mention(span) {
