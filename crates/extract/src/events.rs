@@ -6,8 +6,8 @@
 //! the reading itself, so another campaign brings its own triggers without new code.
 //!
 //! Reading one trigger:
-//! 1. every trigger phrase of the pack is found in one automaton pass over the text (word
-//!    boundaries from the shared tokenizer);
+//! 1. every trigger phrase of the pack is found in one pass over the text's word starts, each
+//!    looked up by its word key in a table of the triggers' first words ([`CueTable`]);
 //! 2. the rule's conditions are checked around it, inside its clause (the sentence up to a
 //!    `;`): a word it requires nearby ("launched" needs "offensive"), words that cancel it
 //!    ("to liberate" is a purpose, "will attack" a forecast), and the role of the enemy
@@ -358,8 +358,8 @@ fn in_compound(text: &str, span: Span) -> bool {
 
 /// The compiled event rules of a pack.
 pub struct EventRules {
-    automaton: Option<CueTable>,
-    /// For each automaton pattern, the rules it triggers.
+    triggers: Option<CueTable>,
+    /// For each trigger phrase, the rules it triggers.
     pattern_rules: Vec<Vec<usize>>,
     rules: Vec<Rule>,
     enemies: HashSet<String>,
@@ -427,14 +427,14 @@ impl EventRules {
                 def: def.clone(),
             });
         }
-        let automaton = if patterns.is_empty() {
+        let triggers = if patterns.is_empty() {
             None
         } else {
             Some(CueTable::new(&patterns).map_err(|e| invalid(format!("event triggers: {e}")))?)
         };
         let w = &pack.event_words;
         Ok(EventRules {
-            automaton,
+            triggers,
             pattern_rules,
             rules,
             enemies: w.enemies.iter().cloned().collect(),
@@ -462,10 +462,10 @@ impl EventRules {
 
     /// The events of one document, in text order, one per distinct happening.
     pub fn apply(&self, ctx: &Context) -> Vec<Event> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let Some(triggers) = &self.triggers else { return Vec::new() };
         let mut doc: Option<Doc> = None;
         let mut hits = Vec::new();
-        for m in automaton.find_leftmost(ctx.text) {
+        for m in triggers.find_leftmost(ctx.text) {
             let span = m.span;
             if in_compound(ctx.text.text, span) {
                 continue;
@@ -1575,15 +1575,18 @@ impl<'d, 'c> Doc<'d, 'c> {
     fn usable(&self, value: &str) -> Option<String> {
         let v = value.trim();
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        // The year borrowed from the value; only the document's year is formatted.
+        let dct_year: String;
         let (year, rest) = if let Some(y) = v.get(..4).filter(|y| digits(y)) {
-            (y.to_string(), &v[4..])
+            (y, &v[4..])
         } else if let Some(rest) = v.strip_prefix("XXXX") {
-            (self.ctx.dct.date.map(|d| d.year().to_string())?, rest)
+            dct_year = self.ctx.dct.date.map(|d| d.year().to_string())?;
+            (dct_year.as_str(), rest)
         } else {
             return None;
         };
         let Some(rest) = rest.strip_prefix('-') else {
-            return rest.is_empty().then_some(year);
+            return rest.is_empty().then(|| year.to_string());
         };
         if let Some(w) = rest.strip_prefix('W') {
             let week: i8 = w.get(..2)?.parse().ok()?;
@@ -1592,15 +1595,15 @@ impl<'d, 'c> Doc<'d, 'c> {
             return Some(format!("{:04}-{:02}", d.year(), d.month()));
         }
         let month = rest.get(..2).filter(|m| digits(m));
-        let Some(month) = month else { return Some(year) };
+        let Some(month) = month else { return Some(year.to_string()) };
         if !(1..=12).contains(&month.parse::<u8>().ok()?) {
             return None;
         }
         let rest = &rest[2..];
         match rest.strip_prefix('-').and_then(|r| r.get(..2)).filter(|d| digits(d)) {
             // Built by hand: `format!` costs more than the date.
-            Some(day) => Some([year.as_str(), "-", month, "-", day].concat()),
-            None => Some([year.as_str(), "-", month].concat()),
+            Some(day) => Some([year, "-", month, "-", day].concat()),
+            None => Some([year, "-", month].concat()),
         }
     }
 }
