@@ -520,7 +520,8 @@ impl EventRules {
         if t1 < c1 && rule.after_blockers.contains(doc.word(t1)) {
             return None;
         }
-        if (c0..c1).any(|i| rule.clause_blockers.contains(doc.word(i))) {
+        // Most rules have no clause blockers: their clause is not walked.
+        if !rule.clause_blockers.is_empty() && (c0..c1).any(|i| rule.clause_blockers.contains(doc.word(i))) {
             return None;
         }
         let mut anchor = t0;
