@@ -6,8 +6,8 @@
 //! the reading itself, so another campaign brings its own triggers without new code.
 //!
 //! Reading one trigger:
-//! 1. every trigger phrase of the pack is found in one automaton pass over the text (word
-//!    boundaries from the shared tokenizer);
+//! 1. every trigger phrase of the pack is found in one pass over the text's word starts, each
+//!    looked up by its word key in a table of the triggers' first words ([`CueTable`]);
 //! 2. the rule's conditions are checked around it, inside its clause (the sentence up to a
 //!    `;`): a word it requires nearby ("launched" needs "offensive"), words that cancel it
 //!    ("to liberate" is a purpose, "will attack" a forecast), and the role of the enemy
@@ -24,10 +24,10 @@
 //! 5. events of one document that are one happening (same kind, compatible dates and places;
 //!    meetings: compatible dates) are merged, keeping the most precise date and place.
 
-use crate::claims::Words;
+use crate::claims::{CueTable, Marks, Words};
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{PhraseSet, Span, TokenKind, WordSet};
+use chronicle_core::{Span, TokenKind};
 use chronicle_entities::{EntityType, Mention};
 use chronicle_time::{Timex, TimexType};
 use serde::{Deserialize, Serialize};
@@ -306,16 +306,16 @@ pub struct Event {
 struct Phrases {
     phrases: Vec<Vec<String>>,
     /// The phrases' first words: a token that is none of them starts no phrase (None when a
-    /// first word is too long for a [`WordSet`]).
-    first: Option<WordSet>,
+    /// first word is too long for a [`Words`] set).
+    first: Option<Words>,
 }
 
 impl Phrases {
     fn new(phrases: &[String]) -> Phrases {
         let phrases: Vec<Vec<String>> =
             phrases.iter().map(|p| p.split_whitespace().map(str::to_lowercase).collect()).collect();
-        let firsts: Vec<&String> = phrases.iter().filter_map(|p| p.first()).collect();
-        let first = firsts.iter().all(|w| w.len() <= 48).then(|| WordSet::new(&firsts));
+        let firsts: Vec<String> = phrases.iter().filter_map(|p| p.first().cloned()).collect();
+        let first = firsts.iter().all(|w| w.len() <= 48).then(|| Words::new(&firsts));
         Phrases { phrases, first }
     }
 }
@@ -328,10 +328,13 @@ struct Rule {
     clause_blockers: Words,
     after_blockers: Words,
     context: Words,
+    /// The rule's own locatives (`def.locatives`), compared in any ASCII case.
+    locatives: Words,
     rule: String,
 }
 
 /// A trigger whose rule holds: where it stands and what it needs to be read.
+#[derive(Clone, Copy)]
 struct Hit {
     span: Span,
     rule: usize,
@@ -355,8 +358,8 @@ fn in_compound(text: &str, span: Span) -> bool {
 
 /// The compiled event rules of a pack.
 pub struct EventRules {
-    automaton: Option<PhraseSet>,
-    /// For each automaton pattern, the rules it triggers.
+    triggers: Option<CueTable>,
+    /// For each trigger phrase, the rules it triggers.
     pattern_rules: Vec<Vec<usize>>,
     rules: Vec<Rule>,
     enemies: HashSet<String>,
@@ -419,18 +422,19 @@ impl EventRules {
                 clause_blockers: Words::new(&def.clause_blockers),
                 after_blockers: Words::new(&def.after_blockers),
                 context: Words::new(&def.context),
+                locatives: Words::ascii(&def.locatives),
                 rule: format!("event.{}", def.name),
                 def: def.clone(),
             });
         }
-        let automaton = if patterns.is_empty() {
+        let triggers = if patterns.is_empty() {
             None
         } else {
-            Some(PhraseSet::new(&patterns, true).map_err(|e| invalid(format!("event triggers: {e}")))?)
+            Some(CueTable::new(&patterns).map_err(|e| invalid(format!("event triggers: {e}")))?)
         };
         let w = &pack.event_words;
         Ok(EventRules {
-            automaton,
+            triggers,
             pattern_rules,
             rules,
             enemies: w.enemies.iter().cloned().collect(),
@@ -458,17 +462,23 @@ impl EventRules {
 
     /// The events of one document, in text order, one per distinct happening.
     pub fn apply(&self, ctx: &Context) -> Vec<Event> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let Some(triggers) = &self.triggers else { return Vec::new() };
         let mut doc: Option<Doc> = None;
         let mut hits = Vec::new();
-        for m in automaton.find_leftmost(ctx.text) {
+        for m in triggers.find_leftmost(ctx.text) {
             let span = m.span;
             if in_compound(ctx.text.text, span) {
                 continue;
             }
             let doc = doc.get_or_insert_with(|| Doc::new(ctx));
+            // Where the trigger stands, read once for all its rules.
+            let Some(t0) = doc.token_index(span.start) else { continue };
+            let t1 = doc.token_end_index(span.end).max(t0 + 1);
+            let sentence = doc.ctx.text.sentence_at(span.start);
+            let (c0, c1) = doc.clause(sentence, t0);
+            let at = Hit { span, rule: 0, t0, t1, anchor: t0, c0, c1, passive: false, sentence };
             for &r in &self.pattern_rules[m.pattern] {
-                if let Some(hit) = self.check(doc, r, span) {
+                if let Some(hit) = self.check(doc, r, &at) {
                     hits.push(hit);
                 }
             }
@@ -497,21 +507,21 @@ impl EventRules {
         self.merge(found)
     }
 
-    /// Whether rule `r` holds at a trigger: blockers, required words, the enemy's role.
-    fn check(&self, doc: &Doc, r: usize, trigger: Span) -> Option<Hit> {
+    /// Whether rule `r` holds at a trigger standing `at` (its tokens, sentence and clause):
+    /// blockers, required words, the enemy's role.
+    #[inline(never)]
+    fn check(&self, doc: &Doc, r: usize, at: &Hit) -> Option<Hit> {
         let rule = &self.rules[r];
         let def = &rule.def;
-        let t0 = doc.token_index(trigger.start)?;
-        let t1 = doc.token_end_index(trigger.end).max(t0 + 1);
-        let sentence = doc.ctx.text.sentence_at(trigger.start);
-        let (c0, c1) = doc.clause(sentence, t0);
+        let Hit { span: trigger, t0, t1, c0, c1, sentence, .. } = *at;
         if (t0.saturating_sub(def.blocker_window).max(c0)..t0).any(|i| rule.blockers.contains(doc.word(i))) {
             return None;
         }
         if t1 < c1 && rule.after_blockers.contains(doc.word(t1)) {
             return None;
         }
-        if (c0..c1).any(|i| rule.clause_blockers.contains(doc.word(i))) {
+        // Most rules have no clause blockers: their clause is not walked.
+        if !rule.clause_blockers.is_empty() && (c0..c1).any(|i| rule.clause_blockers.contains(doc.word(i))) {
             return None;
         }
         let mut anchor = t0;
@@ -678,6 +688,7 @@ impl EventRules {
 
     fn places(&self, doc: &Doc, def: &EventDef, hit: &Hit, lo: usize, hi: usize) -> Vec<Place> {
         let (t0, t1, anchor) = (hit.t0, hit.t1, hit.anchor.max(lo));
+        let own = &self.rules[hit.rule].locatives;
         let w = def.place_window;
         let mut out = Vec::new();
         match def.place {
@@ -690,7 +701,9 @@ impl EventRules {
                     match self.read_place(doc, def, t1, hi) {
                         Read::Place(p) => out.push(p),
                         Read::Building(next) => {
-                            if let Some(p) = self.scan_locative(doc, def, next, hi.min(next + w)).into_iter().next() {
+                            if let Some(p) =
+                                self.scan_locative(doc, def, own, next, hi.min(next + w)).into_iter().next()
+                            {
                                 out.push(p);
                             }
                         }
@@ -703,13 +716,13 @@ impl EventRules {
             }
             PlaceRole::Locative => {
                 let start = anchor.min(t0);
-                let mut after = self.scan_locative(doc, def, start, hi.min(t1 + w));
+                let mut after = self.scan_locative(doc, def, own, start, hi.min(t1 + w));
                 if after.is_empty() && def.premodifier {
                     after.extend(self.premodifier(doc, def, lo, t0));
                 }
                 // What stands before an earlier trigger of the same type is that trigger's.
                 let before = if after.is_empty() && lo == hit.c0 {
-                    self.scan_locative(doc, def, lo.max(start.saturating_sub(w)), start)
+                    self.scan_locative(doc, def, own, lo.max(start.saturating_sub(w)), start)
                 } else {
                     Vec::new()
                 };
@@ -736,7 +749,7 @@ impl EventRules {
                         return None;
                     }
                     let from = if lo == hit.c0 { lo } else { t0 };
-                    self.scan_locative(doc, def, from, hi).into_iter().find(|p| p.city)
+                    self.scan_locative(doc, def, own, from, hi).into_iter().find(|p| p.city)
                 });
                 // A seat without a city: the city of the report's header ("Washington, DC").
                 let chosen = match chosen {
@@ -829,7 +842,7 @@ impl EventRules {
     }
 
     /// Places introduced by a locative word or a place verb in tokens `from..to`.
-    fn scan_locative(&self, doc: &Doc, def: &EventDef, from: usize, to: usize) -> Vec<Place> {
+    fn scan_locative(&self, doc: &Doc, def: &EventDef, own: &Words, from: usize, to: usize) -> Vec<Place> {
         let mut out = Vec::new();
         let mut i = from;
         while i < to {
@@ -837,7 +850,7 @@ impl EventRules {
             let locative = if def.locatives.is_empty() {
                 self.locatives.contains(w) || self.place_verbs.contains(w)
             } else {
-                def.locatives.iter().any(|l| l.eq_ignore_ascii_case(w))
+                own.contains(w)
             };
             // A meeting "against militants in Iraq": where the enemy is, not where it meets.
             let after_enemy = def.venues && i > 0 && w.eq_ignore_ascii_case("in") && self.enemy_ending_at(doc, i - 1);
@@ -953,7 +966,7 @@ impl EventRules {
         let m = doc.mentions.iter().rev().map(|&k| &doc.ctx.mentions[k]).find(|m| {
             m.span.end <= pos && m.span.start >= floor && m.kind == EntityType::City && !doc.possessive_after(m)
         })?;
-        Some(Place { text: m.canonical.to_string(), span: m.span, end_tok: i + 1, city: true, organization: false })
+        Some(Place { text: String::from(&*m.canonical), span: m.span, end_tok: i + 1, city: true, organization: false })
     }
 
     /// Reads a place starting at token `i` (after skipping determiners and adjectives).
@@ -1201,7 +1214,7 @@ impl EventRules {
                         if matches!(m.kind, EntityType::Person | EntityType::Country | EntityType::Organization)
                             && !doc.possessive_after(m)
                         {
-                            names.push((m.canonical.to_string(), m.kind));
+                            names.push((String::from(&*m.canonical), m.kind));
                         }
                     }
                 }
@@ -1230,7 +1243,7 @@ impl EventRules {
                 if matches!(m.kind, EntityType::Person | EntityType::Country | EntityType::Organization)
                     && !self.enemies.contains(&*m.canonical)
                 {
-                    let name = m.canonical.to_string();
+                    let name = String::from(&*m.canonical);
                     if !out.contains(&name) {
                         out.push(name);
                     }
@@ -1318,7 +1331,7 @@ impl Place {
                 organization: m.kind == EntityType::Organization,
             },
             None => Place {
-                text: m.canonical.to_string(),
+                text: String::from(&*m.canonical),
                 span: m.span,
                 end_tok,
                 city: m.kind == EntityType::City,
@@ -1341,15 +1354,19 @@ struct Doc<'d, 'c> {
     mentions: Vec<usize>,
     /// Timex indices sorted by start.
     timexes: Vec<usize>,
+    /// Where mentions start and end: most tokens start and end none.
+    marks: Marks,
 }
 
 impl<'d, 'c> Doc<'d, 'c> {
+    #[inline(never)]
     fn new(ctx: &'c Context<'d>) -> Self {
         let mut mentions: Vec<usize> = (0..ctx.mentions.len()).collect();
         mentions.sort_by_key(|&i| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end)));
         let mut timexes: Vec<usize> = (0..ctx.timexes.len()).collect();
         timexes.sort_by_key(|&i| ctx.timexes[i].span.start);
-        Doc { ctx, mentions, timexes }
+        let marks = Marks::new(ctx.text.text.len(), ctx.mentions.iter().map(|m| m.span));
+        Doc { ctx, mentions, timexes, marks }
     }
 
     fn token_index(&self, pos: usize) -> Option<usize> {
@@ -1370,7 +1387,10 @@ impl<'d, 'c> Doc<'d, 'c> {
     }
 
     fn is_quote(&self, i: usize) -> bool {
-        matches!(self.word(i), "\"" | "\u{201c}" | "\u{201d}" | "'" | "\u{2018}" | "\u{2019}")
+        // A quote mark's first byte is '"', '\'' or the lead byte of the curly marks.
+        let w = self.word(i);
+        matches!(w.as_bytes().first(), Some(b'"' | b'\'' | 0xE2))
+            && matches!(w, "\"" | "\u{201c}" | "\u{201d}" | "'" | "\u{2018}" | "\u{2019}")
     }
 
     /// Whether token `i` is glued to the token before it (no space).
@@ -1398,12 +1418,18 @@ impl<'d, 'c> Doc<'d, 'c> {
     /// The mention ending with token `i`, if any.
     fn mention_ending_at(&self, i: usize) -> Option<&'c Mention> {
         let end = self.ctx.text.tokens.get(i)?.end as usize;
+        if !self.marks.ends_at(end) {
+            return None;
+        }
         self.mentions.iter().map(|&k| &self.ctx.mentions[k]).find(|m| m.span.end == end)
     }
 
     /// The mention starting at token `i`'s start, if any (the longest).
     fn mention_at(&self, i: usize) -> Option<&'c Mention> {
         let pos = self.ctx.text.tokens.get(i)?.start as usize;
+        if !self.marks.starts_at(pos) {
+            return None;
+        }
         let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start < pos);
         let m = &self.ctx.mentions[*self.mentions.get(k)?];
         (m.span.start == pos).then_some(m)
@@ -1443,12 +1469,16 @@ impl<'d, 'c> Doc<'d, 'c> {
         let sp = self.ctx.text.sentence(s);
         let s0 = self.ctx.text.token_at(sp.start);
         let s1 = self.token_end_index(sp.end);
+        let bytes = self.ctx.text.text.as_bytes();
+        let semicolon = |i: usize| {
+            self.ctx.text.tokens.get(i).is_some_and(|t| t.end == t.start + 1 && bytes[t.start as usize] == b';')
+        };
         let mut c0 = t.min(s1);
-        while c0 > s0 && self.word(c0 - 1) != ";" {
+        while c0 > s0 && !semicolon(c0 - 1) {
             c0 -= 1;
         }
         let mut c1 = t;
-        while c1 < s1 && self.word(c1) != ";" {
+        while c1 < s1 && !semicolon(c1) {
             c1 += 1;
         }
         (c0, c1.max(t + 1).min(self.ctx.text.tokens.len()))
@@ -1459,10 +1489,17 @@ impl<'d, 'c> Doc<'d, 'c> {
         let sp = self.ctx.text.sentence(s);
         let text = sp.of(self.ctx.text.text);
         let head = &text[..floor_char_boundary(text, 90)];
-        // Every mark below holds a hyphen or begins with the lead byte of a dash: most heads
-        // have neither.
-        memchr::memchr2(b'-', 0xE2, head.as_bytes())?;
-        let cut = ["\u{2014}", "\u{2013}", " -- ", " - "].iter().filter_map(|d| head.find(d)).min()?;
+        // The first of the marks "\u{2014}", "\u{2013}", " -- " and " - ": each holds a hyphen
+        // or begins with the lead byte of a dash, so only those bytes are looked at.
+        let h = head.as_bytes();
+        let cut = memchr::memchr2_iter(b'-', 0xE2, h).find_map(|i| {
+            if h[i] == 0xE2 {
+                matches!(h.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94])).then_some(i)
+            } else {
+                let spaced = h.get(i + 1) == Some(&b' ') || h.get(i + 1..i + 3) == Some(b"- ");
+                (i > 0 && h[i - 1] == b' ' && spaced).then(|| i - 1)
+            }
+        })?;
         let upper = head[..cut]
             .split(|c: char| !c.is_alphabetic())
             .any(|w| w.chars().count() >= 4 && w.chars().all(char::is_uppercase));
@@ -1539,15 +1576,18 @@ impl<'d, 'c> Doc<'d, 'c> {
     fn usable(&self, value: &str) -> Option<String> {
         let v = value.trim();
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        // The year borrowed from the value; only the document's year is formatted.
+        let dct_year: String;
         let (year, rest) = if let Some(y) = v.get(..4).filter(|y| digits(y)) {
-            (y.to_string(), &v[4..])
+            (y, &v[4..])
         } else if let Some(rest) = v.strip_prefix("XXXX") {
-            (self.ctx.dct.date.map(|d| d.year().to_string())?, rest)
+            dct_year = self.ctx.dct.date.map(|d| d.year().to_string())?;
+            (dct_year.as_str(), rest)
         } else {
             return None;
         };
         let Some(rest) = rest.strip_prefix('-') else {
-            return rest.is_empty().then_some(year);
+            return rest.is_empty().then(|| year.to_string());
         };
         if let Some(w) = rest.strip_prefix('W') {
             let week: i8 = w.get(..2)?.parse().ok()?;
@@ -1556,14 +1596,15 @@ impl<'d, 'c> Doc<'d, 'c> {
             return Some(format!("{:04}-{:02}", d.year(), d.month()));
         }
         let month = rest.get(..2).filter(|m| digits(m));
-        let Some(month) = month else { return Some(year) };
+        let Some(month) = month else { return Some(year.to_string()) };
         if !(1..=12).contains(&month.parse::<u8>().ok()?) {
             return None;
         }
         let rest = &rest[2..];
         match rest.strip_prefix('-').and_then(|r| r.get(..2)).filter(|d| digits(d)) {
-            Some(day) => Some(format!("{year}-{month}-{day}")),
-            None => Some(format!("{year}-{month}")),
+            // Built by hand: `format!` costs more than the date.
+            Some(day) => Some([year, "-", month, "-", day].concat()),
+            None => Some([year, "-", month].concat()),
         }
     }
 }
