@@ -503,7 +503,10 @@ impl GazetteerInner {
     /// the word starts that may hold a capitalised word ([`persons::capitalised_words`]).
     #[inline(never)]
     fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
-        let mut found: [AliasHits; 3] = Default::default();
+        // About one word in twenty is an alias (most of them names, in the second trie).
+        let n = text.word_starts().len();
+        let mut found: [AliasHits; 3] =
+            [Vec::with_capacity(n / 64), Vec::with_capacity(n / 16), Vec::with_capacity(n / 64)];
         let mut credits = Vec::new();
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
@@ -601,8 +604,21 @@ impl GazetteerInner {
                 return false;
             }
             let w = t.text(text.text);
-            let lower = w.to_lowercase();
-            let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(&lower);
+            // Lower-cased on the stack when ASCII (as nearly every word is).
+            let mut buf = [0u8; 32];
+            let owned;
+            let lower: &str = match buf.get_mut(..w.len()).filter(|_| w.is_ascii()) {
+                Some(b) => {
+                    b.copy_from_slice(w.as_bytes());
+                    b.make_ascii_lowercase();
+                    std::str::from_utf8(b).unwrap_or_default()
+                }
+                None => {
+                    owned = w.to_lowercase();
+                    &owned
+                }
+            };
+            let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(lower);
             if t.kind == TokenKind::Word && self.heads.contains(lower) {
                 let phrase = format!("{} {}", span.of(text.text).to_lowercase(), lower);
                 return !self.demonym_exceptions.contains(&phrase);
