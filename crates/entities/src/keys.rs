@@ -158,7 +158,7 @@ impl<V> WordTable<V> {
 
 /// `bytes[at..at + len]` (`len` at most 8) as a little-endian word, zero-padded.
 #[inline]
-fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
+pub(crate) fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
     if let Some(b) = bytes.get(at..at + 8) {
         let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
         if len >= 8 {

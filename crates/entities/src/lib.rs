@@ -892,15 +892,21 @@ fn agency_of_dateline(text: &str, span: Span) -> bool {
 /// The flat selection: leftmost first, the longest of overlapping candidates wins (ties: the
 /// lower priority), except that a leader-named coalition keeps its leader ("US-led").
 #[inline(never)]
-fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
-    candidates.sort_by(|a, b| {
-        a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))
-    });
+fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
+    // The candidates' order (leftmost, longest, lowest priority, then as found), sorted as
+    // small keys rather than moving the candidates themselves.
+    let mut order: Vec<(usize, std::cmp::Reverse<usize>, u8, u32)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.span.start, std::cmp::Reverse(c.span.len()), c.priority, i as u32))
+        .collect();
+    order.sort_unstable();
     let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
     let mut end = 0;
-    for (i, c) in candidates.iter().enumerate() {
+    for &(_, _, _, i) in &order {
+        let c = &candidates[i as usize];
         if c.span.start >= end {
-            chosen.push(i);
+            chosen.push(i as usize);
             end = c.span.end;
         }
     }
@@ -914,8 +920,9 @@ fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
         // "US-led coalition": the leader inside is a mention of its own.
         if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
             let led_at = c.span.start + led;
-            if let Some(leader) = candidates
+            if let Some(leader) = order
                 .iter()
+                .map(|o| &candidates[o.3 as usize])
                 .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
             {
                 out.push(Mention {

@@ -133,7 +133,9 @@ pub(crate) fn capitalised_words<'t>(
         let b = bytes[w.at];
         if w.capital {
             // The next capital is a few tokens on.
-            k += tokens[k..].iter().position(|t| t.start as usize >= w.at).unwrap_or(tokens.len() - k);
+            while tokens.get(k).is_some_and(|t| (t.start as usize) < w.at) {
+                k += 1;
+            }
             if tokens.get(k).is_some_and(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 caps.push(CapWord { token: k as u32, start: Some(w) });
             }
@@ -155,7 +157,9 @@ pub(crate) fn capitalised_words<'t>(
         if !rest.iter().any(|&b| b.is_ascii_uppercase() || b >= 128) {
             continue;
         }
-        k += tokens[k..].iter().position(|t| t.start as usize > w.at).unwrap_or(tokens.len() - k);
+        while tokens.get(k).is_some_and(|t| (t.start as usize) <= w.at) {
+            k += 1;
+        }
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
                 caps.push(CapWord { token: k as u32, start: None });
@@ -221,6 +225,17 @@ fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Whether `bytes[start..end]` is ASCII: a token of eight bytes or fewer in one load.
+#[inline]
+fn ascii(bytes: &[u8], start: usize, end: usize) -> bool {
+    let len = end - start;
+    if len <= 8 {
+        crate::keys::load8(bytes, start, len) & 0x8080_8080_8080_8080 == 0
+    } else {
+        bytes[start..end].is_ascii()
+    }
 }
 
 /// The word without a possessive ("Kerry's" -> "Kerry").
@@ -439,11 +454,12 @@ impl NameRules {
                 continue;
             }
             let t = text.tokens[i];
-            let word = t.text(text.text);
             // By key where the token is its word start's whole word (it nearly always is).
             let given = match cap.start {
-                Some(w) if w.word_len() == word.len() => self.given_words.get(w, text.text.as_bytes()).is_some(),
-                _ => self.given_names.contains(word),
+                Some(w) if w.word_len() == (t.end - t.start) as usize => {
+                    self.given_words.get(w, text.text.as_bytes()).is_some()
+                }
+                _ => self.given_names.contains(t.text(text.text)),
             };
             if !given {
                 continue;
@@ -472,7 +488,8 @@ impl NameRules {
         // The surnames, lower-cased, each with its key (folded) and the persons it names.
         let mut keys: Vec<Surname> = Vec::new();
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
-            let Some((_, last)) = m.canonical.rsplit_once(' ') else { continue };
+            let Some(space) = m.canonical.as_bytes().iter().rposition(|&b| b == b' ') else { continue };
+            let last = &m.canonical[space + 1..];
             let mut add = |k: &str| {
                 let owner = (m.span.start, m.canonical.clone());
                 // A surname seen before is found without lower-casing it again (an ASCII
@@ -520,7 +537,7 @@ impl NameRules {
             let t = text.tokens[cap.token as usize];
             if let Some(s) = cap.start {
                 let bit = (s.key(true) >> 54) as usize;
-                if bloom[bit / 64] & (1 << (bit % 64)) == 0 && bytes[t.start as usize..t.end as usize].is_ascii() {
+                if bloom[bit / 64] & (1 << (bit % 64)) == 0 && ascii(bytes, t.start as usize, t.end as usize) {
                     continue;
                 }
             }
@@ -571,8 +588,19 @@ impl NameRules {
             }
         }
         if !added.is_empty() {
-            mentions.extend(added);
-            mentions.sort_by_key(|m| (m.span.start, m.span.end));
+            // Both in text order, and no added span is a mention's: merged, as a stable sort
+            // of the two would order them.
+            let key = |m: &Mention| (m.span.start, m.span.end);
+            let mut merged = Vec::with_capacity(mentions.len() + added.len());
+            let mut added = added.into_iter().peekable();
+            for m in mentions.drain(..) {
+                while let Some(a) = added.next_if(|a| key(a) < key(&m)) {
+                    merged.push(a);
+                }
+                merged.push(m);
+            }
+            merged.extend(added);
+            *mentions = merged;
         }
     }
 
