@@ -145,7 +145,7 @@ impl CreditWords {
         let bytes = text.text.as_bytes();
         // Right after an underscore (a word character, so no word start): rare.
         let mut after_underscores: Vec<(usize, usize)> = Vec::new();
-        for (i, _) in text.text.match_indices('_') {
+        for i in memchr::memchr_iter(b'_', bytes) {
             if i + 1 < bytes.len() {
                 after_underscores.extend(self.at(bytes, i + 1));
             }

@@ -19,8 +19,8 @@ pub(crate) struct WordTable<V> {
     /// (key, index of the first entry with that key), open addressing by the key's high bits.
     slots: Box<[(u64, u32)]>,
     shift: u32,
-    /// The entries sorted by key: (key, start and end of the word in `bytes`, value).
-    entries: Vec<(u64, u32, u32, V)>,
+    /// The entries sorted by key.
+    entries: Vec<Entry<V>>,
     /// The words, as given (folded by the caller when the table folds).
     bytes: Vec<u8>,
     fold: bool,
@@ -29,35 +29,48 @@ pub(crate) struct WordTable<V> {
     filter: WordFilter,
 }
 
+/// One word of a [`WordTable`].
+#[derive(Clone, Debug)]
+struct Entry<V> {
+    key: u64,
+    /// Its first eight bytes (fewer, zero-padded): a word that short is compared at once.
+    head: u64,
+    /// Where it stands in the table's bytes.
+    start: u32,
+    len: u32,
+    value: V,
+}
+
 impl<V> WordTable<V> {
     /// The table of `words` (distinct; each a whole word, folded by the caller to lower-case
     /// ASCII when `fold`), looked up by [`WordStart::key`]`(fold)`.
     pub(crate) fn new(words: impl IntoIterator<Item = (impl AsRef<str>, V)>, fold: bool) -> WordTable<V> {
         let mut bytes = Vec::new();
-        let mut entries: Vec<(u64, u32, u32, V)> = Vec::new();
+        let mut entries: Vec<Entry<V>> = Vec::new();
         let mut all = Vec::new();
-        for (w, v) in words {
+        for (w, value) in words {
             let w = w.as_ref();
             let start = bytes.len() as u32;
             bytes.extend_from_slice(w.as_bytes());
-            entries.push((word_key(w, fold), start, bytes.len() as u32, v));
+            let head = load8(w.as_bytes(), 0, w.len().min(8));
+            entries.push(Entry { key: word_key(w, fold), head, start, len: w.len() as u32, value });
             all.push(w.to_string());
         }
         let filter = WordFilter::new(&all, fold);
-        entries.sort_by_key(|e| e.0);
+        entries.sort_by_key(|e| e.key);
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![(0u64, EMPTY); size].into_boxed_slice();
         let mask = size - 1;
         for (i, e) in entries.iter().enumerate() {
-            if i > 0 && entries[i - 1].0 == e.0 {
+            if i > 0 && entries[i - 1].key == e.key {
                 continue;
             }
-            let mut s = (e.0 >> shift) as usize;
+            let mut s = (e.key >> shift) as usize;
             while slots[s].1 != EMPTY {
                 s = (s + 1) & mask;
             }
-            slots[s] = (e.0, i as u32);
+            slots[s] = (e.key, i as u32);
         }
         WordTable { slots, shift, entries, bytes, fold, filter }
     }
@@ -102,15 +115,34 @@ impl<V> WordTable<V> {
     pub(crate) fn get_past_filter(&self, w: &WordStart, text: &[u8]) -> Option<&V> {
         let key = w.key(self.fold);
         let mut i = self.first(key)?;
-        let word = &text[w.at..w.end()];
-        while let Some((k, start, end, v)) = self.entries.get(i) {
-            if *k != key {
-                break;
+        let len = w.word_len();
+        // A short word's bytes in one load, folded eight at a time.
+        let head = if len <= 8 {
+            let x = load8(text, w.at, len);
+            if self.fold {
+                fold8(x)
+            } else {
+                x
             }
-            let stored = &self.bytes[*start as usize..*end as usize];
-            let same = if self.fold { stored.eq_ignore_ascii_case(word) } else { stored == word };
-            if same {
-                return Some(v);
+        } else {
+            0
+        };
+        while let Some(e) = self.entries.get(i).filter(|e| e.key == key) {
+            if e.len as usize == len {
+                let same = if len <= 8 {
+                    e.head == head
+                } else {
+                    let stored = &self.bytes[e.start as usize..e.start as usize + len];
+                    let word = &text[w.at..w.at + len];
+                    if self.fold {
+                        stored.eq_ignore_ascii_case(word)
+                    } else {
+                        stored == word
+                    }
+                };
+                if same {
+                    return Some(&e.value);
+                }
             }
             i += 1;
         }
@@ -121,6 +153,38 @@ impl<V> WordTable<V> {
     #[cfg(test)]
     fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// `bytes[at..at + len]` (`len` at most 8) as a little-endian word, zero-padded.
+#[inline]
+pub(crate) fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
+    if let Some(b) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        if len >= 8 {
+            x
+        } else {
+            x & ((1u64 << (8 * len)) - 1)
+        }
+    } else {
+        let mut b = [0u8; 8];
+        b[..len].copy_from_slice(&bytes[at..at + len]);
+        u64::from_le_bytes(b)
+    }
+}
+
+/// The eight bytes of `x` with their ASCII capitals lowered (others as they are): for bytes
+/// below 0x80 by two additions that cannot carry from one byte into the next.
+#[inline]
+fn fold8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    if x & HIGH == 0 {
+        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+        x | ((at_least_a & !above_z & HIGH) >> 2)
+    } else {
+        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 
@@ -157,5 +221,38 @@ mod tests {
             ]
         );
         assert!(WordTable::<u8>::new(Vec::<(&str, u8)>::new(), true).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The folding of eight bytes at once is ASCII lower-casing, byte by byte.
+        #[test]
+        fn eight_bytes_fold_as_each_byte(x in proptest::prelude::any::<u64>(), ascii in proptest::prelude::any::<bool>()) {
+            let x = if ascii { x & 0x7f7f_7f7f_7f7f_7f7f } else { x };
+            let want = u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()));
+            proptest::prop_assert_eq!(fold8(x), want);
+        }
+
+        /// A table finds, among words of every length, those the text holds in its case.
+        #[test]
+        fn words_of_any_length_are_found_as_compared_byte_by_byte(
+            words in proptest::collection::vec("[a-cA-C_é]{1,11}", 1..6),
+            text in "[a-cA-C_é ]{0,40}",
+        ) {
+            for fold in [false, true] {
+                let mut list: Vec<String> =
+                    words.iter().map(|w| if fold { w.to_ascii_lowercase() } else { w.clone() }).collect();
+                list.sort();
+                list.dedup();
+                let table = WordTable::new(list.iter().enumerate().map(|(i, w)| (w, i)), fold);
+                let t = Text::new(&text);
+                for w in t.word_starts() {
+                    let word = &text.as_bytes()[w.at..w.end()];
+                    let want = list.iter().position(|s| {
+                        if fold { s.as_bytes().eq_ignore_ascii_case(word) } else { s.as_bytes() == word }
+                    });
+                    proptest::prop_assert_eq!(table.get(w, text.as_bytes()).copied(), want, "{:?} in {:?}", word, list);
+                }
+            }
+        }
     }
 }

@@ -503,7 +503,10 @@ impl GazetteerInner {
     /// the word starts that may hold a capitalised word ([`persons::capitalised_words`]).
     #[inline(never)]
     fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
-        let mut found: [AliasHits; 3] = Default::default();
+        // About one word in twenty is an alias (most of them names, in the second trie).
+        let n = text.word_starts().len();
+        let mut found: [AliasHits; 3] =
+            [Vec::with_capacity(n / 64), Vec::with_capacity(n / 16), Vec::with_capacity(n / 64)];
         let mut credits = Vec::new();
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
@@ -601,8 +604,21 @@ impl GazetteerInner {
                 return false;
             }
             let w = t.text(text.text);
-            let lower = w.to_lowercase();
-            let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(&lower);
+            // Lower-cased on the stack when ASCII (as nearly every word is).
+            let mut buf = [0u8; 32];
+            let owned;
+            let lower: &str = match buf.get_mut(..w.len()).filter(|_| w.is_ascii()) {
+                Some(b) => {
+                    b.copy_from_slice(w.as_bytes());
+                    b.make_ascii_lowercase();
+                    std::str::from_utf8(b).unwrap_or_default()
+                }
+                None => {
+                    owned = w.to_lowercase();
+                    &owned
+                }
+            };
+            let lower = lower.strip_suffix("'s").or_else(|| lower.strip_suffix("\u{2019}s")).unwrap_or(lower);
             if t.kind == TokenKind::Word && self.heads.contains(lower) {
                 let phrase = format!("{} {}", span.of(text.text).to_lowercase(), lower);
                 return !self.demonym_exceptions.contains(&phrase);
@@ -876,15 +892,21 @@ fn agency_of_dateline(text: &str, span: Span) -> bool {
 /// The flat selection: leftmost first, the longest of overlapping candidates wins (ties: the
 /// lower priority), except that a leader-named coalition keeps its leader ("US-led").
 #[inline(never)]
-fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
-    candidates.sort_by(|a, b| {
-        a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))
-    });
+fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
+    // The candidates' order (leftmost, longest, lowest priority, then as found), sorted as
+    // small keys rather than moving the candidates themselves.
+    let mut order: Vec<(usize, std::cmp::Reverse<usize>, u8, u32)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.span.start, std::cmp::Reverse(c.span.len()), c.priority, i as u32))
+        .collect();
+    order.sort_unstable();
     let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
     let mut end = 0;
-    for (i, c) in candidates.iter().enumerate() {
+    for &(_, _, _, i) in &order {
+        let c = &candidates[i as usize];
         if c.span.start >= end {
-            chosen.push(i);
+            chosen.push(i as usize);
             end = c.span.end;
         }
     }
@@ -898,8 +920,9 @@ fn select_flat(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
         // "US-led coalition": the leader inside is a mention of its own.
         if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
             let led_at = c.span.start + led;
-            if let Some(leader) = candidates
+            if let Some(leader) = order
                 .iter()
+                .map(|o| &candidates[o.3 as usize])
                 .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
             {
                 out.push(Mention {

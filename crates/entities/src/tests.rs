@@ -439,3 +439,75 @@ proptest::proptest! {
         proptest::prop_assert_eq!(maybe_capitals, persons::maybe_capitals(&text));
     }
 }
+
+/// [`select_flat`] as first written: the candidates themselves sorted, stably.
+fn select_flat_as_first_written(text: &str, mut candidates: Vec<Candidate>) -> Vec<Mention> {
+    candidates.sort_by(|a, b| {
+        a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))
+    });
+    let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut end = 0;
+    for (i, c) in candidates.iter().enumerate() {
+        if c.span.start >= end {
+            chosen.push(i);
+            end = c.span.end;
+        }
+    }
+    let mut out: Vec<Mention> = Vec::with_capacity(chosen.len());
+    for &i in &chosen {
+        let c = &candidates[i];
+        if c.hidden {
+            continue;
+        }
+        out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
+        // "US-led coalition": the leader inside is a mention of its own.
+        if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
+            let led_at = c.span.start + led;
+            if let Some(leader) = candidates
+                .iter()
+                .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
+            {
+                out.push(Mention {
+                    span: leader.span,
+                    canonical: leader.canonical.clone(),
+                    kind: leader.kind,
+                    rule: "coalition_leader",
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+proptest::proptest! {
+    /// The selection by sorted keys is the selection by sorting the candidates.
+    #[test]
+    fn flat_selection_by_keys_is_the_selection_by_a_stable_sort(
+        picks in proptest::collection::vec((0usize..30, 1usize..12, 0u8..3, 0usize..4, proptest::prelude::any::<bool>(), proptest::prelude::any::<bool>()), 0..24),
+    ) {
+        let text = "US-led coalition and UK\u{2011}led forces, the US-led team";
+        let canonicals = ["United States", "US", "Coalition", "United Kingdom"];
+        let kinds = [EntityType::Country, EntityType::Country, EntityType::Organization, EntityType::Country];
+        let candidates: Vec<Candidate> = picks
+            .iter()
+            .filter_map(|&(start, len, priority, who, hidden, leads)| {
+                let span = Span::new(start, start + len);
+                text.get(span.start..span.end)?;
+                Some(Candidate {
+                    span,
+                    canonical: Arc::from(canonicals[who]),
+                    kind: kinds[who],
+                    rule: "test",
+                    priority,
+                    hidden,
+                    leads,
+                })
+            })
+            .collect();
+        proptest::prop_assert_eq!(
+            select_flat(text, candidates.clone()),
+            select_flat_as_first_written(text, candidates)
+        );
+    }
+}
