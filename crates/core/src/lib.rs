@@ -14,5 +14,5 @@ pub mod text;
 
 pub use doc::{Document, Span};
 pub use num::Qualifier;
-pub use phrase::{word_key, PhraseError, PhraseMatch, PhraseSet, WordFilter, WordSet, WordStart};
+pub use phrase::{fold8, load8, word_key, PhraseError, PhraseMatch, PhraseSet, WordFilter, WordSet, WordStart};
 pub use text::{Text, Token, TokenKind, WordStartCursor};

@@ -105,16 +105,35 @@ fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(MUL)
 }
 
-/// `x` (eight bytes) with its ASCII capitals lowered. For bytes below 0x80 the two additions
-/// cannot carry from one byte into the next; chunks with other bytes fold byte by byte.
+/// `x` (eight bytes) with its ASCII capitals lowered, other bytes as they are. For bytes below
+/// 0x80 the two additions cannot carry from one byte into the next; chunks with other bytes
+/// fold byte by byte. Stages comparing words eight bytes at a time fold with it too.
 #[inline]
-fn fold8(x: u64) -> u64 {
+pub fn fold8(x: u64) -> u64 {
     if x & HIGH == 0 {
         let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
         let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
         x | ((at_least_a & !above_z & HIGH) >> 2)
     } else {
         u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
+    }
+}
+
+/// `bytes[at..at + len]` (`len` at most eight) in one little-endian word, the bytes past `len`
+/// zero: one load where eight bytes remain.
+#[inline]
+pub fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
+    if let Some(b) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        if len >= 8 {
+            x
+        } else {
+            x & ((1u64 << (8 * len)) - 1)
+        }
+    } else {
+        let mut b = [0u8; 8];
+        b[..len].copy_from_slice(&bytes[at..at + len]);
+        u64::from_le_bytes(b)
     }
 }
 
@@ -126,18 +145,7 @@ fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
     let end = at + len;
     while i < end {
         let n = (end - i).min(8);
-        let x = if i + 8 <= bytes.len() {
-            let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
-            if n == 8 {
-                x
-            } else {
-                x & ((1u64 << (8 * n)) - 1)
-            }
-        } else {
-            let mut b = [0u8; 8];
-            b[..n].copy_from_slice(&bytes[i..i + n]);
-            u64::from_le_bytes(b)
-        };
+        let x = load8(bytes, i, n);
         exact = mix(exact, x);
         folded = mix(folded, fold8(x));
         i += n;

@@ -8,7 +8,8 @@
 //! sixteen through to the costly test anyway. A key is a hash: different words may share one,
 //! so a [`WordTable`] keeps the words themselves and a hit is confirmed on the bytes.
 
-use chronicle_core::{word_key, WordFilter, WordStart};
+pub(crate) use chronicle_core::load8;
+use chronicle_core::{fold8, word_key, WordFilter, WordStart};
 
 /// No entry in a slot.
 const EMPTY: u32 = u32::MAX;
@@ -153,38 +154,6 @@ impl<V> WordTable<V> {
     #[cfg(test)]
     fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-}
-
-/// `bytes[at..at + len]` (`len` at most 8) as a little-endian word, zero-padded.
-#[inline]
-pub(crate) fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
-    if let Some(b) = bytes.get(at..at + 8) {
-        let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-        if len >= 8 {
-            x
-        } else {
-            x & ((1u64 << (8 * len)) - 1)
-        }
-    } else {
-        let mut b = [0u8; 8];
-        b[..len].copy_from_slice(&bytes[at..at + len]);
-        u64::from_le_bytes(b)
-    }
-}
-
-/// The eight bytes of `x` with their ASCII capitals lowered (others as they are): for bytes
-/// below 0x80 by two additions that cannot carry from one byte into the next.
-#[inline]
-fn fold8(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    if x & HIGH == 0 {
-        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
-        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
-        x | ((at_least_a & !above_z & HIGH) >> 2)
-    } else {
-        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 

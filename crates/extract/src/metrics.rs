@@ -16,7 +16,7 @@
 use crate::pack::Pack;
 use crate::{Context, PackError};
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, TokenKind, WordSet};
+use chronicle_core::{fold8, Qualifier, Span, Text, TokenKind, WordSet};
 use chronicle_entities::EntityType;
 use chronicle_numbers::Quantity;
 use chronicle_time::TimexType;
@@ -380,20 +380,6 @@ impl Cues {
             out.sort_by_key(|h| (h.start, h.pattern));
         }
         out
-    }
-}
-
-/// `x` (eight bytes) with its ASCII capitals lowered; other bytes are kept.
-#[inline]
-fn fold8(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    if x & HIGH == 0 {
-        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
-        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
-        x | ((at_least_a & !above_z & HIGH) >> 2)
-    } else {
-        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 

@@ -13,7 +13,7 @@
 //! begin a figure, to turn away the few words that the starter Bloom filter lets through.
 
 use crate::lexicon::Lexicon;
-use chronicle_core::WordStart;
+use chronicle_core::{fold8, WordStart};
 
 /// The word may begin a figure written in words.
 pub const STARTER: u16 = 1;
@@ -60,18 +60,6 @@ impl WordInfo {
 const MUL: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = ONES * 0x80;
-
-/// `x` (eight bytes) with its ASCII capitals lowered; bytes of other scripts are kept.
-#[inline]
-fn fold8(x: u64) -> u64 {
-    if x & HIGH == 0 {
-        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
-        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
-        x | ((at_least_a & !above_z & HIGH) >> 2)
-    } else {
-        u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
-    }
-}
 
 /// Up to eight bytes in one little-endian word.
 #[inline]
