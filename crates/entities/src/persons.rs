@@ -564,28 +564,7 @@ impl NameRules {
                 }
             };
             let Some(Surname { owners, .. }) = surname else { continue };
-            let span = Span::new(t.start as usize, t.start as usize + w.len());
-            let canonical = owners
-                .iter()
-                .rev()
-                .find(|(pos, _)| *pos <= span.start)
-                .or_else(|| owners.first())
-                .map(|(_, c)| c.clone());
-            let Some(canonical) = canonical else { continue };
-            let at = mentions.partition_point(|m| m.span.end <= span.start);
-            match mentions.get(at) {
-                Some(m) if m.span.overlaps(span) => {
-                    let lone_place = matches!(m.kind, EntityType::City | EntityType::Region);
-                    let lone_surname = m.kind == EntityType::Person && !m.canonical.contains(' ');
-                    if m.span == span && (lone_place || lone_surname) {
-                        let m = &mut mentions[at];
-                        m.canonical = canonical;
-                        m.kind = EntityType::Person;
-                        m.rule = "coreference";
-                    }
-                }
-                _ => added.push(Mention { span, canonical, kind: EntityType::Person, rule: "coreference" }),
-            }
+            refer(Span::new(t.start as usize, t.start as usize + w.len()), owners, mentions, &mut added);
         }
         if !added.is_empty() {
             // Both in text order, and no added span is a mention's: merged, as a stable sort
@@ -630,28 +609,7 @@ impl NameRules {
             let lower: String =
                 if w.is_ascii() { w.to_ascii_lowercase() } else { w.chars().flat_map(char::to_lowercase).collect() };
             let Some(owners) = keys.get(lower.as_str()) else { continue };
-            let span = Span::new(t.start as usize, t.start as usize + w.len());
-            let canonical = owners
-                .iter()
-                .rev()
-                .find(|(pos, _)| *pos <= span.start)
-                .or_else(|| owners.first())
-                .map(|(_, c)| c.clone());
-            let Some(canonical) = canonical else { continue };
-            let at = mentions.partition_point(|m| m.span.end <= span.start);
-            match mentions.get(at) {
-                Some(m) if m.span.overlaps(span) => {
-                    let lone_place = matches!(m.kind, EntityType::City | EntityType::Region);
-                    let lone_surname = m.kind == EntityType::Person && !m.canonical.contains(' ');
-                    if m.span == span && (lone_place || lone_surname) {
-                        let m = &mut mentions[at];
-                        m.canonical = canonical;
-                        m.kind = EntityType::Person;
-                        m.rule = "coreference";
-                    }
-                }
-                _ => added.push(Mention { span, canonical, kind: EntityType::Person, rule: "coreference" }),
-            }
+            refer(Span::new(t.start as usize, t.start as usize + w.len()), owners, mentions, &mut added);
         }
         if !added.is_empty() {
             mentions.extend(added);
@@ -710,6 +668,28 @@ pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
     close(Span::new(line_start, end), words, capitals);
     (caps, headlines)
+}
+
+/// A later short mention at `span` of the person whose surname it is: the owner named last
+/// before it (else the first), relabelling a lone place or surname mention at the same span or
+/// adding a mention where none overlaps.
+fn refer(span: Span, owners: &[(usize, Arc<str>)], mentions: &mut [Mention], added: &mut Vec<Mention>) {
+    let owner = owners.iter().rev().find(|(pos, _)| *pos <= span.start).or_else(|| owners.first());
+    let Some((_, canonical)) = owner else { return };
+    let at = mentions.partition_point(|m| m.span.end <= span.start);
+    match mentions.get(at) {
+        Some(m) if m.span.overlaps(span) => {
+            let lone_place = matches!(m.kind, EntityType::City | EntityType::Region);
+            let lone_surname = m.kind == EntityType::Person && !m.canonical.contains(' ');
+            if m.span == span && (lone_place || lone_surname) {
+                let m = &mut mentions[at];
+                m.canonical = canonical.clone();
+                m.kind = EntityType::Person;
+                m.rule = "coreference";
+            }
+        }
+        _ => added.push(Mention { span, canonical: canonical.clone(), kind: EntityType::Person, rule: "coreference" }),
+    }
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@
 //! same speaker's. The metrics whose figures lie in what was said are the claim's.
 //!
 //! Speed: the cost is per word of every document, so the cues are found by one filter test
-//! per word start ([`CueTable`], shared with the event triggers), the cue-word lists answer
-//! most tokens by a length-and-first-letter bit ([`Words`]), and a bit per byte position says
-//! where mentions start and end ([`Marks`]) before any search; a speaker borrows its words and
+//! per word start (`CueTable`, shared with the event triggers), the cue-word lists answer
+//! most tokens by a length-and-first-letter bit (`Words`), and a bit per byte position says
+//! where mentions start and end (`Marks`) before any search; a speaker borrows its words and
 //! only a claim that is kept copies them.
 
 use crate::metrics::Metric;

@@ -8,7 +8,7 @@
 //! is read. Every cue of every rule is compiled once into one table, searched only in the
 //! sentences that state a figure some rule may take (the scope cues, prepositions and subject
 //! cues, only where a rule takes a figure and needs its scope), at the text's word starts by
-//! the keys of their first words ([`Cues`]). Scope comes from the place mentions and
+//! the keys of their first words (`Cues`). Scope comes from the place mentions and
 //! demonyms near the figure, `as_of` from the sentence's timexes (else the creation date), and
 //! `text` is the shortest phrase with the figure and what it counts. A new campaign is a new
 //! pack, not new code.
