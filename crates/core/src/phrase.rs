@@ -1,14 +1,17 @@
-//! Word lists matched in a text: how every stage finds its aliases, cue words and triggers.
+//! Word lists matched in a text: the word starts every stage looks its words up from, and
+//! the reference semantics of a phrase list.
 //!
 //! A phrase ("Islamic State", "air strikes", "according to") can only match where a word
-//! starts and where its first word is the text's word. So each [`PhraseSet`] keeps, besides
-//! its anchored Aho-Corasick automaton, a one-hash Bloom filter of its phrases' first words
-//! ([`WordFilter`]); the text's word starts and the keys of their words are computed once per
-//! document ([`Text::word_starts`]), and the automaton is only entered at the few word starts
-//! that pass the filter. Most words of a news report start no phrase of a given list and cost
-//! a shift and a load. This replaced unanchored searches over the whole text (which also had
-//! to throw away matches inside words, and could lose a real match to one) and per-word
-//! anchored searches. [`WordSet`] is the plain case: single cue words looked up word by word.
+//! starts and where its first word is the text's word. So the text's word starts and the keys
+//! of their words (as written and ASCII-folded) are computed once per document
+//! ([`Text::word_starts`]), and each stage keeps its words in tables keyed by the same keys
+//! ([`WordStart::key`], [`word_key`]) behind a one-hash Bloom filter ([`WordFilter`]): most
+//! words of a news report start nothing a stage looks for and cost a bit test. [`PhraseSet`]
+//! (an anchored Aho-Corasick automaton entered at the word starts that pass its filter) is
+//! the plain statement of "a phrase at a word start, ending on a word boundary": the stages'
+//! own tables replaced it on the hot path, where each entry into the automaton cost a few
+//! hundred instructions, and their property tests hold them to it. [`WordSet`] is the plain
+//! case of single cue words looked up word by word.
 
 use crate::text::{ASCII_CLASS, WORD};
 use crate::{Span, Text};

@@ -1,6 +1,6 @@
 //! The gazetteer's alias lists as anchored byte tries, matched at the text's word starts.
 //!
-//! Why not [`chronicle_core::PhraseSet`], which every other stage uses? The gazetteer holds
+//! Why not [`chronicle_core::PhraseSet`], the reference semantics of phrase matching? The gazetteer holds
 //! some fifteen thousand aliases (every spelling of every country, city and actor). A phrase
 //! set compiles them into an Aho-Corasick automaton, and the automaton's failure transitions
 //! (which only an unanchored search needs) cost some 130 million instructions to build at
