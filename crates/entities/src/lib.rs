@@ -901,12 +901,18 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
         .map(|(i, c)| (c.span.start, std::cmp::Reverse(c.span.len()), c.priority, i as u32))
         .collect();
     order.sort_unstable();
+    let order: Vec<usize> = order.iter().map(|o| o.3 as usize).collect();
+    select_in_order(text, &candidates, &order)
+}
+
+/// The selection over the candidates taken in `order` (indices, leftmost and longest first).
+fn select_in_order(text: &str, candidates: &[Candidate], order: &[usize]) -> Vec<Mention> {
     let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
     let mut end = 0;
-    for &(_, _, _, i) in &order {
-        let c = &candidates[i as usize];
+    for &i in order {
+        let c = &candidates[i];
         if c.span.start >= end {
-            chosen.push(i as usize);
+            chosen.push(i);
             end = c.span.end;
         }
     }
@@ -922,7 +928,7 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
             let led_at = c.span.start + led;
             if let Some(leader) = order
                 .iter()
-                .map(|o| &candidates[o.3 as usize])
+                .map(|&o| &candidates[o])
                 .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
             {
                 out.push(Mention {

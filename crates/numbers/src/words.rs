@@ -137,6 +137,20 @@ pub struct WordTable {
     slots: Slots,
 }
 
+/// The lexicon's word sets that the table answers by a flag, each with its flag.
+fn flag_sets(lex: &Lexicon) -> [(&crate::lexicon::HashSet<String>, u16); 8] {
+    [
+        (&lex.starters, STARTER),
+        (&lex.months, MONTH),
+        (&lex.negative_before, NEGATIVE_BEFORE),
+        (&lex.after_article, AFTER_ARTICLE),
+        (&lex.time_units, TIME_UNIT),
+        (&lex.stop, STOP),
+        (&lex.ordinal_nouns, ORDINAL_NOUN),
+        (&lex.fraction_before, FRACTION_BEFORE),
+    ]
+}
+
 impl WordTable {
     pub fn new(lex: &Lexicon) -> WordTable {
         let mut entries: Vec<WordInfo> = Vec::new();
@@ -150,16 +164,7 @@ impl WordTable {
         };
         let mut flagged: Vec<(usize, u16)> = Vec::new();
         let mut valued: Vec<(usize, u8, f64)> = Vec::new();
-        for (set, flag) in [
-            (&lex.starters, STARTER),
-            (&lex.months, MONTH),
-            (&lex.negative_before, NEGATIVE_BEFORE),
-            (&lex.after_article, AFTER_ARTICLE),
-            (&lex.time_units, TIME_UNIT),
-            (&lex.stop, STOP),
-            (&lex.ordinal_nouns, ORDINAL_NOUN),
-            (&lex.fraction_before, FRACTION_BEFORE),
-        ] {
+        for (set, flag) in flag_sets(lex) {
             for w in set {
                 flagged.push((at(w), flag));
             }
@@ -316,17 +321,7 @@ mod tests {
             let got = t.get_in(&text, before.len(), before.len() + w.len()).map(|e| &*e.word);
             proptest::prop_assert_eq!(got, e.map(|e| &*e.word), "{:?}", text);
         }
-        let sets: [(&crate::lexicon::HashSet<String>, u16); 8] = [
-            (&lex.starters, STARTER),
-            (&lex.months, MONTH),
-            (&lex.negative_before, NEGATIVE_BEFORE),
-            (&lex.after_article, AFTER_ARTICLE),
-            (&lex.time_units, TIME_UNIT),
-            (&lex.stop, STOP),
-            (&lex.ordinal_nouns, ORDINAL_NOUN),
-            (&lex.fraction_before, FRACTION_BEFORE),
-        ];
-        for (set, flag) in sets {
+        for (set, flag) in flag_sets(lex) {
             proptest::prop_assert_eq!(set.contains(l), e.is_some_and(|e| e.has(flag)), "{} {}", w, flag);
         }
         let unit = lex.units.iter().any(|u| u.tokens.len() == 1 && u.tokens[0] == l);
