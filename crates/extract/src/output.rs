@@ -37,7 +37,7 @@ use serde::Serialize;
 /// `#[serde(flatten)]` did the same through a map serialiser that cost a third more
 /// instructions than the whole line cost then.
 struct Writer<'a> {
-    out: Vec<u8>,
+    out: String,
     text: &'a str,
     offsets: CharOffsets,
     sentences: &'a [Span],
@@ -46,28 +46,30 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn value<T: Serialize + ?Sized>(&mut self, v: &T) {
         if json::write(&mut self.out, v).is_err() {
-            // Writing to a Vec cannot fail, and every value here (strings, numbers, enums and
-            // structs of them) has a JSON form.
-            let _ = serde_json::to_writer(&mut self.out, v);
+            // A shape the fast writer leaves to serde_json; every value here (strings,
+            // numbers, enums and structs of them) has a JSON form.
+            if let Ok(line) = serde_json::to_string(v) {
+                self.out.push_str(&line);
+            }
         }
     }
 
     fn number(&mut self, n: usize) {
-        self.out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        self.out.push_str(itoa::Buffer::new().format(n));
     }
 
     /// `,"key":[...]` with each fact located by `span`.
     fn facts<T: Serialize>(&mut self, key: &str, facts: &[T], span: impl Fn(&T) -> Span) {
-        self.out.extend_from_slice(b",\"");
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\":[");
+        self.out.push_str(",\"");
+        self.out.push_str(key);
+        self.out.push_str("\":[");
         for (i, fact) in facts.iter().enumerate() {
             if i > 0 {
-                self.out.push(b',');
+                self.out.push(',');
             }
             self.fact(span(fact), fact);
         }
-        self.out.push(b']');
+        self.out.push(']');
     }
 
     fn fact<T: Serialize>(&mut self, span: Span, fact: &T) {
@@ -75,24 +77,26 @@ impl Writer<'_> {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        self.out.extend_from_slice(b"{\"text\":");
+        self.out.push_str("{\"text\":");
         json::write_str(&mut self.out, span.of(self.text));
-        self.out.extend_from_slice(b",\"start\":");
+        self.out.push_str(",\"start\":");
         self.number(self.offsets.get(span.start));
-        self.out.extend_from_slice(b",\"end\":");
+        self.out.push_str(",\"end\":");
         self.number(self.offsets.get(span.end));
-        self.out.extend_from_slice(b",\"sentence\":");
+        self.out.push_str(",\"sentence\":");
         self.number(sentence);
-        // The fact's object "{...}" continues this one: its brace becomes a comma.
-        let at = self.out.len();
-        self.value(fact);
-        match self.out.get(at..) {
-            Some(b"{}") => {
-                self.out.truncate(at);
-                self.out.push(b'}');
+        // The fact's own fields continue this object.
+        if json::write_fields(&mut self.out, fact).is_err() {
+            // Every fact is a struct of shapes the writer covers; should one not be, its
+            // serde_json object continues this one instead.
+            match serde_json::to_string(fact).as_deref() {
+                Ok("{}") => self.out.push('}'),
+                Ok(object) => {
+                    self.out.push(',');
+                    self.out.push_str(object.strip_prefix('{').unwrap_or(object));
+                }
+                Err(_) => self.out.push('}'),
             }
-            Some([b'{', ..]) => self.out[at] = b',',
-            _ => {}
         }
     }
 }
@@ -100,16 +104,16 @@ impl Writer<'_> {
 /// The extraction line of one document (no trailing newline).
 pub fn to_json_line(doc: &Document, ex: &Extraction) -> String {
     let mut w = Writer {
-        out: Vec::with_capacity(256 + doc.text.len() * 3),
+        out: String::with_capacity(256 + doc.text.len() * 3),
         text: &doc.text,
         offsets: CharOffsets::new(&doc.text),
         sentences: &ex.sentences,
     };
-    w.out.extend_from_slice(b"{\"id\":");
+    w.out.push_str("{\"id\":");
     w.value(&doc.id);
-    w.out.extend_from_slice(b",\"published\":");
+    w.out.push_str(",\"published\":");
     w.value(&ex.dct.date.map(|d| d.to_string()));
-    w.out.extend_from_slice(b",\"published_source\":");
+    w.out.push_str(",\"published_source\":");
     w.value(&ex.dct.source);
     w.facts("timexes", &ex.timexes, |t| t.span);
     w.facts("events", &ex.events, |e| e.span);
@@ -117,9 +121,8 @@ pub fn to_json_line(doc: &Document, ex: &Extraction) -> String {
     w.facts("entities", &ex.mentions, |m| m.span);
     w.facts("quantities", &ex.quantities, |q| q.span);
     w.facts("claims", &ex.claims, |c| c.span);
-    w.out.push(b'}');
-    // serde_json writes UTF-8 and the rest is ASCII.
-    String::from_utf8(w.out).unwrap_or_default()
+    w.out.push('}');
+    w.out
 }
 
 #[cfg(test)]

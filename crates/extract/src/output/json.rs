@@ -31,22 +31,42 @@ impl ser::Error for Unsupported {
 }
 
 /// Writes `v` as JSON at the end of `out`; on [`Unsupported`] the output is left as it was.
-pub(crate) fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Unsupported> {
+pub(crate) fn write<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Unsupported> {
     let at = out.len();
-    v.serialize(&mut Json { out }).inspect_err(|_| out.truncate(at))
+    v.serialize(&mut Json { out, splice: false }).inspect_err(|_| out.truncate(at))
+}
+
+/// Writes the fields of `v`, a struct, as the continuation of an object already open at the
+/// end of `out`: `,"a":1,"b":2}` (or `}` for a struct with no fields to write). A value that
+/// is not a struct is [`Unsupported`], and the output is left as it was.
+pub(crate) fn write_fields<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Unsupported> {
+    let at = out.len();
+    let mut json = Json { out, splice: true };
+    let written = v.serialize(&mut json);
+    let spliced = !json.splice;
+    written.and_then(|()| if spliced { Ok(()) } else { Err(Unsupported) }).inspect_err(|_| out.truncate(at))
 }
 
 /// Writes `s` as a JSON string.
-pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
+#[inline(always)]
+pub(crate) fn write_str(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         // Rare (quotes, backslashes, control characters): serde_json's own escaping.
-        let _ = serde_json::to_writer(&mut *out, s);
+        if let Ok(escaped) = serde_json::to_string(s) {
+            out.push_str(&escaped);
+        }
     } else {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+        write_plain(out, s);
     }
+}
+
+/// Writes `s`, which needs no escape, as a JSON string.
+#[inline(always)]
+fn write_plain(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
 }
 
 /// Whether a JSON string needs an escape for some byte of `s` (the bytes serde_json escapes:
@@ -82,7 +102,9 @@ const ESCAPED: [bool; 256] = {
 };
 
 struct Json<'o> {
-    out: &'o mut Vec<u8>,
+    out: &'o mut String,
+    /// The next struct continues an open object instead of opening its own ([`write_fields`]).
+    splice: bool,
 }
 
 /// A struct or sequence being written: whether an element was written yet.
@@ -92,11 +114,12 @@ pub(crate) struct Compound<'a, 'o> {
 }
 
 impl Compound<'_, '_> {
+    #[inline(always)]
     fn separate(&mut self) {
         if self.first {
             self.first = false;
         } else {
-            self.json.out.push(b',');
+            self.json.out.push(',');
         }
     }
 }
@@ -113,7 +136,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     type SerializeStructVariant = Impossible<(), Unsupported>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
-        self.out.extend_from_slice(if v { b"true" } else { b"false" });
+        self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
 
@@ -130,7 +153,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self.out.push_str(itoa::Buffer::new().format(v));
         Ok(())
     }
 
@@ -147,25 +170,25 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
-        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self.out.push_str(itoa::Buffer::new().format(v));
         Ok(())
     }
 
     fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
         // serde_json: the shortest round-trip form (zmij, as serde_json), `null` when not finite.
         if v.is_finite() {
-            self.out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+            self.out.push_str(zmij::Buffer::new().format_finite(v));
         } else {
-            self.out.extend_from_slice(b"null");
+            self.out.push_str("null");
         }
         Ok(())
     }
 
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
         if v.is_finite() {
-            self.out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+            self.out.push_str(zmij::Buffer::new().format_finite(v));
         } else {
-            self.out.extend_from_slice(b"null");
+            self.out.push_str("null");
         }
         Ok(())
     }
@@ -174,6 +197,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
 
+    #[inline(always)]
     fn serialize_str(self, v: &str) -> Result<(), Unsupported> {
         write_str(self.out, v);
         Ok(())
@@ -184,7 +208,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_none(self) -> Result<(), Unsupported> {
-        self.out.extend_from_slice(b"null");
+        self.out.push_str("null");
         Ok(())
     }
 
@@ -200,8 +224,12 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
         self.serialize_none()
     }
 
+    #[inline(always)]
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Unsupported> {
-        self.serialize_str(variant)
+        // Variant names are Rust identifiers or `rename`s of them, like field names.
+        debug_assert!(!needs_escape(variant.as_bytes()));
+        write_plain(self.out, variant);
+        Ok(())
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Unsupported> {
@@ -219,7 +247,10 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
-        self.out.push(b'[');
+        if self.splice {
+            return Err(Unsupported);
+        }
+        self.out.push('[');
         Ok(Compound { json: self, first: true })
     }
 
@@ -246,7 +277,12 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
-        self.out.push(b'{');
+        if self.splice {
+            // Its fields continue the open object: each one, the first too, after a comma.
+            self.splice = false;
+            return Ok(Compound { json: self, first: false });
+        }
+        self.out.push('{');
         Ok(Compound { json: self, first: true })
     }
 
@@ -271,7 +307,7 @@ impl ser::SerializeSeq for Compound<'_, '_> {
     }
 
     fn end(self) -> Result<(), Unsupported> {
-        self.json.out.push(b']');
+        self.json.out.push(']');
         Ok(())
     }
 }
@@ -280,6 +316,7 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Unsupported;
 
+    #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unsupported> {
         self.separate();
         // Field names are Rust identifiers or `rename`s of them: nothing to escape (the
@@ -287,14 +324,14 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         debug_assert!(!needs_escape(key.as_bytes()));
         let out = &mut *self.json.out;
         out.reserve(key.len() + 3);
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\":");
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
         value.serialize(&mut *self.json)
     }
 
     fn end(self) -> Result<(), Unsupported> {
-        self.json.out.push(b'}');
+        self.json.out.push('}');
         Ok(())
     }
 }
@@ -337,11 +374,11 @@ mod tests {
     }
 
     fn fast<T: Serialize>(v: &T) -> Option<String> {
-        let mut out = b"prefix".to_vec();
+        let mut out = String::from("prefix");
         match write(&mut out, v) {
-            Ok(()) => Some(String::from_utf8(out[6..].to_vec()).unwrap()),
+            Ok(()) => Some(out[6..].to_string()),
             Err(Unsupported) => {
-                assert_eq!(out, b"prefix", "a refused value leaves the output as it was");
+                assert_eq!(out, "prefix", "a refused value leaves the output as it was");
                 None
             }
         }
@@ -387,6 +424,55 @@ mod tests {
         }
     }
 
+    #[derive(Serialize)]
+    struct Sparse {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    }
+
+    /// A struct's fields continue an open object exactly as serde_json writes them in their own.
+    #[test]
+    fn fields_continue_an_open_object() {
+        let fact = Fact {
+            text: "Mosul".into(),
+            kind: Kind::Exact,
+            value: 2.5,
+            small: 1.0,
+            count: 3,
+            delta: 0,
+            yes: true,
+            letter: 'x',
+            missing: None,
+            skipped: Some(1),
+            list: vec![None],
+            unit: (),
+            kinds: vec![Kind::MoreThan],
+        };
+        let cases: Vec<(String, Option<String>)> = vec![
+            (continued(&fact), Some(serde_json::to_string(&fact).unwrap().replacen('{', ",", 1))),
+            (continued(&Sparse { note: Some("a".into()) }), Some(",\"note\":\"a\"}".into())),
+            (continued(&Sparse { note: None }), Some("}".into())),
+        ];
+        for (got, want) in cases {
+            assert_eq!(Some(got), want.map(|w| format!("{{\"id\":1{w}")));
+        }
+        for refused in [refuses(&"text"), refuses(&vec![Sparse { note: None }]), refuses(&Option::<Sparse>::None)] {
+            assert!(refused, "only a struct continues an object");
+        }
+    }
+
+    fn continued<T: Serialize>(v: &T) -> String {
+        let mut out = String::from("{\"id\":1");
+        write_fields(&mut out, v).unwrap();
+        out
+    }
+
+    fn refuses<T: Serialize>(v: &T) -> bool {
+        let mut out = String::from("{\"id\":1");
+        let refused = write_fields(&mut out, v).is_err();
+        refused && out == "{\"id\":1"
+    }
+
     /// Shapes it leaves to serde_json are refused without writing anything.
     #[test]
     fn other_shapes_are_refused() {
@@ -400,9 +486,9 @@ mod tests {
         /// Any string is escaped exactly as serde_json escapes it.
         #[test]
         fn strings_match_serde_json(s in "(\\PC|[\u{0}-\u{1f}\"\\\\\u{7f}])*") {
-            let mut out = Vec::new();
+            let mut out = String::new();
             write_str(&mut out, &s);
-            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+            proptest::prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
         }
     }
 }
