@@ -44,7 +44,7 @@ pub(crate) fn write_fields<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Re
     let mut json = Json { out, splice: true };
     let written = v.serialize(&mut json);
     let spliced = !json.splice;
-    written.and_then(|()| if spliced { Ok(()) } else { Err(Unsupported) }).inspect_err(|_| out.truncate(at))
+    written.and(if spliced { Ok(()) } else { Err(Unsupported) }).inspect_err(|_| out.truncate(at))
 }
 
 /// Writes `s` as a JSON string.
