@@ -50,8 +50,8 @@ pub struct Text<'a> {
     pub sentences: Vec<Span>,
     /// Tokens in text order.
     pub tokens: Vec<Token>,
-    /// Word starts, computed on first use ([`Text::word_starts`]).
-    starts: OnceLock<Vec<WordStart>>,
+    /// Where words start ([`Text::word_starts`]).
+    starts: Vec<WordStart>,
 }
 
 /// Abbreviations whose full stop does not end a sentence (lower-cased, without the stop).
@@ -66,16 +66,17 @@ const ABBREVIATIONS: &[&str] = &[
 impl<'a> Text<'a> {
     /// Analyses `text` into sentences and tokens.
     pub fn new(text: &'a str) -> Text<'a> {
-        let tokens = tokenize(text);
+        let starts = phrase::word_starts(text);
+        let tokens = tokenize(text, &starts);
         let sentences = split_sentences(text, &tokens);
-        Text { text, sentences, tokens, starts: OnceLock::new() }
+        Text { text, sentences, tokens, starts }
     }
 
     /// Where words start (a letter, digit or underscore after anything else), computed once
-    /// and shared by every stage's phrase matching ([`crate::PhraseSet`]).
+    /// and shared by the tokenizer and every stage's word lookups.
     #[inline]
     pub fn word_starts(&self) -> &[WordStart] {
-        self.starts.get_or_init(|| phrase::word_starts(self.text))
+        &self.starts
     }
 
     /// A cursor over the word starts, for a stage that walks the tokens in order and asks, at
@@ -180,7 +181,6 @@ impl<'t> WordStartCursor<'t> {
         self.starts.get(self.next).filter(|w| w.at == pos)
     }
 }
-use std::sync::OnceLock;
 
 #[inline]
 fn is_word_char_at(text: &str, pos: usize) -> bool {
@@ -245,43 +245,87 @@ pub(crate) const ASCII_CLASS: [u8; 128] = {
 
 /// Words (letters, then letters, digits and inner apostrophes and hyphens), numbers (digits
 /// with inner separators) and single punctuation marks; whitespace separates.
-fn tokenize(text: &str) -> Vec<Token> {
+///
+/// The word starts already say where every run of letters, digits and underscores begins and
+/// ends, so only the few bytes between runs are looked at one by one: a word that begins a run
+/// with a letter is the whole run (and the runs it joins across inner apostrophes and
+/// hyphens). Runs that begin otherwise (digits, underscores, digits of other scripts) go
+/// through [`next_token`], one token at a time.
+fn tokenize(text: &str, starts: &[WordStart]) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(text.len() / 4);
+    let mut tokens = Vec::with_capacity(starts.len() + starts.len() / 2 + 8);
     let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let b = bytes[i];
-        let kind = if b < 128 {
-            i += 1;
-            match ASCII_CLASS[b as usize] {
-                SPACE => continue,
-                c if c & ALPHA != 0 => TokenKind::Word,
-                c if c & DIGIT != 0 => TokenKind::Number,
-                _ => {
-                    tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
-                    continue;
+    for w in starts {
+        if w.at < i {
+            continue; // joined to the token before it ("al-Abadi", "19,000")
+        }
+        while i < w.at {
+            // Mostly a space, a comma or a full stop.
+            match bytes[i] {
+                b if b < 128 && ASCII_CLASS[b as usize] == SPACE => i += 1,
+                b if b < 128 && ASCII_CLASS[b as usize] & WORD == 0 => {
+                    tokens.push(Token { start: i as u32, end: i as u32 + 1, kind: TokenKind::Punct });
+                    i += 1;
                 }
+                _ => i = next_token(text, i, &mut tokens),
             }
+        }
+        if i > w.at {
+            continue; // the rest of a run that began with a number ("0,0A-B")
+        }
+        let b = bytes[w.at];
+        if b < 128 && ASCII_CLASS[b as usize] & ALPHA != 0 {
+            // The run ends the word unless an apostrophe or a hyphen (or a character beyond
+            // ASCII) follows it.
+            i = match bytes.get(w.end()) {
+                Some(&n) if n < 128 && n != b'\'' && n != b'-' => w.end(),
+                None => w.end(),
+                _ => word_end(text, w.end()),
+            };
+            tokens.push(Token { start: w.at as u32, end: i as u32, kind: TokenKind::Word });
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if c.is_whitespace() {
-                continue;
-            } else if c.is_alphabetic() {
-                TokenKind::Word
-            } else {
-                tokens.push(Token { start: start as u32, end: i as u32, kind: TokenKind::Punct });
-                continue;
+            while i < w.end() {
+                i = next_token(text, i, &mut tokens);
             }
-        };
-        i = match kind {
-            TokenKind::Word => word_end(text, i),
-            _ => number_end(bytes, i),
-        };
-        tokens.push(Token { start: start as u32, end: i as u32, kind });
+        }
+    }
+    while i < text.len() {
+        i = next_token(text, i, &mut tokens);
     }
     tokens
+}
+
+/// Reads the token at byte `i` (nothing for whitespace) and returns where it ends.
+fn next_token(text: &str, mut i: usize, tokens: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let start = i;
+    let Some(&b) = bytes.get(i) else { return i };
+    let kind = if b < 128 {
+        i += 1;
+        match ASCII_CLASS[b as usize] {
+            SPACE => return i,
+            c if c & ALPHA != 0 => TokenKind::Word,
+            c if c & DIGIT != 0 => TokenKind::Number,
+            _ => TokenKind::Punct,
+        }
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            return i;
+        } else if c.is_alphabetic() {
+            TokenKind::Word
+        } else {
+            TokenKind::Punct
+        }
+    };
+    i = match kind {
+        TokenKind::Word => word_end(text, i),
+        TokenKind::Number => number_end(bytes, i),
+        TokenKind::Punct => i,
+    };
+    tokens.push(Token { start: start as u32, end: i as u32, kind });
+    i
 }
 
 /// The end of the word whose first letter ends at `i`.
@@ -518,7 +562,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn tokenizer_agrees_with_the_reference(text in "[a-zA-Z0-9 .,'’\\-‑\n\t\u{0b}éÉß٣\u{a0}]{0,80}|([a-zA-Z0-9_]{1,20}[ .,'’\\-é٣_]){0,10}") {
-            let got: Vec<_> = tokenize(&text).iter().map(|t| (t.start, t.end, t.kind)).collect();
+            let got: Vec<_> = Text::new(&text).tokens.iter().map(|t| (t.start, t.end, t.kind)).collect();
             let want: Vec<_> = tokenize_reference(&text).iter().map(|t| (t.start, t.end, t.kind)).collect();
             proptest::prop_assert_eq!(got, want);
         }
@@ -580,6 +624,23 @@ mod tests {
                 "led"
             ]
         );
+    }
+
+    /// Runs that begin with a digit, an underscore or another script's digit are split as the
+    /// reference splits them, and a word joined across an apostrophe after them stays whole.
+    #[test]
+    fn runs_that_do_not_begin_with_a_letter() {
+        let cases: &[(&str, &[&str])] = &[
+            ("19th 1990s", &["19", "th", "1990", "s"]),
+            ("0,0A\u{2019}A x", &["0,0", "A\u{2019}A", "x"]),
+            ("_id a_b", &["_", "id", "a_b"]),
+            ("\u{663}\u{663}b 7-day", &["\u{663}", "\u{663}", "b", "7", "-", "day"]),
+        ];
+        for (text, want) in cases {
+            let t = Text::new(text);
+            let got: Vec<&str> = t.tokens.iter().map(|tok| tok.text(text)).collect();
+            assert_eq!(&got, want, "{text}");
+        }
     }
 
     #[test]
