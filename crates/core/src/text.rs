@@ -1,9 +1,10 @@
-//! Sentences and tokens, computed once per document and shared by every stage.
+//! Word starts, tokens and sentences, computed once per document and shared by every stage.
 //!
 //! Every fact chronicle extracts is tied to the sentence that states it, and every stage
 //! reasons over words (word boundaries belong here, not in each stage's automaton). The
-//! analysis is one left-to-right pass over the text that allocates two vectors per document,
-//! nothing per token.
+//! analysis reads the text's bytes once for the word starts (in blocks of bit masks), then
+//! takes the tokens off the word starts and the sentences off the tokens; it allocates three
+//! vectors per document, nothing per token.
 //!
 //! Sentences end at a newline (reports put titles, datelines and paragraphs on lines of their
 //! own) or at `.`, `!` or `?` (optionally followed by closing quotes or brackets) before
