@@ -71,21 +71,31 @@ fn write_plain(out: &mut String, s: &str) {
 
 /// Whether a JSON string needs an escape for some byte of `s` (the bytes serde_json escapes:
 /// control characters, the quote and the backslash): eight bytes at a time, each test exact
-/// as a yes or no for the whole word, then the last few bytes by table.
+/// as a yes or no for the whole word; the last few bytes of a string of eight or more are
+/// tested as its last eight (again some), those of a shorter one by table.
 #[inline]
 fn needs_escape(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let escapes = |chunk: &[u8]| {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')))
+    };
+    if s.len() < 8 {
+        return s.iter().any(|&b| ESCAPED[b as usize]);
+    }
     let mut chunks = s.chunks_exact(8);
     let mut hit = 0;
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        hit |= (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | has_zero(x ^ (ONES * u64::from(b'"')))
-            | has_zero(x ^ (ONES * u64::from(b'\\')));
+        hit |= escapes(chunk);
     }
-    hit != 0 || chunks.remainder().iter().any(|&b| ESCAPED[b as usize])
+    if !chunks.remainder().is_empty() {
+        hit |= escapes(&s[s.len() - 8..]);
+    }
+    hit != 0
 }
 
 /// The bytes serde_json escapes in a string.
