@@ -9,7 +9,7 @@
 //! so a [`WordTable`] keeps the words themselves and a hit is confirmed on the bytes.
 
 pub(crate) use chronicle_core::load8;
-use chronicle_core::{fold8, word_key, WordFilter, WordStart};
+use chronicle_core::{fold8, word_key, WordStart};
 
 /// No entry in a slot.
 const EMPTY: u32 = u32::MAX;
@@ -27,7 +27,42 @@ pub(crate) struct WordTable<V> {
     fold: bool,
     /// The keys as a Bloom filter: most words of a text are in no table, and are turned away
     /// by one bit test before any probe.
-    filter: WordFilter,
+    filter: KeyBloom,
+}
+
+/// A one-hash Bloom filter over 64-bit keys (word keys, or keys mixed from them), built from
+/// the keys themselves: nothing is hashed again. It spends [`KeyBloom::BITS_PER_KEY`] bits a
+/// key, so that about one key in sixty that is not in it gets past its one bit test (where
+/// a filter of sixteen bits a key let one in sixteen through to a costly probe).
+#[derive(Clone, Debug)]
+pub(crate) struct KeyBloom {
+    bits: Box<[u64]>,
+    shift: u32,
+}
+
+impl KeyBloom {
+    /// Bits spent per key.
+    const BITS_PER_KEY: usize = 64;
+
+    /// The filter of `keys`.
+    pub(crate) fn new(keys: impl IntoIterator<Item = u64> + Clone) -> KeyBloom {
+        let n = keys.clone().into_iter().count();
+        let size = (n * Self::BITS_PER_KEY).next_power_of_two().clamp(1 << 10, 1 << 22);
+        let shift = 64 - size.trailing_zeros();
+        let mut bits = vec![0u64; size / 64].into_boxed_slice();
+        for k in keys {
+            let i = (k >> shift) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        KeyBloom { bits, shift }
+    }
+
+    /// Whether `key` may be one of the keys (false: it is not); one bit test.
+    #[inline(always)]
+    pub(crate) fn may_hold(&self, key: u64) -> bool {
+        let i = (key >> self.shift) as usize;
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 /// One word of a [`WordTable`].
@@ -48,16 +83,14 @@ impl<V> WordTable<V> {
     pub(crate) fn new(words: impl IntoIterator<Item = (impl AsRef<str>, V)>, fold: bool) -> WordTable<V> {
         let mut bytes = Vec::new();
         let mut entries: Vec<Entry<V>> = Vec::new();
-        let mut all = Vec::new();
         for (w, value) in words {
             let w = w.as_ref();
             let start = bytes.len() as u32;
             bytes.extend_from_slice(w.as_bytes());
             let head = load8(w.as_bytes(), 0, w.len().min(8));
             entries.push(Entry { key: word_key(w, fold), head, start, len: w.len() as u32, value });
-            all.push(w.to_string());
         }
-        let filter = WordFilter::new(&all, fold);
+        let filter = KeyBloom::new(entries.iter().map(|e| e.key));
         entries.sort_by_key(|e| e.key);
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
@@ -108,7 +141,7 @@ impl<V> WordTable<V> {
     /// Whether the word at `w` may be in the table (false: it is not); one bit test.
     #[inline(always)]
     pub(crate) fn may_hold(&self, w: &WordStart) -> bool {
-        self.filter.may_start(w)
+        self.filter.may_hold(w.key(self.fold))
     }
 
     /// [`WordTable::get`] for a word that passed [`WordTable::may_hold`].

@@ -295,6 +295,15 @@ impl GazetteerBuilder {
             }
         }
         let first_words = keys::WordTable::new(firsts, true);
+        // What may open an alias at a word start: the first word of an alias that is one word
+        // (with what trails it: "Mr."), else the first two words of one, as keys.
+        let mut opener_keys: Vec<u64> = Vec::new();
+        for m in &automata {
+            opener_keys.extend(m.ids.iter().map(|&i| opener_key(&patterns[i as usize])));
+        }
+        opener_keys.sort_unstable();
+        opener_keys.dedup();
+        let openers = keys::KeyBloom::new(opener_keys.iter().copied());
         let leads = patterns.iter().map(|p| led_at(&p.to_ascii_lowercase()).is_some()).collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
@@ -329,6 +338,7 @@ impl GazetteerBuilder {
             automata,
             first_bytes,
             first_words,
+            openers,
             leads,
             patterns,
             owners,
@@ -401,6 +411,11 @@ struct GazetteerInner {
     /// The first words of all their aliases, folded, each with the node of each trie it
     /// leads to (0: no alias of that trie begins with it).
     first_words: keys::WordTable<[u32; 3]>,
+    /// The keys that may open an alias ([`opener_key`]): a word start whose word begins
+    /// some alias is walked only when its word alone, or its word and the next, pass.
+    /// ("the" begins "the Abode of Peace" and "The Hague": "the" before any other word
+    /// is turned away without a walk.)
+    openers: keys::KeyBloom,
     /// What a word start's first byte asks for: [`MAYBE_CAPITAL`], [`CREDIT`].
     first_bytes: [u8; 256],
     /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
@@ -524,11 +539,24 @@ impl GazetteerInner {
                     credits.extend(c.at(bytes, w.at));
                 }
             }
-            if self.first_words.may_hold(w) {
+            if self.first_words.may_hold(w) && self.may_open(starts, i) {
                 self.aliases_at(text, w, &mut found);
             }
         }
         (found, credits, maybe_capitals)
+    }
+
+    /// Whether an alias may start at the `i`th word start: its word alone, or its word and
+    /// the next word, may open one. An alias of two words or more that matches at a word
+    /// start has its second word at the next word start (what stands between them in the
+    /// alias stands in the text too, and holds no word character), and that word is the
+    /// alias's second word (it ends where the alias's does, or before a character of the
+    /// alias that is no word character), folded alike.
+    #[inline(always)]
+    fn may_open(&self, starts: &[chronicle_core::WordStart], i: usize) -> bool {
+        let first = starts[i].key(true);
+        self.openers.may_hold(first)
+            || starts.get(i + 1).is_some_and(|next| self.openers.may_hold(pair_key(first, next.key(true))))
     }
 
     /// The longest alias of each trie at word start `w`, whose word passed the first-word
@@ -835,6 +863,25 @@ const WALK_FROM_ROOT: u32 = u32::MAX;
 fn first_word(s: &str) -> &str {
     let end = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
     &s[..end]
+}
+
+/// The key of the two words that open a phrase: what [`opener_key`] gives for a phrase of
+/// two words or more, from the keys of the text's words.
+#[inline(always)]
+fn pair_key(first: u64, second: u64) -> u64 {
+    first.rotate_left(29) ^ second
+}
+
+/// The key that opens `phrase` (which starts with a word character), folded: its first word's
+/// key when no other word follows it, else the [`pair_key`] of its first two words.
+fn opener_key(phrase: &str) -> u64 {
+    let first = first_word(phrase);
+    let rest = &phrase[first.len()..];
+    let first = chronicle_core::word_key(first, true);
+    match rest.find(|c: char| c.is_alphanumeric() || c == '_') {
+        Some(at) => pair_key(first, chronicle_core::word_key(&rest[at..], true)),
+        None => first,
+    }
 }
 
 /// Where "-led " stands in `s` (else "\u{2011}led "): the byte offset of its dash. The same as
