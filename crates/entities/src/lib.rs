@@ -143,7 +143,11 @@ pub enum GazetteerError {
 pub struct GazetteerBuilder {
     /// alias -> entry; a later alias replaces an earlier one (a pack overrides world data).
     entries: Vec<(String, Entry)>,
-    index: HashMap<(String, Role), usize>,
+    /// The entries by the hash of (alias, role): the first entry with that hash, then each
+    /// entry's next one with the same hash (`u32::MAX`: none). The alias is kept once, in
+    /// `entries` (every alias of the world tables is inserted at every start of the process).
+    index: HashMap<u64, u32>,
+    same_hash: Vec<u32>,
     rules: Rules,
     given_names: HashSet<Box<str>>,
 }
@@ -162,8 +166,13 @@ impl GazetteerBuilder {
 
     /// An empty builder with the given language rules.
     pub fn with_rules(rules: Rules) -> Self {
-        let mut b =
-            GazetteerBuilder { entries: Vec::new(), index: HashMap::default(), rules, given_names: HashSet::default() };
+        let mut b = GazetteerBuilder {
+            entries: Vec::new(),
+            index: HashMap::default(),
+            same_hash: Vec::new(),
+            rules,
+            given_names: HashSet::default(),
+        };
         let titles = b.rules.person.titles.clone();
         for t in titles {
             b.insert(&t, "", EntityType::Person, Role::Title);
@@ -230,14 +239,32 @@ impl GazetteerBuilder {
         if alias.is_empty() {
             return;
         }
-        let entry = Entry { canonical: Arc::from(canonical), kind, role };
-        match self.index.get(&(alias.to_string(), role)) {
-            Some(&i) => self.entries[i].1 = entry,
-            None => {
-                self.index.insert((alias.to_string(), role), self.entries.len());
-                self.entries.push((alias.to_string(), entry));
+        // Rows of a table come grouped by canonical: the last one's is shared.
+        let canonical = match self.entries.last() {
+            Some((_, e)) if &*e.canonical == canonical => e.canonical.clone(),
+            _ => Arc::from(canonical),
+        };
+        let entry = Entry { canonical, kind, role };
+        let hash = {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            alias.hash(&mut h);
+            role.hash(&mut h);
+            h.finish()
+        };
+        let mut at = self.index.get(&hash).copied();
+        while let Some(i) = at.filter(|&i| i != u32::MAX).map(|i| i as usize) {
+            let (a, e) = &mut self.entries[i];
+            if a == alias && e.role == role {
+                *e = entry;
+                return;
             }
+            at = Some(self.same_hash[i]);
         }
+        let i = self.entries.len() as u32;
+        let first = self.index.insert(hash, i).unwrap_or(u32::MAX);
+        self.same_hash.push(first);
+        self.entries.push((alias.to_string(), entry));
     }
 
     /// Builds the alias tries (once; share the gazetteer across threads).
@@ -249,12 +276,17 @@ impl GazetteerBuilder {
     /// automaton).
     pub fn try_build(self) -> Result<Gazetteer, GazetteerError> {
         // Every alias also with typographic apostrophes and dashes ("Da’esh", "CJTF–OIR").
-        let mut patterns: Vec<String> = Vec::with_capacity(self.entries.len() * 2);
+        let mut patterns = Patterns::default();
         let mut owners: Vec<(usize, Case)> = Vec::with_capacity(self.entries.len() * 2);
         for (i, (alias, _)) in self.entries.iter().enumerate() {
             let case = Case::of(alias);
-            for variant in typographic_variants(alias) {
-                patterns.push(variant);
+            if alias.contains(['\'', '-']) {
+                for variant in typographic_variants(alias) {
+                    patterns.push(&variant);
+                    owners.push((i, case));
+                }
+            } else {
+                patterns.push(alias);
                 owners.push((i, case));
             }
         }
@@ -267,7 +299,11 @@ impl GazetteerBuilder {
             if !p.starts_with(char::is_alphanumeric) {
                 continue;
             }
-            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+            let letters = if p.is_ascii() {
+                p.bytes().filter(u8::is_ascii_alphabetic).count()
+            } else {
+                p.chars().filter(|c| c.is_alphabetic()).count()
+            };
             match case {
                 Case::Exact => exact.push(i as u32),
                 _ if letters <= 3 => exact.push(i as u32),
@@ -282,29 +318,47 @@ impl GazetteerBuilder {
         ];
         // Any alias's first word, folded, with the node each trie reaches by it: most word
         // starts begin no alias and are turned away by one lookup of their key.
+        // On the way, what may open an alias at a word start: the first word of an alias
+        // that is one word (with what trails it: "Mr."), else the first two words of one, as
+        // keys ([`opener_key`]).
         let mut firsts: HashMap<String, [u32; 3]> = HashMap::default();
+        let mut opener_keys: Vec<u64> = Vec::with_capacity(patterns.len());
+        let mut word = String::new();
         for (t, m) in automata.iter().enumerate() {
             for &i in &m.ids {
-                let word = first_word(&patterns[i as usize]).to_ascii_lowercase();
+                let pattern = patterns.get(i as usize);
+                let first = first_word(pattern);
+                word.clear();
+                word.push_str(first);
+                word.make_ascii_lowercase();
+                opener_keys.push(opener_key(&word, &pattern[first.len()..]));
                 let node = if m.phrases.folds() {
                     m.phrases.node_of(word.as_bytes()).expect("an alias's first word leads into its trie")
                 } else {
                     WALK_FROM_ROOT
                 };
-                firsts.entry(word).or_insert([0; 3])[t] = node;
+                match firsts.get_mut(word.as_str()) {
+                    Some(nodes) => nodes[t] = node,
+                    None => {
+                        let mut nodes = [0; 3];
+                        nodes[t] = node;
+                        firsts.insert(word.clone(), nodes);
+                    }
+                }
             }
         }
         let first_words = keys::WordTable::new(firsts, true);
-        // What may open an alias at a word start: the first word of an alias that is one word
-        // (with what trails it: "Mr."), else the first two words of one, as keys.
-        let mut opener_keys: Vec<u64> = Vec::new();
-        for m in &automata {
-            opener_keys.extend(m.ids.iter().map(|&i| opener_key(&patterns[i as usize])));
-        }
         opener_keys.sort_unstable();
         opener_keys.dedup();
         let openers = keys::KeyBloom::new(opener_keys.iter().copied());
-        let leads = patterns.iter().map(|p| led_at(&p.to_ascii_lowercase()).is_some()).collect();
+        // (Only an alias holding "led" in some case can hold "-led ".)
+        let leads = patterns
+            .iter()
+            .map(|p| {
+                p.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"led"))
+                    && led_at(&p.to_ascii_lowercase()).is_some()
+            })
+            .collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
         for (alias, e) in &self.entries {
@@ -353,6 +407,35 @@ impl GazetteerBuilder {
             chrome: self.rules.chrome.clone(),
             names: persons::NameRules::new(&self.rules.person, given_names, persons),
         })))
+    }
+}
+
+/// The patterns (aliases and their typographic variants), in one buffer: some fifteen
+/// thousand strings built at every start of the process, without an allocation each.
+#[derive(Default)]
+struct Patterns {
+    text: String,
+    /// Where each pattern ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
+}
+
+impl Patterns {
+    fn push(&mut self, p: &str) {
+        self.text.push_str(p);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
     }
 }
 
@@ -421,7 +504,7 @@ struct GazetteerInner {
     /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
     /// name a leader-named coalition.
     leads: Vec<bool>,
-    patterns: Vec<String>,
+    patterns: Patterns,
     owners: Vec<(usize, Case)>,
     entries: Vec<Entry>,
     heads: HashSet<String>,
@@ -453,7 +536,7 @@ impl GazetteerInner {
             }
             let (entry_index, case) = self.owners[pattern];
             let found = span.of(text.text);
-            if !case.accepts(&self.patterns[pattern], found) {
+            if !case.accepts(self.patterns.get(pattern), found) {
                 continue;
             }
             let entry = &self.entries[entry_index];
@@ -812,8 +895,8 @@ struct Matcher {
 }
 
 impl Matcher {
-    fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Matcher {
-        let phrases = Trie::new(ids.iter().map(|&i| patterns[i as usize].as_str()), fold);
+    fn build(patterns: &Patterns, ids: Vec<u32>, fold: bool, capital_start: bool) -> Matcher {
+        let phrases = Trie::new(ids.iter().map(|&i| patterns.get(i as usize)), fold);
         Matcher { phrases, ids, capital_start }
     }
 
@@ -861,8 +944,18 @@ const WALK_FROM_ROOT: u32 = u32::MAX;
 /// The first word of `s`: its leading run of letters, digits and underscores (as in
 /// [`chronicle_core::word_key`]).
 fn first_word(s: &str) -> &str {
-    let end = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
-    &s[..end]
+    &s[..word_len(s)]
+}
+
+/// The byte length of the run of letters, digits and underscores that starts `s`: its ASCII
+/// bytes one by one, the rest as chars.
+fn word_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let ascii_run = b.iter().position(|&c| !(c.is_ascii_alphanumeric() || c == b'_')).unwrap_or(b.len());
+    if b.get(ascii_run).is_none_or(|&c| c < 128) {
+        return ascii_run;
+    }
+    s[ascii_run..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(s.len(), |e| ascii_run + e)
 }
 
 /// The key of the two words that open a phrase: what [`opener_key`] gives for a phrase of
@@ -872,13 +965,17 @@ fn pair_key(first: u64, second: u64) -> u64 {
     first.rotate_left(29) ^ second
 }
 
-/// The key that opens `phrase` (which starts with a word character), folded: its first word's
-/// key when no other word follows it, else the [`pair_key`] of its first two words.
-fn opener_key(phrase: &str) -> u64 {
-    let first = first_word(phrase);
-    let rest = &phrase[first.len()..];
+/// The key that opens a phrase whose first word is `first` (lower-cased ASCII) and whose rest
+/// is `rest`, folded: its first word's key when no other word follows it, else the
+/// [`pair_key`] of its first two words.
+fn opener_key(first: &str, rest: &str) -> u64 {
     let first = chronicle_core::word_key(first, true);
-    match rest.find(|c: char| c.is_alphanumeric() || c == '_') {
+    let second = match rest.bytes().position(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 128) {
+        Some(at) if rest.as_bytes()[at] < 128 => Some(at),
+        Some(at) => rest[at..].find(|c: char| c.is_alphanumeric() || c == '_').map(|e| at + e),
+        None => None,
+    };
+    match second {
         Some(at) => pair_key(first, chronicle_core::word_key(&rest[at..], true)),
         None => first,
     }
