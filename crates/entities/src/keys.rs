@@ -27,7 +27,39 @@ pub(crate) struct WordTable<V> {
     fold: bool,
     /// The keys as a Bloom filter: most words of a text are in no table, and are turned away
     /// by one bit test before any probe.
-    filter: KeyBloom,
+    filter: WordBloom,
+}
+
+/// The bits of a [`WordBloom`]: 2^18 (32 KiB), over a hundred bits a key for the tables of a
+/// few thousand words the tagger looks every word of a text up in.
+const WORD_BLOOM_WORDS: usize = 1 << 12;
+
+/// A one-hash Bloom filter of fixed size over word keys: tested at every word start of a
+/// text, its size known at compile time makes the test a shift, a load and a bit test (no
+/// bounds check, no size to load).
+#[derive(Clone, Debug)]
+struct WordBloom {
+    bits: Box<[u64; WORD_BLOOM_WORDS]>,
+}
+
+impl WordBloom {
+    /// The key's top bits index the filter.
+    const SHIFT: u32 = 64 - (WORD_BLOOM_WORDS * 64).trailing_zeros();
+
+    fn new(keys: impl IntoIterator<Item = u64>) -> WordBloom {
+        let mut bits = Box::new([0u64; WORD_BLOOM_WORDS]);
+        for k in keys {
+            let i = (k >> Self::SHIFT) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        WordBloom { bits }
+    }
+
+    #[inline(always)]
+    fn may_hold(&self, key: u64) -> bool {
+        let i = (key >> Self::SHIFT) as usize;
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 /// A one-hash Bloom filter over 64-bit keys (word keys, or keys mixed from them), built from
@@ -90,8 +122,8 @@ impl<V> WordTable<V> {
             let head = load8(w.as_bytes(), 0, w.len().min(8));
             entries.push(Entry { key: word_key(w, fold), head, start, len: w.len() as u32, value });
         }
-        let filter = KeyBloom::new(entries.iter().map(|e| e.key));
-        entries.sort_by_key(|e| e.key);
+        let filter = WordBloom::new(entries.iter().map(|e| e.key));
+        entries.sort_unstable_by_key(|e| e.key);
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![(0u64, EMPTY); size].into_boxed_slice();

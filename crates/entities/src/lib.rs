@@ -90,6 +90,18 @@ enum Case {
 
 impl Case {
     fn of(alias: &str) -> Case {
+        if alias.is_ascii() {
+            // The same tests on bytes.
+            let b = alias.as_bytes();
+            let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+            return if !b.iter().any(u8::is_ascii_lowercase) && letters <= 8 {
+                Case::Exact
+            } else if b.first().is_some_and(u8::is_ascii_uppercase) {
+                Case::Capitalised
+            } else {
+                Case::Any
+            };
+        }
         let letters = alias.chars().filter(|c| c.is_alphabetic()).count();
         if !alias.chars().any(char::is_lowercase) && letters <= 8 {
             Case::Exact
@@ -142,10 +154,12 @@ pub enum GazetteerError {
 /// Collects aliases, then builds a [`Gazetteer`].
 pub struct GazetteerBuilder {
     /// alias -> entry; a later alias replaces an earlier one (a pack overrides world data).
-    entries: Vec<(String, Entry)>,
+    entries: Vec<Entry>,
+    /// The alias of each entry, in one buffer (no allocation each).
+    aliases: Patterns,
     /// The entries by the hash of (alias, role): the first entry with that hash, then each
     /// entry's next one with the same hash (`u32::MAX`: none). The alias is kept once, in
-    /// `entries` (every alias of the world tables is inserted at every start of the process).
+    /// `aliases` (every alias of the world tables is inserted at every start of the process).
     index: HashMap<u64, u32>,
     same_hash: Vec<u32>,
     rules: Rules,
@@ -168,6 +182,7 @@ impl GazetteerBuilder {
     pub fn with_rules(rules: Rules) -> Self {
         let mut b = GazetteerBuilder {
             entries: Vec::new(),
+            aliases: Patterns::default(),
             index: HashMap::default(),
             same_hash: Vec::new(),
             rules,
@@ -241,7 +256,7 @@ impl GazetteerBuilder {
         }
         // Rows of a table come grouped by canonical: the last one's is shared.
         let canonical = match self.entries.last() {
-            Some((_, e)) if &*e.canonical == canonical => e.canonical.clone(),
+            Some(e) if &*e.canonical == canonical => e.canonical.clone(),
             _ => Arc::from(canonical),
         };
         let entry = Entry { canonical, kind, role };
@@ -254,8 +269,8 @@ impl GazetteerBuilder {
         };
         let mut at = self.index.get(&hash).copied();
         while let Some(i) = at.filter(|&i| i != u32::MAX).map(|i| i as usize) {
-            let (a, e) = &mut self.entries[i];
-            if a == alias && e.role == role {
+            let e = &mut self.entries[i];
+            if e.role == role && self.aliases.get(i) == alias {
                 *e = entry;
                 return;
             }
@@ -264,7 +279,8 @@ impl GazetteerBuilder {
         let i = self.entries.len() as u32;
         let first = self.index.insert(hash, i).unwrap_or(u32::MAX);
         self.same_hash.push(first);
-        self.entries.push((alias.to_string(), entry));
+        self.entries.push(entry);
+        self.aliases.push(alias);
     }
 
     /// Builds the alias tries (once; share the gazetteer across threads).
@@ -278,7 +294,7 @@ impl GazetteerBuilder {
         // Every alias also with typographic apostrophes and dashes ("Da’esh", "CJTF–OIR").
         let mut patterns = Patterns::default();
         let mut owners: Vec<(usize, Case)> = Vec::with_capacity(self.entries.len() * 2);
-        for (i, (alias, _)) in self.entries.iter().enumerate() {
+        for (i, alias) in self.aliases.iter().enumerate() {
             let case = Case::of(alias);
             if alias.contains(['\'', '-']) {
                 for variant in typographic_variants(alias) {
@@ -351,26 +367,24 @@ impl GazetteerBuilder {
         opener_keys.sort_unstable();
         opener_keys.dedup();
         let openers = keys::KeyBloom::new(opener_keys.iter().copied());
-        // (Only an alias holding "led" in some case can hold "-led ".)
+        // (Only an alias holding a dash, "-" or "\u{2011}" (whose last byte is 0x91), can
+        // hold "-led ".)
         let leads = patterns
             .iter()
-            .map(|p| {
-                p.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"led"))
-                    && led_at(&p.to_ascii_lowercase()).is_some()
-            })
+            .map(|p| memchr::memchr2(b'-', 0x91, p.as_bytes()).is_some() && led_at(&p.to_ascii_lowercase()).is_some())
             .collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
-        for (alias, e) in &self.entries {
+        for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.kind == EntityType::Person && e.role == Role::Name {
                 persons.insert(alias.to_lowercase(), e.canonical.clone());
             }
         }
         // A given name that is also a place or country ("Jordan") does not start a person.
         let mut given_names = self.given_names;
-        for (alias, e) in &self.entries {
+        for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.role == Role::Name && e.kind != EntityType::Person {
-                given_names.remove(alias.as_str());
+                given_names.remove(alias);
             }
         }
         let credit_words = if self.rules.chrome.credit_words.is_empty() {
@@ -396,7 +410,7 @@ impl GazetteerBuilder {
             leads,
             patterns,
             owners,
-            entries: self.entries.into_iter().map(|(_, e)| e).collect(),
+            entries: self.entries,
             heads: set(&self.rules.demonym.heads),
             modifiers: set(&self.rules.demonym.modifiers),
             word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
