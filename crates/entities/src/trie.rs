@@ -86,7 +86,13 @@ impl Trie {
             x.cmp(&y).then_with(|| phrases[a as usize].cmp(phrases[b as usize])).then(a.cmp(&b))
         });
         let sorted: Vec<u32> = sorted.into_iter().map(|(_, i)| i).collect();
-        let (mut parent, mut label, mut pattern) = (vec![NONE], vec![0u8], vec![NONE]);
+        // At most a node a byte (and the root): sized once, never grown.
+        let nodes_at_most = store.len() + 1;
+        let (mut parent, mut label, mut pattern) =
+            (Vec::with_capacity(nodes_at_most), Vec::with_capacity(nodes_at_most), Vec::with_capacity(nodes_at_most));
+        parent.push(NONE);
+        label.push(0u8);
+        pattern.push(NONE);
         let mut path: Vec<u32> = vec![0];
         let mut prev: &[u8] = &[];
         for &index in &sorted {
