@@ -53,11 +53,44 @@ pub struct PlaceAlias<'a> {
     pub alias: &'a str,
 }
 
-fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+/// The first fields of a row (split on tabs), and how many fields it has: a row costs no
+/// allocation of its own (the tables are read at every start of the process).
+struct Fields<'a> {
+    first: [&'a str; 3],
+    len: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn of(line: &'a str) -> Fields<'a> {
+        let mut first = [""; 3];
+        let mut len = 0;
+        let mut start = 0;
+        // The tabs by bytes (a tab is ASCII: every cut is a char boundary); a row is too
+        // short to pay for a vector search's set-up.
+        let tabs = line.bytes().enumerate().filter(|&(_, b)| b == b'\t').map(|(i, _)| i);
+        for tab in tabs.chain([line.len()]) {
+            if let Some(slot) = first.get_mut(len) {
+                *slot = &line[start..tab];
+            }
+            len += 1;
+            start = tab + 1;
+        }
+        Fields { first, len }
+    }
+}
+
+impl<'a> std::ops::Index<usize> for Fields<'a> {
+    type Output = &'a str;
+    fn index(&self, i: usize) -> &&'a str {
+        &self.first[i]
+    }
+}
+
+fn rows(text: &str) -> impl Iterator<Item = (usize, Fields<'_>)> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(i, l)| (i + 1, l.split('\t').collect()))
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, Fields::of(l)))
 }
 
 fn line_error(source_name: &str, line: usize, message: impl Into<String>) -> DataError {
@@ -68,7 +101,7 @@ fn line_error(source_name: &str, line: usize, message: impl Into<String>) -> Dat
 pub fn parse_countries<'a>(source_name: &str, text: &'a str) -> Result<Vec<CountryAlias<'a>>, DataError> {
     rows(text)
         .map(|(line, f)| {
-            if f.len() != 3 || f.iter().any(|x| x.trim().is_empty()) {
+            if f.len != 3 || f.first.iter().any(|x| x.trim().is_empty()) {
                 return Err(line_error(source_name, line, "expected canonical, kind, alias"));
             }
             let kind = match f[1] {
@@ -86,7 +119,7 @@ pub fn parse_countries<'a>(source_name: &str, text: &'a str) -> Result<Vec<Count
 pub fn parse_places<'a>(source_name: &str, text: &'a str) -> Result<Vec<PlaceAlias<'a>>, DataError> {
     rows(text)
         .map(|(line, f)| {
-            if f.len() < 3 || f[0].trim().is_empty() || f[2].trim().is_empty() {
+            if f.len < 3 || f[0].trim().is_empty() || f[2].trim().is_empty() {
                 return Err(line_error(source_name, line, "expected canonical, type, alias"));
             }
             let kind = EntityType::parse(f[1])

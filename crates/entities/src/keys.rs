@@ -9,7 +9,7 @@
 //! so a [`WordTable`] keeps the words themselves and a hit is confirmed on the bytes.
 
 pub(crate) use chronicle_core::load8;
-use chronicle_core::{fold8, word_key, WordFilter, WordStart};
+use chronicle_core::{fold8, word_key, WordStart};
 
 /// No entry in a slot.
 const EMPTY: u32 = u32::MAX;
@@ -27,7 +27,74 @@ pub(crate) struct WordTable<V> {
     fold: bool,
     /// The keys as a Bloom filter: most words of a text are in no table, and are turned away
     /// by one bit test before any probe.
-    filter: WordFilter,
+    filter: WordBloom,
+}
+
+/// The bits of a [`WordBloom`]: 2^18 (32 KiB), over a hundred bits a key for the tables of a
+/// few thousand words the tagger looks every word of a text up in.
+const WORD_BLOOM_WORDS: usize = 1 << 12;
+
+/// A one-hash Bloom filter of fixed size over word keys: tested at every word start of a
+/// text, its size known at compile time makes the test a shift, a load and a bit test (no
+/// bounds check, no size to load).
+#[derive(Clone, Debug)]
+struct WordBloom {
+    bits: Box<[u64; WORD_BLOOM_WORDS]>,
+}
+
+impl WordBloom {
+    /// The key's top bits index the filter.
+    const SHIFT: u32 = 64 - (WORD_BLOOM_WORDS * 64).trailing_zeros();
+
+    fn new(keys: impl IntoIterator<Item = u64>) -> WordBloom {
+        let mut bits = Box::new([0u64; WORD_BLOOM_WORDS]);
+        for k in keys {
+            let i = (k >> Self::SHIFT) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        WordBloom { bits }
+    }
+
+    #[inline(always)]
+    fn may_hold(&self, key: u64) -> bool {
+        let i = (key >> Self::SHIFT) as usize;
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// A one-hash Bloom filter over 64-bit keys (word keys, or keys mixed from them), built from
+/// the keys themselves: nothing is hashed again. It spends [`KeyBloom::BITS_PER_KEY`] bits a
+/// key, so that about one key in sixty that is not in it gets past its one bit test (where
+/// a filter of sixteen bits a key let one in sixteen through to a costly probe).
+#[derive(Clone, Debug)]
+pub(crate) struct KeyBloom {
+    bits: Box<[u64]>,
+    shift: u32,
+}
+
+impl KeyBloom {
+    /// Bits spent per key.
+    const BITS_PER_KEY: usize = 64;
+
+    /// The filter of `keys`.
+    pub(crate) fn new(keys: impl IntoIterator<Item = u64> + Clone) -> KeyBloom {
+        let n = keys.clone().into_iter().count();
+        let size = (n * Self::BITS_PER_KEY).next_power_of_two().clamp(1 << 10, 1 << 22);
+        let shift = 64 - size.trailing_zeros();
+        let mut bits = vec![0u64; size / 64].into_boxed_slice();
+        for k in keys {
+            let i = (k >> shift) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        KeyBloom { bits, shift }
+    }
+
+    /// Whether `key` may be one of the keys (false: it is not); one bit test.
+    #[inline(always)]
+    pub(crate) fn may_hold(&self, key: u64) -> bool {
+        let i = (key >> self.shift) as usize;
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 /// One word of a [`WordTable`].
@@ -48,17 +115,15 @@ impl<V> WordTable<V> {
     pub(crate) fn new(words: impl IntoIterator<Item = (impl AsRef<str>, V)>, fold: bool) -> WordTable<V> {
         let mut bytes = Vec::new();
         let mut entries: Vec<Entry<V>> = Vec::new();
-        let mut all = Vec::new();
         for (w, value) in words {
             let w = w.as_ref();
             let start = bytes.len() as u32;
             bytes.extend_from_slice(w.as_bytes());
             let head = load8(w.as_bytes(), 0, w.len().min(8));
             entries.push(Entry { key: word_key(w, fold), head, start, len: w.len() as u32, value });
-            all.push(w.to_string());
         }
-        let filter = WordFilter::new(&all, fold);
-        entries.sort_by_key(|e| e.key);
+        let filter = WordBloom::new(entries.iter().map(|e| e.key));
+        entries.sort_unstable_by_key(|e| e.key);
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![(0u64, EMPTY); size].into_boxed_slice();
@@ -108,7 +173,7 @@ impl<V> WordTable<V> {
     /// Whether the word at `w` may be in the table (false: it is not); one bit test.
     #[inline(always)]
     pub(crate) fn may_hold(&self, w: &WordStart) -> bool {
-        self.filter.may_start(w)
+        self.filter.may_hold(w.key(self.fold))
     }
 
     /// [`WordTable::get`] for a word that passed [`WordTable::may_hold`].

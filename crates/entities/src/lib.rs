@@ -90,6 +90,18 @@ enum Case {
 
 impl Case {
     fn of(alias: &str) -> Case {
+        if alias.is_ascii() {
+            // The same tests on bytes.
+            let b = alias.as_bytes();
+            let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+            return if !b.iter().any(u8::is_ascii_lowercase) && letters <= 8 {
+                Case::Exact
+            } else if b.first().is_some_and(u8::is_ascii_uppercase) {
+                Case::Capitalised
+            } else {
+                Case::Any
+            };
+        }
         let letters = alias.chars().filter(|c| c.is_alphabetic()).count();
         if !alias.chars().any(char::is_lowercase) && letters <= 8 {
             Case::Exact
@@ -142,8 +154,14 @@ pub enum GazetteerError {
 /// Collects aliases, then builds a [`Gazetteer`].
 pub struct GazetteerBuilder {
     /// alias -> entry; a later alias replaces an earlier one (a pack overrides world data).
-    entries: Vec<(String, Entry)>,
-    index: HashMap<(String, Role), usize>,
+    entries: Vec<Entry>,
+    /// The alias of each entry, in one buffer (no allocation each).
+    aliases: Patterns,
+    /// The entries by the hash of (alias, role): the first entry with that hash, then each
+    /// entry's next one with the same hash (`u32::MAX`: none). The alias is kept once, in
+    /// `aliases` (every alias of the world tables is inserted at every start of the process).
+    index: HashMap<u64, u32>,
+    same_hash: Vec<u32>,
     rules: Rules,
     given_names: HashSet<Box<str>>,
 }
@@ -162,8 +180,14 @@ impl GazetteerBuilder {
 
     /// An empty builder with the given language rules.
     pub fn with_rules(rules: Rules) -> Self {
-        let mut b =
-            GazetteerBuilder { entries: Vec::new(), index: HashMap::default(), rules, given_names: HashSet::default() };
+        let mut b = GazetteerBuilder {
+            entries: Vec::new(),
+            aliases: Patterns::default(),
+            index: HashMap::default(),
+            same_hash: Vec::new(),
+            rules,
+            given_names: HashSet::default(),
+        };
         let titles = b.rules.person.titles.clone();
         for t in titles {
             b.insert(&t, "", EntityType::Person, Role::Title);
@@ -230,14 +254,33 @@ impl GazetteerBuilder {
         if alias.is_empty() {
             return;
         }
-        let entry = Entry { canonical: Arc::from(canonical), kind, role };
-        match self.index.get(&(alias.to_string(), role)) {
-            Some(&i) => self.entries[i].1 = entry,
-            None => {
-                self.index.insert((alias.to_string(), role), self.entries.len());
-                self.entries.push((alias.to_string(), entry));
+        // Rows of a table come grouped by canonical: the last one's is shared.
+        let canonical = match self.entries.last() {
+            Some(e) if &*e.canonical == canonical => e.canonical.clone(),
+            _ => Arc::from(canonical),
+        };
+        let entry = Entry { canonical, kind, role };
+        let hash = {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            alias.hash(&mut h);
+            role.hash(&mut h);
+            h.finish()
+        };
+        let mut at = self.index.get(&hash).copied();
+        while let Some(i) = at.filter(|&i| i != u32::MAX).map(|i| i as usize) {
+            let e = &mut self.entries[i];
+            if e.role == role && self.aliases.get(i) == alias {
+                *e = entry;
+                return;
             }
+            at = Some(self.same_hash[i]);
         }
+        let i = self.entries.len() as u32;
+        let first = self.index.insert(hash, i).unwrap_or(u32::MAX);
+        self.same_hash.push(first);
+        self.entries.push(entry);
+        self.aliases.push(alias);
     }
 
     /// Builds the alias tries (once; share the gazetteer across threads).
@@ -249,12 +292,17 @@ impl GazetteerBuilder {
     /// automaton).
     pub fn try_build(self) -> Result<Gazetteer, GazetteerError> {
         // Every alias also with typographic apostrophes and dashes ("Da’esh", "CJTF–OIR").
-        let mut patterns: Vec<String> = Vec::with_capacity(self.entries.len() * 2);
+        let mut patterns = Patterns::default();
         let mut owners: Vec<(usize, Case)> = Vec::with_capacity(self.entries.len() * 2);
-        for (i, (alias, _)) in self.entries.iter().enumerate() {
+        for (i, alias) in self.aliases.iter().enumerate() {
             let case = Case::of(alias);
-            for variant in typographic_variants(alias) {
-                patterns.push(variant);
+            if alias.contains(['\'', '-']) {
+                for variant in typographic_variants(alias) {
+                    patterns.push(&variant);
+                    owners.push((i, case));
+                }
+            } else {
+                patterns.push(alias);
                 owners.push((i, case));
             }
         }
@@ -267,7 +315,11 @@ impl GazetteerBuilder {
             if !p.starts_with(char::is_alphanumeric) {
                 continue;
             }
-            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+            let letters = if p.is_ascii() {
+                p.bytes().filter(u8::is_ascii_alphabetic).count()
+            } else {
+                p.chars().filter(|c| c.is_alphabetic()).count()
+            };
             match case {
                 Case::Exact => exact.push(i as u32),
                 _ if letters <= 3 => exact.push(i as u32),
@@ -282,32 +334,57 @@ impl GazetteerBuilder {
         ];
         // Any alias's first word, folded, with the node each trie reaches by it: most word
         // starts begin no alias and are turned away by one lookup of their key.
+        // On the way, what may open an alias at a word start: the first word of an alias
+        // that is one word (with what trails it: "Mr."), else the first two words of one, as
+        // keys ([`opener_key`]).
         let mut firsts: HashMap<String, [u32; 3]> = HashMap::default();
+        let mut opener_keys: Vec<u64> = Vec::with_capacity(patterns.len());
+        let mut word = String::new();
         for (t, m) in automata.iter().enumerate() {
             for &i in &m.ids {
-                let word = first_word(&patterns[i as usize]).to_ascii_lowercase();
+                let pattern = patterns.get(i as usize);
+                let first = first_word(pattern);
+                word.clear();
+                word.push_str(first);
+                word.make_ascii_lowercase();
+                opener_keys.push(opener_key(&word, &pattern[first.len()..]));
                 let node = if m.phrases.folds() {
                     m.phrases.node_of(word.as_bytes()).expect("an alias's first word leads into its trie")
                 } else {
                     WALK_FROM_ROOT
                 };
-                firsts.entry(word).or_insert([0; 3])[t] = node;
+                match firsts.get_mut(word.as_str()) {
+                    Some(nodes) => nodes[t] = node,
+                    None => {
+                        let mut nodes = [0; 3];
+                        nodes[t] = node;
+                        firsts.insert(word.clone(), nodes);
+                    }
+                }
             }
         }
         let first_words = keys::WordTable::new(firsts, true);
-        let leads = patterns.iter().map(|p| led_at(&p.to_ascii_lowercase()).is_some()).collect();
+        opener_keys.sort_unstable();
+        opener_keys.dedup();
+        let openers = keys::KeyBloom::new(opener_keys.iter().copied());
+        // (Only an alias holding a dash, "-" or "\u{2011}" (whose last byte is 0x91), can
+        // hold "-led ".)
+        let leads = patterns
+            .iter()
+            .map(|p| memchr::memchr2(b'-', 0x91, p.as_bytes()).is_some() && led_at(&p.to_ascii_lowercase()).is_some())
+            .collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
-        for (alias, e) in &self.entries {
+        for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.kind == EntityType::Person && e.role == Role::Name {
                 persons.insert(alias.to_lowercase(), e.canonical.clone());
             }
         }
         // A given name that is also a place or country ("Jordan") does not start a person.
         let mut given_names = self.given_names;
-        for (alias, e) in &self.entries {
+        for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.role == Role::Name && e.kind != EntityType::Person {
-                given_names.remove(alias.as_str());
+                given_names.remove(alias);
             }
         }
         let credit_words = if self.rules.chrome.credit_words.is_empty() {
@@ -329,10 +406,11 @@ impl GazetteerBuilder {
             automata,
             first_bytes,
             first_words,
+            openers,
             leads,
             patterns,
             owners,
-            entries: self.entries.into_iter().map(|(_, e)| e).collect(),
+            entries: self.entries,
             heads: set(&self.rules.demonym.heads),
             modifiers: set(&self.rules.demonym.modifiers),
             word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
@@ -343,6 +421,35 @@ impl GazetteerBuilder {
             chrome: self.rules.chrome.clone(),
             names: persons::NameRules::new(&self.rules.person, given_names, persons),
         })))
+    }
+}
+
+/// The patterns (aliases and their typographic variants), in one buffer: some fifteen
+/// thousand strings built at every start of the process, without an allocation each.
+#[derive(Default)]
+struct Patterns {
+    text: String,
+    /// Where each pattern ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
+}
+
+impl Patterns {
+    fn push(&mut self, p: &str) {
+        self.text.push_str(p);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
     }
 }
 
@@ -401,12 +508,17 @@ struct GazetteerInner {
     /// The first words of all their aliases, folded, each with the node of each trie it
     /// leads to (0: no alias of that trie begins with it).
     first_words: keys::WordTable<[u32; 3]>,
+    /// The keys that may open an alias ([`opener_key`]): a word start whose word begins
+    /// some alias is walked only when its word alone, or its word and the next, pass.
+    /// ("the" begins "the Abode of Peace" and "The Hague": "the" before any other word
+    /// is turned away without a walk.)
+    openers: keys::KeyBloom,
     /// What a word start's first byte asks for: [`MAYBE_CAPITAL`], [`CREDIT`].
     first_bytes: [u8; 256],
     /// Whether each pattern (ASCII-folded) holds "-led " or "\u{2011}led ": only those can
     /// name a leader-named coalition.
     leads: Vec<bool>,
-    patterns: Vec<String>,
+    patterns: Patterns,
     owners: Vec<(usize, Case)>,
     entries: Vec<Entry>,
     heads: HashSet<String>,
@@ -438,7 +550,7 @@ impl GazetteerInner {
             }
             let (entry_index, case) = self.owners[pattern];
             let found = span.of(text.text);
-            if !case.accepts(&self.patterns[pattern], found) {
+            if !case.accepts(self.patterns.get(pattern), found) {
                 continue;
             }
             let entry = &self.entries[entry_index];
@@ -524,11 +636,24 @@ impl GazetteerInner {
                     credits.extend(c.at(bytes, w.at));
                 }
             }
-            if self.first_words.may_hold(w) {
+            if self.first_words.may_hold(w) && self.may_open(starts, i) {
                 self.aliases_at(text, w, &mut found);
             }
         }
         (found, credits, maybe_capitals)
+    }
+
+    /// Whether an alias may start at the `i`th word start: its word alone, or its word and
+    /// the next word, may open one. An alias of two words or more that matches at a word
+    /// start has its second word at the next word start (what stands between them in the
+    /// alias stands in the text too, and holds no word character), and that word is the
+    /// alias's second word (it ends where the alias's does, or before a character of the
+    /// alias that is no word character), folded alike.
+    #[inline(always)]
+    fn may_open(&self, starts: &[chronicle_core::WordStart], i: usize) -> bool {
+        let first = starts[i].key(true);
+        self.openers.may_hold(first)
+            || starts.get(i + 1).is_some_and(|next| self.openers.may_hold(pair_key(first, next.key(true))))
     }
 
     /// The longest alias of each trie at word start `w`, whose word passed the first-word
@@ -784,8 +909,8 @@ struct Matcher {
 }
 
 impl Matcher {
-    fn build(patterns: &[String], ids: Vec<u32>, fold: bool, capital_start: bool) -> Matcher {
-        let phrases = Trie::new(ids.iter().map(|&i| patterns[i as usize].as_str()), fold);
+    fn build(patterns: &Patterns, ids: Vec<u32>, fold: bool, capital_start: bool) -> Matcher {
+        let phrases = Trie::new(ids.iter().map(|&i| patterns.get(i as usize)), fold);
         Matcher { phrases, ids, capital_start }
     }
 
@@ -833,8 +958,41 @@ const WALK_FROM_ROOT: u32 = u32::MAX;
 /// The first word of `s`: its leading run of letters, digits and underscores (as in
 /// [`chronicle_core::word_key`]).
 fn first_word(s: &str) -> &str {
-    let end = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
-    &s[..end]
+    &s[..word_len(s)]
+}
+
+/// The byte length of the run of letters, digits and underscores that starts `s`: its ASCII
+/// bytes one by one, the rest as chars.
+fn word_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let ascii_run = b.iter().position(|&c| !(c.is_ascii_alphanumeric() || c == b'_')).unwrap_or(b.len());
+    if b.get(ascii_run).is_none_or(|&c| c < 128) {
+        return ascii_run;
+    }
+    s[ascii_run..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(s.len(), |e| ascii_run + e)
+}
+
+/// The key of the two words that open a phrase: what [`opener_key`] gives for a phrase of
+/// two words or more, from the keys of the text's words.
+#[inline(always)]
+fn pair_key(first: u64, second: u64) -> u64 {
+    first.rotate_left(29) ^ second
+}
+
+/// The key that opens a phrase whose first word is `first` (lower-cased ASCII) and whose rest
+/// is `rest`, folded: its first word's key when no other word follows it, else the
+/// [`pair_key`] of its first two words.
+fn opener_key(first: &str, rest: &str) -> u64 {
+    let first = chronicle_core::word_key(first, true);
+    let second = match rest.bytes().position(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 128) {
+        Some(at) if rest.as_bytes()[at] < 128 => Some(at),
+        Some(at) => rest[at..].find(|c: char| c.is_alphanumeric() || c == '_').map(|e| at + e),
+        None => None,
+    };
+    match second {
+        Some(at) => pair_key(first, chronicle_core::word_key(&rest[at..], true)),
+        None => first,
+    }
 }
 
 /// Where "-led " stands in `s` (else "\u{2011}led "): the byte offset of its dash. The same as

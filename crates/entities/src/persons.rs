@@ -132,7 +132,10 @@ pub(crate) fn capitalised_words<'t>(
         let w = &starts[i as usize];
         let b = bytes[w.at];
         if w.capital {
-            // The next capital is a few tokens on.
+            // The next capital is a few tokens on: four at a stride, then one by one.
+            while tokens.get(k + 4).is_some_and(|t| (t.start as usize) < w.at) {
+                k += 4;
+            }
             while tokens.get(k).is_some_and(|t| (t.start as usize) < w.at) {
                 k += 1;
             }

@@ -43,28 +43,60 @@ pub(crate) struct Trie {
     /// The children of the nodes with many, by byte (0: none), 256 a node.
     dense: Vec<u32>,
     fold: bool,
-    /// The phrases' first words: only word starts that pass are walked.
-    first_words: WordFilter,
+    /// The phrases' first words, when it does not fold: only word starts that pass are
+    /// walked from the root.
+    first_words: Option<WordFilter>,
 }
 
 impl Trie {
     /// The trie of `phrases`; a phrase's index in `phrases` is the pattern of its matches.
     pub(crate) fn new<'p>(phrases: impl IntoIterator<Item = &'p str> + Clone, fold: bool) -> Trie {
-        let first_words = WordFilter::new(phrases.clone(), fold);
+        // A trie that folds is only entered at the first-word table's nodes (or by tests):
+        // its own filter of first words would never be asked.
+        let first_words = (!fold).then(|| WordFilter::new(phrases.clone(), fold));
         // The phrases in byte order (folded), each with its index: a phrase shares with the
         // one before it the path of their common prefix, so the trie grows without looking
         // any edge up, and the first phrase to reach a node has the lowest index of those
-        // that end there.
-        let mut sorted: Vec<(Vec<u8>, u32)> = phrases
-            .into_iter()
+        // that end there. (Sorted as indices, folded in the comparison: no copy of each.)
+        // (Folded into one buffer, not one copy each.)
+        let mut store: Vec<u8> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
+        for p in phrases {
+            store.extend_from_slice(p.as_bytes());
+            ends.push(store.len());
+        }
+        if fold {
+            store.make_ascii_lowercase();
+        }
+        let phrases: Vec<&[u8]> =
+            ends.iter().enumerate().map(|(i, &e)| &store[if i == 0 { 0 } else { ends[i - 1] }..e]).collect();
+        // Sorted by their first eight bytes as a number (big-endian, zero-padded: in byte
+        // order but for ties), the ties by their bytes, then by index.
+        let mut sorted: Vec<(u64, u32)> = phrases
+            .iter()
             .enumerate()
-            .map(|(i, p)| (if fold { p.as_bytes().to_ascii_lowercase() } else { p.as_bytes().to_vec() }, i as u32))
+            .map(|(i, p)| {
+                let mut head = [0u8; 8];
+                let n = p.len().min(8);
+                head[..n].copy_from_slice(&p[..n]);
+                (u64::from_be_bytes(head), i as u32)
+            })
             .collect();
-        sorted.sort_unstable();
-        let (mut parent, mut label, mut pattern) = (vec![NONE], vec![0u8], vec![NONE]);
+        sorted.sort_unstable_by(|&(x, a), &(y, b)| {
+            x.cmp(&y).then_with(|| phrases[a as usize].cmp(phrases[b as usize])).then(a.cmp(&b))
+        });
+        let sorted: Vec<u32> = sorted.into_iter().map(|(_, i)| i).collect();
+        // At most a node a byte (and the root): sized once, never grown.
+        let nodes_at_most = store.len() + 1;
+        let (mut parent, mut label, mut pattern) =
+            (Vec::with_capacity(nodes_at_most), Vec::with_capacity(nodes_at_most), Vec::with_capacity(nodes_at_most));
+        parent.push(NONE);
+        label.push(0u8);
+        pattern.push(NONE);
         let mut path: Vec<u32> = vec![0];
         let mut prev: &[u8] = &[];
-        for (bytes, index) in &sorted {
+        for &index in &sorted {
+            let bytes = phrases[index as usize];
             let common = prev.iter().zip(bytes).take_while(|(a, b)| a == b).count();
             path.truncate(common + 1);
             for &b in &bytes[common..] {
@@ -77,7 +109,7 @@ impl Trie {
             let node = path[bytes.len()] as usize;
             // The empty phrase never matches (a match starts with a word's first byte).
             if node != 0 && pattern[node] == NONE {
-                pattern[node] = *index;
+                pattern[node] = index;
             }
             prev = bytes;
         }
@@ -126,7 +158,7 @@ impl Trie {
     /// Whether some phrase may start at `w` (its first word is one of the phrases' first words).
     #[inline]
     pub(crate) fn may_start(&self, w: &WordStart) -> bool {
-        self.first_words.may_start(w)
+        self.first_words.as_ref().is_none_or(|f| f.may_start(w))
     }
 
     /// Whether it matches in any ASCII case.
