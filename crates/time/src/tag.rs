@@ -200,7 +200,7 @@ impl<'l> Grammar<'l> {
         let mut toks: Vec<OnceCell<Tok>> = Vec::with_capacity(n);
         toks.resize_with(n, OnceCell::new);
         let mut codes = vec![LISTED | INNER; n];
-        let src = Source { lex: self.lex, text: text.text, padded: &padded };
+        let src = Source { lex: self.lex, text: text.text, lowered: &padded[..text.text.len()], padded: &padded };
         let anchors = self.anchors(text, &src, &toks, &mut codes);
         let run = Run { g: self, toks: &toks, codes: &codes, src, text, fast };
         let mut out = Vec::new();
@@ -218,8 +218,12 @@ impl<'l> Grammar<'l> {
             }
         };
         if fast {
+            // (`may_begin` first, inline: most anchors are turned away there, and `at` is a
+            // large call; skipping an anchor so is what `at` does with it)
             for &a in &anchors {
-                try_at(a as usize, &mut i);
+                if run.may_begin(a as usize) {
+                    try_at(a as usize, &mut i);
+                }
             }
         } else {
             while i < n {
@@ -431,14 +435,16 @@ const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
 struct Source<'a, 'l> {
     lex: &'l Lexicon,
     text: &'a str,
+    /// The text in lower case (ASCII).
+    lowered: &'a str,
     /// The text in lower case (ASCII), then sixteen zero bytes.
     padded: &'a str,
 }
 
 impl<'a, 'l> Source<'a, 'l> {
+    #[inline(always)]
     fn build(&self, t: &Token, code: u32) -> Tok<'a, 'l> {
-        let lowered = &self.padded[..self.text.len()];
-        build_tok(self.lex, self.text, lowered, self.padded.as_bytes(), t, code)
+        build_tok(self.lex, self.text, self.lowered, self.padded.as_bytes(), t, code)
     }
 }
 
@@ -846,9 +852,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// The longest expression starting at token i.
     fn at(&self, i: usize) -> Option<Cand> {
-        if self.fast && !self.may_begin(i) {
-            return None;
-        }
+        // (with the shortcuts, only at anchors `may_begin` let through: see `mentions_with`)
         let t = self.t(i)?;
         match t.kind {
             TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
