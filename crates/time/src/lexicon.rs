@@ -142,7 +142,29 @@ pub struct Word {
     /// A word the tense scan tests as a cue: reporting, past, future, "set" or scheduled
     /// (set by [`Lexicon::parse`]).
     pub tense_cue: bool,
+    /// For an inert word, what must stand after it for the word to begin an expression as a
+    /// prefix (set by [`Lexicon::parse`] from the grammar's prefix rules, see [`PrefixNeeds`]).
+    pub prefix_needs: PrefixNeeds,
 }
+
+/// What must follow an inert word ([`Word::inert`]) for an expression to begin at it: none
+/// begins at the word itself, so one begins there only when the grammar's prefix reads the
+/// word and goes on ("at least", "more than", "earlier this"); the tagger turns the word away
+/// before reading any record when the next word is not one the prefix would go on with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PrefixNeeds {
+    /// Any next token (or the word is not inert).
+    #[default]
+    Any,
+    /// Nothing: the prefix never goes on from this word at an expression's first token ("full",
+    /// "rest" need "the" before them).
+    Never,
+    /// One of these words (lower case).
+    OneOf(&'static [&'static str]),
+    /// Anything but "the" ("over the weekend" is no "more than").
+    NotThe,
+}
+
 impl Word {
     /// What the lexicon knows of a word it does not list: nothing.
     pub const EMPTY: Word = Word {
@@ -186,6 +208,7 @@ impl Word {
         inert: false,
         counts_only: false,
         tense_cue: false,
+        prefix_needs: PrefixNeeds::Any,
     };
 }
 
@@ -253,6 +276,8 @@ pub const KEY_WORD_STARTS: KeyEntry = 8;
 pub const KEY_WORD_INERT: KeyEntry = 16;
 /// The listed word the entry names is [`Word::counts_only`].
 pub const KEY_WORD_COUNTS: KeyEntry = 32;
+/// The listed word the entry names is a tense cue ([`Word::tense_cue`]).
+pub const KEY_WORD_CUE: KeyEntry = 128;
 /// The listed word's index, plus one, sits above this shift (0: the word is listed only as
 /// the first word of longer ones, "year" of "year-end", or not at all).
 pub const KEY_WORD_SHIFT: u32 = 8;
@@ -600,6 +625,7 @@ impl Lexicon {
             w.inert = crate::tag::inert_word(w, k);
             w.counts_only = crate::tag::counts_only(w, k);
             w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
+            w.prefix_needs = if w.inert { crate::tag::prefix_needs(k) } else { PrefixNeeds::Any };
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
@@ -626,7 +652,8 @@ impl Lexicon {
                 *e |= ((i + 1) as KeyEntry) << KEY_WORD_SHIFT
                     | if w.starts { KEY_WORD_STARTS } else { 0 }
                     | if w.inert { KEY_WORD_INERT } else { 0 }
-                    | if w.counts_only { KEY_WORD_COUNTS } else { 0 };
+                    | if w.counts_only { KEY_WORD_COUNTS } else { 0 }
+                    | if w.tense_cue { KEY_WORD_CUE } else { 0 };
             }
         }
         let keys = KeyTable::new(&entries);

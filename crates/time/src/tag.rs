@@ -18,7 +18,7 @@
 //! (`Run::core`). The plain path (every token, every pattern) is kept as the reference the
 //! tests compare against.
 
-use crate::lexicon::{Holiday, Lexicon, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
+use crate::lexicon::{Holiday, Lexicon, PrefixNeeds, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
 use crate::norm::{Point, Tense};
 use crate::TimexType;
 use chronicle_core::text::{Token, TokenKind};
@@ -192,13 +192,15 @@ impl<'l> Grammar<'l> {
     /// (tested).
     fn mentions_with(&self, text: &Text, fast: bool) -> Vec<Mention> {
         // Sixteen bytes of padding let a lookup read any word's first sixteen bytes at once.
-        let mut padded = text.text.to_ascii_lowercase();
+        let mut padded = String::with_capacity(text.text.len() + 16);
+        padded.push_str(text.text);
+        padded.make_ascii_lowercase();
         padded.push_str("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
         let n = text.tokens.len();
         let mut toks: Vec<OnceCell<Tok>> = Vec::with_capacity(n);
         toks.resize_with(n, OnceCell::new);
         let mut codes = vec![LISTED | INNER; n];
-        let src = Source { lex: self.lex, text: text.text, padded: &padded };
+        let src = Source { lex: self.lex, text: text.text, lowered: &padded[..text.text.len()], padded: &padded };
         let anchors = self.anchors(text, &src, &toks, &mut codes);
         let run = Run { g: self, toks: &toks, codes: &codes, src, text, fast };
         let mut out = Vec::new();
@@ -216,8 +218,12 @@ impl<'l> Grammar<'l> {
             }
         };
         if fast {
+            // (`may_begin` first, inline: most anchors are turned away there, and `at` is a
+            // large call; skipping an anchor so is what `at` does with it)
             for &a in &anchors {
-                try_at(a as usize, &mut i);
+                if run.may_begin(a as usize) {
+                    try_at(a as usize, &mut i);
+                }
             }
         } else {
             while i < n {
@@ -265,6 +271,8 @@ impl<'l> Grammar<'l> {
                             // collision only makes an anchor that `Run::at` turns away).
                             let e = self.lex.by_key(ws);
                             *code = (e & !KEY_STARTS) | KNOWN;
+                            // the next token starts at or past this word's end
+                            w += 1;
                             e & KEY_WORD_STARTS != 0
                         }
                         Some(ws) => {
@@ -278,7 +286,11 @@ impl<'l> Grammar<'l> {
                                 let tok = toks[i].get_or_init(|| src.build(t, f));
                                 tok.lex.is_some_and(|w| w.starts) || tok.hyphen
                             } else {
-                                inner && t.text(text.text).contains(['-', '\u{2010}'])
+                                // A hyphenated word is read by its parts, the first of them a
+                                // listed word ("two-year", "mid-March", "third-quarter"): with
+                                // a first word no listed word begins with ("anti-war"), it
+                                // begins nothing.
+                                e & KEY_LISTED != 0 && inner && t.text(text.text).contains(['-', '\u{2010}'])
                             }
                         }
                         None => {
@@ -315,6 +327,28 @@ fn inert(t: &Tok) -> bool {
 /// (the lexicon keeps it for each of its words, [`Word::inert`]).
 pub(crate) fn inert_word(w: &Word, l: &str) -> bool {
     w.number.is_none() && !w.vague && begins_nothing_else(w, l) && !word_core_word(l)
+}
+
+/// What must follow the inert word `l` (lower case) for an expression to begin at it: the
+/// next words with which `Run::prefix`, starting at the word, reads it and goes on (an inert
+/// word begins nothing itself, so an expression begins there only through the prefix). Words
+/// the prefix reads only after "the" ("full", "rest", "end") never go on at an expression's
+/// first token, and a word the prefix does not know ("little") neither. The lexicon keeps it
+/// for each of its inert words ([`Word::prefix_needs`]); kept in step with `Run::prefix` by
+/// the tests that hold the shortcuts to the plain path.
+pub(crate) fn prefix_needs(l: &str) -> PrefixNeeds {
+    match l {
+        "more" | "less" | "fewer" => PrefixNeeds::OneOf(&["than"]),
+        "at" => PrefixNeeds::OneOf(&["least"]),
+        "up" => PrefixNeeds::OneOf(&["to"]),
+        "earlier" | "later" => PrefixNeeds::OneOf(&["this", "in", "that"]),
+        "over" | "under" => PrefixNeeds::NotThe,
+        "the" | "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "circa" | "just"
+        | "only" | "another" | "fully" | "still" | "fiscal" | "a" | "early" | "mid" | "late" | "last" | "past"
+        | "previous" | "preceding" | "this" | "next" | "coming" | "following" | "upcoming" | "recent" | "every"
+        | "each" | "per" | "first" | "final" => PrefixNeeds::Any,
+        _ => PrefixNeeds::Never,
+    }
 }
 
 /// Whether the only patterns that can begin at a word with no hyphen are those of a count
@@ -394,19 +428,23 @@ const MAY_START: u32 = KEY_STARTS;
 const W_STARTS: u32 = KEY_WORD_STARTS;
 const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
 const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
+/// For a known word, its entry's flag: the word is a tense cue.
+const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
     lex: &'l Lexicon,
     text: &'a str,
+    /// The text in lower case (ASCII).
+    lowered: &'a str,
     /// The text in lower case (ASCII), then sixteen zero bytes.
     padded: &'a str,
 }
 
 impl<'a, 'l> Source<'a, 'l> {
+    #[inline(always)]
     fn build(&self, t: &Token, code: u32) -> Tok<'a, 'l> {
-        let lowered = &self.padded[..self.text.len()];
-        build_tok(self.lex, self.text, lowered, self.padded.as_bytes(), t, code)
+        build_tok(self.lex, self.text, self.lowered, self.padded.as_bytes(), t, code)
     }
 }
 
@@ -576,8 +614,30 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
     }
 
+    /// Whether token i is `w` (lower case). With the shortcuts, a token whose record is not
+    /// built yet is compared as written when its record's lower-case form would be the token
+    /// lower-cased whole (a mark, a number, a word known by its key or in no list: only a
+    /// listed word's possessive has its "'s" cut), so that no record is built for it.
+    #[inline(always)]
     fn is(&self, i: usize, w: &str) -> bool {
-        self.t(i).is_some_and(|t| t.is(w))
+        match self.toks.get(i).map(|cell| cell.get()) {
+            None => false,
+            Some(Some(t)) => t.is(w),
+            Some(None) => self.is_unbuilt(i, w),
+        }
+    }
+
+    /// [`Run::is`] for a token whose record is not built yet.
+    #[inline(never)]
+    fn is_unbuilt(&self, i: usize, w: &str) -> bool {
+        if self.fast {
+            let tk = &self.text.tokens[i];
+            let c = self.codes[i];
+            if tk.kind != TokenKind::Word || c & KNOWN != 0 || c & LISTED == 0 {
+                return tk.text(self.text.text).eq_ignore_ascii_case(w);
+            }
+        }
+        self.build(i).is(w)
     }
 
     /// Whether tokens i and i+1 touch (no space between).
@@ -593,7 +653,20 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if self.dead(i) {
             return &Word::EMPTY;
         }
-        self.t(i).map_or(&Word::EMPTY, |t| t.lex())
+        let Some(cell) = self.toks.get(i) else { return &Word::EMPTY };
+        if let Some(t) = cell.get() {
+            return t.lex();
+        }
+        // A word known by its key: its record's entry is its key's word, confirmed (as in
+        // `build_tok`), which needs no record.
+        let c = self.codes[i];
+        let tk = &self.text.tokens[i];
+        if self.fast && tk.kind == TokenKind::Word && c & KNOWN != 0 {
+            let (at, end) = (tk.start as usize, tk.end as usize);
+            let lowered = self.src.padded.as_bytes().get(at..).unwrap_or_default();
+            return self.g.lex.confirmed_word(c >> KNOWN_SHIFT, lowered, end - at).unwrap_or(&Word::EMPTY);
+        }
+        self.build(i).lex()
     }
 
     fn push(&self, c: Cand, out: &mut Vec<Mention>) {
@@ -646,8 +719,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 let tk = self.text.tokens.get(i)?;
                 let (at, end) = (tk.start as usize, tk.end as usize);
                 let s = tk.text(self.text.text);
-                let lowered = self.src.padded.as_bytes().get(at..).unwrap_or_default();
-                let w = self.g.lex.confirmed_word(c >> KNOWN_SHIFT, lowered, end - at);
+                // the word's entry is read only when its key names a tense word (else the word
+                // is no tense word, whether the key is its own or collided)
+                let w = if c & W_CUE != 0 {
+                    let lowered = self.src.padded.as_bytes().get(at..).unwrap_or_default();
+                    self.g.lex.confirmed_word(c >> KNOWN_SHIFT, lowered, end - at)
+                } else {
+                    None
+                };
                 let ed = s.len() > 4 && s.ends_with("ed") && s.bytes().all(|c| c.is_ascii_lowercase());
                 if !(w.is_some_and(|w| w.tense_cue) || s.eq_ignore_ascii_case("to") || ed) {
                     return None;
@@ -773,9 +852,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     /// The longest expression starting at token i.
     fn at(&self, i: usize) -> Option<Cand> {
-        if self.fast && !self.may_begin(i) {
-            return None;
-        }
+        // (with the shortcuts, only at anchors `may_begin` let through: see `mentions_with`)
         let t = self.t(i)?;
         match t.kind {
             TokenKind::Punct if !matches!(t.s, "'" | "\u{2019}") => return None,
@@ -833,6 +910,21 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     return !(c & W_INERT != 0 || (c & W_COUNTS != 0 && !next_is("long")));
                 }
                 let nc = self.codes.get(i + 1).copied().unwrap_or(0);
+                // An inert word begins something only when the prefix goes on from it ("at
+                // least"): the next word must be one it goes on with. A word whose record could
+                // cut a possessive ("than's", not known) is not judged here.
+                if c & W_INERT != 0 && next.is_none_or(|n| n.kind != TokenKind::Word || nc & KNOWN != 0) {
+                    let needs = self.g.lex.word(c >> KNOWN_SHIFT).map_or(PrefixNeeds::Any, |w| w.prefix_needs);
+                    let goes_on = match needs {
+                        PrefixNeeds::Any => true,
+                        PrefixNeeds::Never => false,
+                        PrefixNeeds::OneOf(words) => words.iter().any(|w| next_is(w)),
+                        PrefixNeeds::NotThe => !next_is("the"),
+                    };
+                    if !goes_on {
+                        return false;
+                    }
+                }
                 let next_starts = match next {
                     Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => nc & W_STARTS != 0,
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
@@ -1086,7 +1178,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
         let mut v = match t.lex.and_then(|w| w.number) {
             Some(n) => n,
-            None if t.s.contains(['-', '\u{2010}']) => self.word_number(t.s)?,
+            // (a word holds a hyphen only with a word after it inside: `hyphen`)
+            None if t.hyphen => self.word_number(t.s)?,
             None => return None,
         };
         let mut j = i + 1;
@@ -2885,6 +2978,11 @@ mod tests {
         "troops",
         "government",
         "al-Abadi",
+        "anti-war",
+        "great-uncle",
+        "less",
+        "rest",
+        "full",
         "Baghdad",
         "Mosul",
         "and",
@@ -2961,6 +3059,12 @@ mod tests {
             ("A 48-hour truce, then 5 1/2 years of war.", 2),
             ("In the '90s and the 1990s, and on 13.08.2016.", 3),
             ("It was 2014. The 'truce' held.", 1),
+            // inert words before words the prefix does not go on with, and hyphenated words
+            // whose first word no listed word begins with
+            ("The anti-war march went at night, up from the port, over the bridge.", 0),
+            ("At least two years passed; more than a week later, up to 3 days more.", 3),
+            ("Earlier this week the full year looked over, the rest of it under way.", 2),
+            ("A great-uncle and a long-term ally met at Baghdad's long-standing hall.", 0),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
