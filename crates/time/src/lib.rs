@@ -87,6 +87,24 @@ fn ended_by(p: Point, dct: Option<Date>) -> bool {
     norm::shift_point(p, Unit::Quarter, 1).and_then(|next| next.first_day()).is_some_and(|end| end <= d)
 }
 
+/// Whether a mention is a stretch of the year a report covers: "the nine months", "the first
+/// six months" (a duration of two to eleven months with its article). After one, "a year
+/// earlier" and "the year-ago period" compare with the same stretch a year back, which TimeML
+/// writes as the year.
+fn stretch_of_year(m: &Mention) -> bool {
+    if m.kind != TimexType::Duration || m.rule != "duration.the_units" {
+        return false;
+    }
+    match &m.sem {
+        Sem::Value(v) => v
+            .strip_prefix('P')
+            .and_then(|x| x.strip_suffix('M'))
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|n| (2..=11).contains(&n)),
+        _ => false,
+    }
+}
+
 /// Where a document's creation date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -159,8 +177,15 @@ impl Tagger {
         // The last calendar point named, anchor of "a day later" and of a lone clock time.
         let mut anchor: Option<Point> = None;
         let mut last_quarter: Option<Point> = None;
+        // The period the report's figures cover, which "a year earlier" compares with: the
+        // quarter reported on, or the year so far after "the nine months" (`stretch_of_year`).
+        let mut period: Option<Point> = None;
         for m in mentions {
-            let r = self.resolve(m, dct, anchor, last_quarter);
+            if stretch_of_year(m) {
+                let year = last_quarter.map(|q| q.year()).or(dct.map(|d| d.year()));
+                period = year.map(Point::Year);
+            }
+            let r = self.resolve(m, dct, anchor, last_quarter, period);
             let Some((value, point)) = r else { continue };
             // Points counted from another ("a day later", "the year-ago quarter") do not
             // become anchors themselves.
@@ -177,6 +202,12 @@ impl Tagger {
                 // only a quarter that has ended can be the one a report is about
                 if matches!(p, Point::Quarter { .. }) && ended_by(p, dct) {
                     last_quarter = Some(p);
+                    period = Some(p);
+                }
+                // a day named after the stretch ("the six months ended Aug. 12") is what
+                // "a year earlier" then counts from
+                if matches!(p, Point::Day(_)) && matches!(period, Some(Point::Year(_))) {
+                    period = None;
                 }
                 anchor = Some(p);
             }
@@ -194,6 +225,7 @@ impl Tagger {
         dct: Option<Date>,
         anchor: Option<Point>,
         last_quarter: Option<Point>,
+        period: Option<Point>,
     ) -> Option<(String, Option<Point>)> {
         let tense = m.tense;
         let pt = |p: Point| Some((p.value(), Some(p)));
@@ -353,7 +385,7 @@ impl Tagger {
             Sem::Ago { n, unit, sign } => match dct {
                 Some(d) => {
                     // "a year ago" beside a quarter ("up from a year ago") is that quarter a year back
-                    if let (Some(q), Unit::Year, 1) = (last_quarter, unit, n) {
+                    if let (Some(q), Unit::Year, 1) = (period, unit, n) {
                         return pt(norm::shift_point(q, Unit::Year, -1)?);
                     }
                     let moved = norm::shift_date(d, *unit, n * sign)?;
@@ -367,8 +399,8 @@ impl Tagger {
                 }
                 None => reference(*sign),
             },
-            Sem::After { n: 1, unit: Unit::Year, sign: -1 } if last_quarter.is_some() => {
-                pt(norm::shift_point(last_quarter?, Unit::Year, -1)?)
+            Sem::After { n: 1, unit: Unit::Year, sign: -1 } if period.is_some() => {
+                pt(norm::shift_point(period?, Unit::Year, -1)?)
             }
             Sem::ThatUnit(unit) => match anchor {
                 // "that day" after a year names no day: the year is all we know
@@ -378,8 +410,10 @@ impl Tagger {
                 None => reference(-1),
             },
             Sem::QuarterOfYear(year) => {
-                let q = match (last_quarter, dct) {
+                let q = match (period, dct) {
                     (Some(Point::Quarter { quarter, .. }), _) => quarter,
+                    // "the 1988 period" after "the nine months": that year's stretch
+                    (Some(Point::Year(_)), _) => return pt(Point::Year(*year)),
                     (_, Some(d)) => match norm::shifted(d, Unit::Quarter, -1)? {
                         Point::Quarter { quarter, .. } => quarter,
                         _ => return None,
@@ -399,7 +433,7 @@ impl Tagger {
                 Some(a) => pt(norm::shifted(a.first_day()?, *unit, *shift)?),
                 None => reference(*shift),
             },
-            Sem::YearAgoQuarter => match (last_quarter, dct) {
+            Sem::YearAgoQuarter => match (period, dct) {
                 (Some(q), _) => pt(norm::shift_point(q, Unit::Year, -1)?),
                 (None, Some(d)) => pt(norm::shifted(d, Unit::Quarter, -5)?),
                 (None, None) => Some(("PAST_REF".into(), None)),

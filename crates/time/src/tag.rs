@@ -755,9 +755,19 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(Tense::Future);
             }
             if w.future || t.s.ends_with("'ll") || t.s.ends_with("\u{2019}ll") {
-                // "the plan", "its hopes" are nouns
+                // "the plan", "its hopes" are nouns, and so are "announced plans", "voiced hopes"
+                // (the object of a verb of the past)
                 if prev().determiner {
                     return None;
+                }
+                if matches!(t.l, "plans" | "plan" | "hopes" | "hope" | "aims") && i > 0 {
+                    let p = self.text.word(i - 1);
+                    let past_verb = prev().reporting
+                        || prev().past
+                        || (p.len() > 4 && p.ends_with("ed") && p.bytes().all(|c| c.is_ascii_lowercase()));
+                    if past_verb {
+                        return None;
+                    }
                 }
                 // "had been due to expire Friday" is a plan of the past
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
@@ -1119,6 +1129,15 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     "every" | "each" | "per" => {
                         p.every = true;
                         k += 1;
+                    }
+                    // "the first nine months", "the latest six months": a stretch of months the
+                    // report covers (a duration, and the period a year-back comparison means)
+                    "first" | "latest"
+                        if p.the
+                            && p.rel.is_none()
+                            && self.num_at(k + 1).is_some_and(|(_, j)| self.unit_at(j) == Some(Unit::Month)) =>
+                    {
+                        k += 1
                     }
                     "first" | "final" if p.the && self.lexw(k + 1).number.is_some() || self.num_at(k + 1).is_some() => {
                         // "the first nine months", "the last three weeks of December"
@@ -2272,7 +2291,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(cand(a, k + 1, TimexType::Date, Sem::Value(v.into()), "ref.the_past_future"));
             }
             "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" | "quarterly"
-                if p.k == a && !(matches!(lower, "quarterly" | "annually" | "yearly") && self.adjective_use(k)) =>
+                if p.k == a
+                    && !(matches!(lower, "quarterly" | "annually" | "yearly")
+                        && (self.adjective_use(k) || self.after_amount(k))) =>
             {
                 // adjectives before a noun ("daily life") still mean a frequency in news
                 let v = match lower {
@@ -2311,6 +2332,22 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let part = t.lex?.day_part.filter(|d| !d.contains(':') && !t.is("tonight"))?;
         let modifier = p.modifier.filter(|m| p.part && matches!(*m, "START" | "MID" | "END") && !p.the)?;
         Some((part, modifier))
+    }
+
+    /// "rise 8.5% annually", "C$17.9 million annually", "doubling its profits annually": a rate
+    /// of an amount, like "5% a year", is no timex.
+    fn after_amount(&self, k: usize) -> bool {
+        let Some(prev) = k.checked_sub(1).and_then(|p| self.t(p)) else { return false };
+        let plural_noun = prev.word()
+            && prev.l.len() > 3
+            && prev.l.ends_with('s')
+            && !prev.l.ends_with("ss")
+            && prev.lex.is_none()
+            && prev.l != "times";
+        prev.kind == TokenKind::Number
+            || plural_noun
+            || prev.lex().count_noun
+            || matches!(prev.l, "%" | "percent" | "million" | "billion" | "trillion")
     }
 
     /// "daily volume", "the quarterly dividend", "the Party daily": a frequency word used as

@@ -181,6 +181,78 @@ fn financial_periods() {
     );
 }
 
+/// A stretch of months a report covers ("the nine months"): "a year earlier" after it is the
+/// same stretch a year back, written as the year; a quarter or a day named later takes over.
+#[test]
+fn stretches_of_the_year() {
+    run(
+        Some(date(2015, 11, 5)),
+        &[
+            (
+                "For the nine months, net rose 8% from a year earlier.",
+                &[("the nine months", "DURATION", "P9M"), ("a year earlier", "DATE", "2014")],
+            ),
+            (
+                "In the first nine months, sales fell from the 2014 period; the year-ago figures were restated.",
+                &[
+                    ("the first nine months", "DURATION", "P9M"),
+                    ("the 2014 period", "DATE", "2014"),
+                    ("year-ago", "DATE", "2014"),
+                ],
+            ),
+            (
+                "Output grew in the latest six months, compared with a year ago.",
+                &[("the latest six months", "DURATION", "P6M"), ("a year ago", "DATE", "2014")],
+            ),
+            (
+                "Profit rose in the nine months. In the third quarter it fell from a year earlier.",
+                &[
+                    ("the nine months", "DURATION", "P9M"),
+                    ("the third quarter", "DATE", "2015-Q3"),
+                    ("a year earlier", "DATE", "2014-Q3"),
+                ],
+            ),
+            (
+                "For the six months ended Aug. 12, net rose from a year earlier.",
+                &[
+                    ("the six months", "DURATION", "P6M"),
+                    ("Aug. 12", "DATE", "2015-08-12"),
+                    ("a year earlier", "DATE", "2014-08-12"),
+                ],
+            ),
+            ("The ruling follows six months of talks.", &[("six months", "DURATION", "P6M")]),
+        ],
+    );
+}
+
+/// Rates of an amount ("5% a year", "20% annually") are no timexes; frequencies of events are.
+#[test]
+fn rates_are_no_timexes() {
+    run(
+        jan22(),
+        &[
+            ("Revenue should grow 20% annually.", &[]),
+            ("The plant makes 10,000 units annually.", &[]),
+            ("The firm has doubled its profits annually.", &[]),
+            ("The rally is held annually in the capital.", &[("annually", "SET", "P1Y")]),
+            ("The board meets quarterly.", &[("quarterly", "SET", "P3M")]),
+        ],
+    );
+}
+
+/// Tense: a plan named as the object of a past verb ("announced plans") is a noun, not a cue
+/// of the future; the past verb dates the clause.
+#[test]
+fn plans_as_objects() {
+    run(
+        Some(date(2015, 10, 30)),
+        &[
+            ("In September, it announced plans to buy the unit.", &[("September", "DATE", "2015-09")]),
+            ("In September, it plans to buy the unit.", &[("September", "DATE", "2016-09")]),
+        ],
+    );
+}
+
 /// Holidays on a weekday of a month, years and centuries in words, and clause-opening phrases.
 #[test]
 fn named_days_and_spoken_years() {
