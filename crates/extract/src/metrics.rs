@@ -208,6 +208,10 @@ pub struct MetricRules {
     modifiers: Vec<Vec<String>>,
     /// Per rule, whether it lists nouns, before cues or modifiers (one must then match).
     has_primary: Vec<bool>,
+    /// The bits of the rules (below 64) that list none of them, and per unit the bits of its
+    /// rules (below 64): with at most 64 rules, a figure's candidate rules are a bit set.
+    open_rules: u64,
+    unit_masks: Vec<u64>,
     demonyms: HashMap<String, String>,
     theatre: Vec<String>,
     scope_organizations: Vec<String>,
@@ -538,9 +542,21 @@ impl MetricRules {
                 })
             })
             .collect();
-        let unit_rules =
+        let unit_rules: Vec<Vec<usize>> =
             (0..units.len()).map(|u| (0..rule_units.len()).filter(|&r| rule_units[r] == u).collect()).collect();
+        let bits = |rules: &mut dyn Iterator<Item = usize>| rules.filter(|&r| r < 64).fold(0u64, |m, r| m | 1 << r);
+        let unit_masks = unit_rules.iter().map(|rs| bits(&mut rs.iter().copied())).collect();
+        let open_rules = bits(
+            &mut pack
+                .metrics
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.nouns.is_empty() && d.before.is_empty() && d.modifiers.is_empty())
+                .map(|(r, _)| r),
+        );
         Ok(MetricRules {
+            open_rules,
+            unit_masks,
             units,
             rule_units,
             unit_rules,
@@ -755,8 +771,10 @@ impl MetricRules {
     }
 
     /// The cue flags of the rules of `unit` (an index into `units`) for one figure, written
-    /// into `flags` (one per rule); the other rules' flags are left as they are.
-    fn flags(&self, hits: &[Hit], v: &QView, unit: usize, flags: &mut [u8]) {
+    /// into `flags` (one per rule); the other rules' flags are left as they are. Returns the
+    /// bits of the rules (below 64) given NOUN or BEFORE.
+    fn flags(&self, hits: &[Hit], v: &QView, unit: usize, flags: &mut [u8]) -> u64 {
+        let mut found = 0u64;
         for &r in &self.unit_rules[unit] {
             flags[r] = 0;
         }
@@ -792,8 +810,12 @@ impl MetricRules {
                     _ => 0,
                 };
                 flags[r] |= bit;
+                if bit & (NOUN | BEFORE) != 0 && r < 64 {
+                    found |= 1 << r;
+                }
             }
         }
+        found
     }
 
     /// Whether rule `r` has what it needs first: one of its nouns or before cues (`flags`), or
@@ -817,9 +839,28 @@ impl MetricRules {
     ) -> Option<Built> {
         // Only the rules of the figure's unit can take it.
         let unit = v.unit?;
-        self.flags(hits, v, unit, flags);
+        let found = self.flags(hits, v, unit, flags);
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
-        for &r in &self.unit_rules[unit] {
+        // With at most 64 rules and no modifier on the figure, only the rules that list no
+        // noun, before cue or modifier, or whose noun or before cue was found (`found`), can
+        // take it: the others are passed over by their bits, in file order as in the full walk.
+        let rules = &self.unit_rules[unit];
+        let by_bits = self.defs.len() <= 64 && q.modifier.is_none();
+        let mut bits = if by_bits { (self.open_rules | found) & self.unit_masks[unit] } else { 0 };
+        let mut k = 0;
+        loop {
+            let r = if by_bits {
+                if bits == 0 {
+                    break;
+                }
+                let r = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                r
+            } else {
+                let Some(&r) = rules.get(k) else { break };
+                k += 1;
+                r
+            };
             let d = &self.defs[r];
             let f = flags[r];
             if !self.primary(r, f, q) || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
