@@ -126,8 +126,10 @@ impl Tagger {
     ///
     /// A figure starts at a number or at a word that may begin one, so the tagger walks the
     /// text's word starts (computed once per document), not its tokens: a word that begins
-    /// with an ASCII letter is turned away by the starter Bloom filter, then by the exact set of
-    /// the starters' word keys, at a few instructions a word. Every other word start (digits,
+    /// with an ASCII letter is turned away by the starter Bloom filter (in a loop of its own,
+    /// `next_candidate`), then by the exact set of the starters' word keys, and the article
+    /// "a"/"an" before a word that cannot follow it in a figure (`Tagger::lone_article`) is
+    /// turned away before its token is found. Every other word start (digits,
     /// other scripts, an underscore) and every word that may start a figure hands on the
     /// tokens that start inside its word ("9" and "mm" of "9mm") to the full test, in text
     /// order and within their sentence, exactly the tokens a token-by-token walk would test.
