@@ -206,12 +206,24 @@ pub struct MetricRules {
     entries: Vec<Vec<Entry>>,
     /// Lower-cased modifier nouns per rule.
     modifiers: Vec<Vec<String>>,
+    /// Per rule, whether it lists nouns, before cues or modifiers (one must then match).
+    has_primary: Vec<bool>,
+    /// The bits of the rules (below 64) that list none of them, and per unit the bits of its
+    /// rules (below 64): with at most 64 rules, a figure's candidate rules are a bit set.
+    open_rules: u64,
+    unit_masks: Vec<u64>,
     demonyms: HashMap<String, String>,
     theatre: Vec<String>,
     scope_organizations: Vec<String>,
     noun_breaks: std::collections::HashSet<String>,
     /// The same words, looked up without hashing twice ([`WordSet`]).
     noun_break_words: WordSet,
+    /// Per first byte, the bit set of the lengths (below 64) of the ASCII noun breaks that
+    /// begin with it: an ASCII word whose bit is clear is no noun break.
+    noun_break_quick: Box<[u64; 256]>,
+    /// The ASCII noun breaks of at most eight bytes, each packed into one little-endian word,
+    /// sorted.
+    short_noun_breaks: Vec<u64>,
     /// The distinct units of the rules, ASCII lower-cased, and each rule's index in them: a
     /// figure's unit is compared with the few units, not with every rule's.
     units: Vec<String>,
@@ -311,15 +323,11 @@ impl Cues {
         Ok(Cues { patterns, heads, kinds, filters, filter_shift, slots, shift, groups })
     }
 
-    /// The patterns whose first word has the key of the word at `w` (none when no cue of
-    /// `kind` begins with that word).
+    /// The patterns whose first word has the key of the word at `w` (none when no cue begins
+    /// with that word); the filter was passed ([`next_cue_start`]).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart, kind: u8) -> &[u32] {
+    fn starting(&self, w: &chronicle_core::WordStart) -> &[u32] {
         let key = w.key(true);
-        let b = (key >> self.filter_shift) as usize;
-        if self.filters[usize::from(kind == SETTING_CUE)][b / 64] & (1 << (b % 64)) == 0 {
-            return &[];
-        }
         let mask = self.slots.len() - 1;
         let mut s = (key >> self.shift) as usize;
         loop {
@@ -339,15 +347,28 @@ impl Cues {
     /// pattern).
     fn hits(&self, text: &Text, sentences: &[Span], kind: u8) -> Vec<Hit> {
         let mut out = Vec::new();
+        self.hits_into(text, sentences, kind, &mut out);
+        out
+    }
+
+    /// [`Cues::hits`] into `out` (cleared first).
+    fn hits_into(&self, text: &Text, sentences: &[Span], kind: u8, out: &mut Vec<Hit>) {
+        out.clear();
         let bytes = text.text.as_bytes();
+        let starts = text.word_starts();
+        let toks = &text.tokens;
+        let filter = &self.filters[usize::from(kind == SETTING_CUE)];
+        // The sentences come in text order: each search starts where the previous one ended.
+        // `k` walks the word starts; `first` is the token a hit starts at (the first token
+        // starting at or after it: a cue lies inside its sentence, whose tokens end at its end).
+        let (mut k, mut first) = (0usize, 0usize);
         for sentence in sentences {
-            // A cue lies inside its sentence, so its tokens are found among the sentence's,
-            // walking on as the word starts do.
-            let a = text.token_at(sentence.start);
-            let toks = &text.tokens[a..text.token_end_at(sentence.end).max(a)];
-            let mut first = 0;
-            for w in text.word_starts_in(*sentence) {
-                for &p in self.starting(w, kind) {
+            k = partition_from(starts, k, |w| w.at < sentence.start);
+            loop {
+                k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
+                let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
+                k += 1;
+                for &p in self.starting(w) {
                     let p = p as usize;
                     let pattern = &self.patterns[p];
                     let end = w.at + pattern.len();
@@ -360,27 +381,62 @@ impl Cues {
                             continue;
                         }
                     }
-                    if !bytes[w.at..end].eq_ignore_ascii_case(pattern) || !text.on_word_boundaries(Span::new(w.at, end))
-                    {
+                    if !bytes[w.at..end].eq_ignore_ascii_case(pattern) {
                         continue;
                     }
-                    while first < toks.len() && (toks[first].start as usize) < w.at {
-                        first += 1;
+                    // A word start begins a word, so the cue starts on a boundary; it ends on one
+                    // at the end of the text or before an ASCII byte that is no word character
+                    // (the common case), else as the text says.
+                    let ends_word =
+                        bytes.get(end).is_none_or(|&c| c < 128 && !(c.is_ascii_alphanumeric() || c == b'_'));
+                    if !ends_word && !text.on_word_boundaries(Span::new(w.at, end)) {
+                        continue;
+                    }
+                    // The hit's first token: a few tokens on from the previous hit's, walked to;
+                    // searched for when further (or before it).
+                    let mut steps = 0;
+                    if first == 0 || (toks[first - 1].start as usize) < w.at {
+                        while steps < 8 && first < toks.len() && (toks[first].start as usize) < w.at {
+                            first += 1;
+                            steps += 1;
+                        }
+                    } else {
+                        steps = 8;
+                    }
+                    if steps == 8 {
+                        first = partition_from(toks, first, |t| (t.start as usize) < w.at);
                     }
                     let mut last = first;
                     while last < toks.len() && (toks[last].start as usize) < end {
                         last += 1;
                     }
-                    let last = (a + last).saturating_sub(1);
-                    out.push(Hit { start: w.at, first: a + first, last: last.max(a + first), pattern: p });
+                    out.push(Hit { start: w.at, first, last: last.saturating_sub(1).max(first), pattern: p });
                 }
             }
         }
         if !out.is_sorted_by_key(|h| (h.start, h.pattern)) {
             out.sort_by_key(|h| (h.start, h.pattern));
         }
-        out
     }
+}
+
+/// The index of the first word start from `k` on, before byte `end`, whose first-word key
+/// passes `filter` (a one-hash Bloom filter of the cues' first words, bit `key >> shift`), or
+/// the index of the first word start at or after `end`. Most words of a sentence begin no cue
+/// and are turned away here by one bit test each, in a loop of its own.
+#[inline(never)]
+fn next_cue_start(starts: &[chronicle_core::WordStart], mut k: usize, end: usize, filter: &[u64], shift: u32) -> usize {
+    while let Some(w) = starts.get(k) {
+        if w.at >= end {
+            break;
+        }
+        let b = (w.key(true) >> shift) as usize;
+        if filter.get(b / 64).is_some_and(|x| x & (1 << (b % 64)) != 0) {
+            break;
+        }
+        k += 1;
+    }
+    k
 }
 
 /// The settings' cues in the sentences asked for so far, found on first need: they are the
@@ -486,19 +542,59 @@ impl MetricRules {
                 })
             })
             .collect();
-        let unit_rules =
+        let unit_rules: Vec<Vec<usize>> =
             (0..units.len()).map(|u| (0..rule_units.len()).filter(|&r| rule_units[r] == u).collect()).collect();
+        let bits = |rules: &mut dyn Iterator<Item = usize>| rules.filter(|&r| r < 64).fold(0u64, |m, r| m | 1 << r);
+        let unit_masks = unit_rules.iter().map(|rs| bits(&mut rs.iter().copied())).collect();
+        let open_rules = bits(
+            &mut pack
+                .metrics
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.nouns.is_empty() && d.before.is_empty() && d.modifiers.is_empty())
+                .map(|(r, _)| r),
+        );
         Ok(MetricRules {
+            open_rules,
+            unit_masks,
             units,
             rule_units,
             unit_rules,
             modifiers: pack.metrics.iter().map(|d| d.modifiers.iter().map(|m| m.to_lowercase()).collect()).collect(),
+            has_primary: pack
+                .metrics
+                .iter()
+                .map(|d| !d.nouns.is_empty() || !d.before.is_empty() || !d.modifiers.is_empty())
+                .collect(),
             defs: pack.metrics.clone(),
             cues,
             entries,
             demonyms: settings.demonyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             theatre: settings.theatre.clone(),
             scope_organizations: settings.scope_organizations.clone(),
+            noun_break_quick: {
+                let mut quick = Box::new([0u64; 256]);
+                for w in settings.noun_breaks.iter().map(|w| w.to_lowercase()) {
+                    if let Some(&first) = w.as_bytes().first() {
+                        if w.is_ascii() && w.len() < 64 {
+                            quick[usize::from(first)] |= 1 << w.len();
+                        }
+                    }
+                }
+                quick
+            },
+            short_noun_breaks: {
+                let mut short: Vec<u64> = settings
+                    .noun_breaks
+                    .iter()
+                    .map(|w| w.to_lowercase())
+                    .filter(|w| w.is_ascii() && w.len() <= 8)
+                    .map(|w| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c)))
+                    .collect();
+                short.sort_unstable();
+                short.dedup();
+                short
+            },
             noun_breaks: settings.noun_breaks.iter().map(|w| w.to_lowercase()).collect(),
             noun_break_words: WordSet::new(&settings.noun_breaks),
             site_words: settings.site_words.clone(),
@@ -510,38 +606,55 @@ impl MetricRules {
             return Vec::new();
         }
         let text = ctx.text;
-        let timexes = TimexSpans::new(ctx.timexes);
-        let views: Vec<Option<QView>> = ctx
-            .quantities
-            .iter()
-            .map(|q| {
-                QView::new(ctx, q, &timexes).map(|mut v| {
+        // This thread's buffers, reused from one document to the next (put back at the end).
+        let mut scratch = SCRATCH.with(|s| s.take());
+        let Scratch { timexes, views, sentences, hits, flags, assigned } = &mut scratch;
+        timexes.refill(ctx.timexes);
+        // The figures' units are a few interned names: the last one's rule unit is kept.
+        let mut last_unit: Option<(&str, Option<usize>)> = None;
+        views.clear();
+        views.extend(ctx.quantities.iter().map(|q| {
+            let unit = match last_unit {
+                Some((u, k)) if std::ptr::eq(u, q.unit) => k,
+                _ => {
+                    let k = self.units.iter().position(|u| unit_fits(u, q.unit));
+                    last_unit = Some((q.unit, k));
+                    k
+                }
+            };
+            QView::new(ctx, q, timexes).map(|mut v| {
+                v.unit = unit;
+                // Only a figure of a rule's unit is read further (a sibling shares the unit of
+                // an assigned figure).
+                if unit.is_some() {
                     v.np_end = self.phrase_end(ctx, &v);
-                    v
-                })
+                }
+                v
             })
-            .collect();
+        }));
+        let views = &views[..];
         // Cues matter only in the sentences that state a figure some rule may take: one with a
         // view (no ordinal, no date) whose unit is a rule's (a sibling shares the unit of the
         // figure it follows, so it needs such a figure in its sentence too).
-        let mut sentences: Vec<Span> = Vec::new();
-        for (q, v) in ctx.quantities.iter().zip(&views) {
-            let Some(v) = v else { continue };
-            if !self.units.iter().any(|u| unit_fits(u, q.unit)) {
-                continue;
-            }
-            if sentences.last() != Some(&v.sentence_span) {
+        sentences.clear();
+        for v in views.iter().flatten() {
+            if v.unit.is_some() && sentences.last() != Some(&v.sentence_span) {
                 sentences.push(v.sentence_span);
             }
         }
-        let hits = self.cues.hits(text, &sentences, RULE_CUE);
+        self.cues.hits_into(text, sentences, RULE_CUE, hits);
+        let hits = &hits[..];
         let mut settings = LazyHits::new(&self.cues);
         let mut out: Vec<Built> = Vec::new();
+        // The cue flags of one figure, per rule (only its unit's rules are written and read).
+        flags.clear();
+        flags.resize(self.defs.len(), 0);
         // Quantity index -> index in `out`.
-        let mut assigned: Vec<Option<usize>> = vec![None; ctx.quantities.len()];
+        assigned.clear();
+        assigned.resize(ctx.quantities.len(), None);
         for (qi, q) in ctx.quantities.iter().enumerate() {
             let Some(v) = &views[qi] else { continue };
-            if let Some(m) = self.assign(ctx, &hits, &mut settings, qi, q, v) {
+            if let Some(m) = self.assign(ctx, hits, &mut settings, flags, qi, q, v) {
                 assigned[qi] = Some(out.len());
                 out.push(m);
             }
@@ -555,13 +668,13 @@ impl MetricRules {
             }
             let Some(v) = &views[qi] else { continue };
             let q = &ctx.quantities[qi];
-            let sibling = self.sibling(ctx, &views, &assigned, qi);
+            let sibling = self.sibling(ctx, views, assigned, qi);
             if let Some(si) = sibling {
                 let Some(mi) = assigned[si] else { continue };
                 let def_idx = out[mi].rule_index;
                 let _ = &out[mi].metric;
                 let d = &self.defs[def_idx];
-                let flags = self.flags(&hits, v, self.rule_units[def_idx]);
+                self.flags(hits, v, self.rule_units[def_idx], flags);
                 let scope = self.scope(ctx, &mut settings, v, d.scope);
                 let m = self.build(ctx, q, qi, v, def_idx, flags[def_idx], scope, "sibling");
                 assigned[qi] = Some(out.len());
@@ -569,6 +682,7 @@ impl MetricRules {
             }
         }
         out.sort_by_key(|b| (b.metric.span.start, b.metric.span.end));
+        SCRATCH.with(|s| s.replace(scratch));
         out.into_iter().map(|b| b.metric).collect()
     }
 
@@ -617,7 +731,8 @@ impl MetricRules {
                 break;
             }
             let w = t.text(text.text);
-            if is_clause_break(w) || self.is_noun_break(w) {
+            // Every clause break is punctuation.
+            if (t.kind == TokenKind::Punct && is_clause_break(w)) || self.is_noun_break(w) {
                 break;
             }
             let lower = w.starts_with(|c: char| c.is_lowercase());
@@ -632,16 +747,37 @@ impl MetricRules {
     /// Whether `w`, lower-cased, is a noun break. Short ASCII words (all but a few) go to the
     /// word set, which folds their case as it looks them up; the others are lower-cased in full.
     fn is_noun_break(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        // An ASCII word keeps its length lower-cased: one bit test turns away nearly all.
+        if let Some(&first) = b.first() {
+            if b.len() < 64
+                && first.is_ascii()
+                && self.noun_break_quick[usize::from(first.to_ascii_lowercase())] >> b.len() & 1 == 0
+                && w.is_ascii()
+            {
+                return false;
+            }
+            // A short ASCII word: its bytes, folded, in one word, searched among the short
+            // noun breaks' (a word has no zero byte, so the word determines the string).
+            if b.len() <= 8 && w.is_ascii() {
+                let x = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c));
+                return self.short_noun_breaks.binary_search(&fold8(x)).is_ok();
+            }
+        }
         if w.len() > 32 || !w.is_ascii() {
             return self.noun_breaks.contains(&w.to_lowercase());
         }
         self.noun_break_words.contains(w)
     }
 
-    /// The cue flags of the rules of `unit` (an index into `units`) for one figure; the other
-    /// rules' flags stay 0.
-    fn flags(&self, hits: &[Hit], v: &QView, unit: usize) -> Vec<u8> {
-        let mut flags = vec![0u8; self.defs.len()];
+    /// The cue flags of the rules of `unit` (an index into `units`) for one figure, written
+    /// into `flags` (one per rule); the other rules' flags are left as they are. Returns the
+    /// bits of the rules (below 64) given NOUN or BEFORE.
+    fn flags(&self, hits: &[Hit], v: &QView, unit: usize, flags: &mut [u8]) -> u64 {
+        let mut found = 0u64;
+        for &r in &self.unit_rules[unit] {
+            flags[r] = 0;
+        }
         let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
         for h in &hits[lo..] {
             if h.start >= v.sentence_span.end {
@@ -674,34 +810,57 @@ impl MetricRules {
                     _ => 0,
                 };
                 flags[r] |= bit;
+                if bit & (NOUN | BEFORE) != 0 && r < 64 {
+                    found |= 1 << r;
+                }
             }
         }
-        flags
+        found
     }
 
     /// Whether rule `r` has what it needs first: one of its nouns or before cues (`flags`), or
     /// its modifier, or lists none of them.
     fn primary(&self, r: usize, flags: u8, q: &Quantity) -> bool {
-        let d = &self.defs[r];
-        let modifier_hit = q.modifier.as_ref().is_some_and(|m| self.modifiers[r].iter().any(|x| x == m));
-        let has_primary = !d.nouns.is_empty() || !d.before.is_empty() || !d.modifiers.is_empty();
-        !has_primary || flags & (NOUN | BEFORE) != 0 || modifier_hit
+        !self.has_primary[r]
+            || flags & (NOUN | BEFORE) != 0
+            || q.modifier.as_ref().is_some_and(|m| self.modifiers[r].iter().any(|x| x == m))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assign(
         &self,
         ctx: &Context,
         hits: &[Hit],
         settings: &mut LazyHits,
+        flags: &mut [u8],
         qi: usize,
         q: &Quantity,
         v: &QView,
     ) -> Option<Built> {
         // Only the rules of the figure's unit can take it.
-        let unit = self.units.iter().position(|u| unit_fits(u, q.unit))?;
-        let flags = self.flags(hits, v, unit);
+        let unit = v.unit?;
+        let found = self.flags(hits, v, unit, flags);
         let mut scopes: [Option<Option<Option<String>>>; 4] = [None, None, None, None];
-        for &r in &self.unit_rules[unit] {
+        // With at most 64 rules and no modifier on the figure, only the rules that list no
+        // noun, before cue or modifier, or whose noun or before cue was found (`found`), can
+        // take it: the others are passed over by their bits, in file order as in the full walk.
+        let rules = &self.unit_rules[unit];
+        let by_bits = self.defs.len() <= 64 && q.modifier.is_none();
+        let mut bits = if by_bits { (self.open_rules | found) & self.unit_masks[unit] } else { 0 };
+        let mut k = 0;
+        loop {
+            let r = if by_bits {
+                if bits == 0 {
+                    break;
+                }
+                let r = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                r
+            } else {
+                let Some(&r) = rules.get(k) else { break };
+                k += 1;
+                r
+            };
             let d = &self.defs[r];
             let f = flags[r];
             if !self.primary(r, f, q) || f & EXCLUDE != 0 || (!d.context.is_empty() && f & CONTEXT == 0) {
@@ -1069,6 +1228,23 @@ impl MetricRules {
     }
 }
 
+/// The buffers of [`MetricRules::apply`], kept per thread and reused from one document to the
+/// next: a document's figures, cue hits and flags are a few dozen entries, and allocating them
+/// afresh for every document cost more than filling them.
+#[derive(Default)]
+struct Scratch {
+    timexes: TimexSpans,
+    views: Vec<Option<QView>>,
+    sentences: Vec<Span>,
+    hits: Vec<Hit>,
+    flags: Vec<u8>,
+    assigned: Vec<Option<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// A metric with the rule that made it.
 struct Built {
     rule_index: usize,
@@ -1083,25 +1259,31 @@ struct QView {
     end_tok: usize,
     sentence: usize,
     sentence_span: Span,
-    /// The token after the phrase the figure counts (see [`MetricRules::phrase_end`]).
+    /// The token after the phrase the figure counts (see [`MetricRules::phrase_end`]); set
+    /// only for a figure of a rule's unit.
     np_end: usize,
+    /// The figure's unit as an index into the rules' units, if it is one.
+    unit: Option<usize>,
 }
 
 impl QView {
-    /// `None` for figures that are no metric: ordinals, and figures inside a timex.
+    /// `None` for figures that are no metric: ordinals, and figures inside a timex. The
+    /// figure's tokens and sentence are the tagger's (what `Text::token_at` and
+    /// `Text::sentence_at` give for its span).
     fn new(ctx: &Context, q: &Quantity, timexes: &TimexSpans) -> Option<QView> {
         if q.unit == "ordinal" || timexes.overlap(ctx.timexes, q.span) {
             return None;
         }
         let text = ctx.text;
-        let sentence = text.sentence_at(q.span.start);
+        let ((first, end_tok), sentence) = (q.tokens, q.sentence);
         Some(QView {
             span: q.span,
-            first: text.token_at(q.span.start),
-            end_tok: text.token_at(q.span.end),
+            first,
+            end_tok,
             sentence,
             sentence_span: text.sentence(sentence),
             np_end: 0,
+            unit: None,
         })
     }
 }
@@ -1109,6 +1291,7 @@ impl QView {
 /// Whether a span overlaps a timex, by binary search when the timexes are in text order (they
 /// are): a timex overlaps `span` when it starts before its end and ends after its start, so
 /// with the largest end among the timexes that start before `span` ends.
+#[derive(Default)]
 struct TimexSpans {
     /// Per timex, the largest end among it and those before it; empty when the timexes are
     /// not sorted by start (then every timex is tested).
@@ -1116,20 +1299,22 @@ struct TimexSpans {
 }
 
 impl TimexSpans {
+    #[cfg(test)]
     fn new<T: HasSpan>(timexes: &[T]) -> TimexSpans {
-        let sorted = timexes.windows(2).all(|w| w[0].span().start <= w[1].span().start);
-        let max_end = if sorted {
-            timexes
-                .iter()
-                .scan(0usize, |m, t| {
-                    *m = (*m).max(t.span().end);
-                    Some(*m)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        TimexSpans { max_end }
+        let mut t = TimexSpans::default();
+        t.refill(timexes);
+        t
+    }
+
+    /// The table of `timexes`, in this one's buffer.
+    fn refill<T: HasSpan>(&mut self, timexes: &[T]) {
+        self.max_end.clear();
+        if timexes.windows(2).all(|w| w[0].span().start <= w[1].span().start) {
+            self.max_end.extend(timexes.iter().scan(0usize, |m, t| {
+                *m = (*m).max(t.span().end);
+                Some(*m)
+            }));
+        }
     }
 
     /// Whether `span` overlaps one of `timexes` (those the table was built from).
@@ -1157,6 +1342,24 @@ impl HasSpan for Span {
     fn span(&self) -> Span {
         *self
     }
+}
+
+/// `s.partition_point(pred)` (`pred` true on a prefix of `s`), searched from `hint`: galloping
+/// forward when the answer is at or after it (the next figure or sentence is a little further
+/// on, not anywhere in the text), else by binary search before it.
+fn partition_from<T>(s: &[T], hint: usize, pred: impl Fn(&T) -> bool) -> usize {
+    let hint = hint.min(s.len());
+    if hint > 0 && !pred(&s[hint - 1]) {
+        return s[..hint].partition_point(pred);
+    }
+    // Everything before `lo` satisfies `pred`.
+    let (mut lo, mut step) = (hint, 1usize);
+    while lo + step <= s.len() && pred(&s[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(s.len());
+    lo + s[lo..hi].partition_point(pred)
 }
 
 fn unit_fits(def_unit: &str, unit: &str) -> bool {
@@ -1296,6 +1499,50 @@ mod tests {
                         "{:?}", s
                     );
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The galloping search from a hint finds what the binary search finds, from any hint.
+        #[test]
+        fn partition_from_agrees_with_partition_point(
+            mut v in proptest::collection::vec(0u32..50, 0..40),
+            x in 0u32..52,
+            hint in 0usize..45,
+        ) {
+            v.sort_unstable();
+            proptest::prop_assert_eq!(partition_from(&v, hint, |&e| e < x), v.partition_point(|&e| e < x));
+        }
+
+        /// Token and sentence searches from a hint answer what the text's own searches answer,
+        /// whatever the hint (the previous position).
+        #[test]
+        fn view_searches_agree_with_the_text(s in "[a-zA-Z0-9 .,!?\n]{0,60}", a in 0usize..64, b in 0usize..64) {
+            let text = Text::new(&s);
+            let mut cursor = (0usize, 0usize);
+            for pos in [a.min(s.len()), b.min(s.len()), a.min(s.len())] {
+                let first = partition_from(&text.tokens, cursor.0, |t| (t.start as usize) < pos);
+                let sentence = partition_from(&text.sentences, cursor.1, |x| x.start <= pos).saturating_sub(1);
+                proptest::prop_assert_eq!(first, text.token_at(pos));
+                proptest::prop_assert_eq!(sentence, text.sentence_at(pos));
+                cursor = (first, sentence);
+            }
+        }
+
+        /// The noun-break test with its length filter answers what the word set answers.
+        #[test]
+        fn noun_break_filter_agrees(w in "[a-zA-Z\u{212A}\u{130}é]{1,12}") {
+            static RULES: std::sync::OnceLock<MetricRules> = std::sync::OnceLock::new();
+            let rules = RULES.get_or_init(|| MetricRules::new(&Pack::coalition()).unwrap());
+            let slow = if w.len() > 32 || !w.is_ascii() {
+                rules.noun_breaks.contains(&w.to_lowercase())
+            } else {
+                rules.noun_break_words.contains(&w)
+            };
+            proptest::prop_assert_eq!(rules.is_noun_break(&w), slow);
+            for nb in &rules.noun_breaks {
+                proptest::prop_assert!(rules.is_noun_break(nb) && rules.is_noun_break(&nb.to_uppercase()));
             }
         }
     }

@@ -16,7 +16,7 @@ pub mod lexicon;
 mod words;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, Token, TokenKind};
+use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordFilter, WordStart};
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
 use words::{KeySet, WordInfo, WordTable};
@@ -47,6 +47,13 @@ pub struct Quantity {
     /// The noun of a compound modifier, lower-cased ("member" of "the 68-member coalition").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier: Option<String>,
+    /// Where `span` is in the text's tokens: its first token and the token after it (what
+    /// [`Text::token_at`] gives for its start and its end).
+    #[serde(skip)]
+    pub tokens: (usize, usize),
+    /// The index of the sentence holding the figure, in [`Text::sentences`].
+    #[serde(skip)]
+    pub sentence: usize,
 }
 
 /// How the figure itself is written.
@@ -119,13 +126,17 @@ impl Tagger {
     ///
     /// A figure starts at a number or at a word that may begin one, so the tagger walks the
     /// text's word starts (computed once per document), not its tokens: a word that begins
-    /// with an ASCII letter is turned away by the starter Bloom filter, then by the exact set of
-    /// the starters' word keys, at a few instructions a word. Every other word start (digits,
+    /// with an ASCII letter is turned away by the starter Bloom filter (in a loop of its own,
+    /// `next_candidate`), then by the exact set of the starters' word keys, and the article
+    /// "a"/"an" before a word that cannot follow it in a figure (`Tagger::lone_article`) is
+    /// turned away before its token is found. Every other word start (digits,
     /// other scripts, an underscore) and every word that may start a figure hands on the
     /// tokens that start inside its word ("9" and "mm" of "9mm") to the full test, in text
     /// order and within their sentence, exactly the tokens a token-by-token walk would test.
     pub fn tag(&self, text: &Text) -> Vec<Quantity> {
-        let mut out = Vec::new();
+        // Room for the figures of most reports at once: growing a vector of figures one
+        // doubling at a time copies them again and again.
+        let mut out = Vec::with_capacity(16);
         let all = &text.tokens[..];
         let bytes = text.text.as_bytes();
         let lex = self.lex();
@@ -133,16 +144,23 @@ impl Tagger {
         // The tokens of the current sentence are `all[sa..sb]`; `a` walks on from the previous
         // sentence's end to the next sentence's first token.
         let (mut sa, mut sb, mut a) = (0usize, 0usize, 0usize);
+        // The index of the current sentence (`usize::MAX` before the first).
+        let mut sentence_index = usize::MAX;
         let mut sentences_left = true;
         // Tokens below `floor` are inside a figure already found (or the second half of a
         // skipped pair); `tp` is the first token not yet handed on.
         let mut floor = 0usize;
         let mut tp = 0usize;
-        for w in text.word_starts() {
+        let starts = text.word_starts();
+        let mut k = 0;
+        loop {
+            k = next_candidate(starts, k, bytes, &lex.starter_filter);
+            let Some(w) = starts.get(k) else { break };
+            k += 1;
             let b = bytes[w.at];
             if b.is_ascii_alphabetic()
-                && (!lex.starter_filter.may_start(w)
-                    || (!self.ix.starter_keys.contains(w) && bytes[w.at..w.end()].is_ascii()))
+                && ((!self.ix.starter_keys.contains(w) && bytes[w.at..w.end()].is_ascii())
+                    || self.lone_article(bytes, w, starts.get(k)))
             {
                 continue;
             }
@@ -158,6 +176,7 @@ impl Tagger {
                         sentences_left = false;
                         break;
                     };
+                    sentence_index = sentence_index.wrapping_add(1);
                     while a < all.len() && (all[a].start as usize) < sentence.start {
                         a += 1;
                     }
@@ -168,7 +187,8 @@ impl Tagger {
                 if g < sa || g >= sb {
                     continue; // in no sentence
                 }
-                let cx = Cx { text: text.text, toks: &all[sa..sb], lex, ix: &self.ix };
+                let cx =
+                    Cx { text: text.text, toks: &all[sa..sb], base: sa, sentence: sentence_index, lex, ix: &self.ix };
                 let i = g - sa;
                 match cx.quantity_at(i) {
                     Some((q, next)) => {
@@ -192,6 +212,28 @@ impl Tagger {
         out
     }
 
+    /// Whether the word at `w` is the article "a" or "an" that begins no figure: a token of its
+    /// own (a space follows) before a word that is no scale, fraction or vague amount
+    /// (`next`, the next word start, is an ASCII word whose key is not one of theirs). The
+    /// full test ([`Cx::word_core`]) turns such an article away at once; this spares finding
+    /// its token and sentence, for the commonest word that passes the starter filter.
+    #[inline]
+    fn lone_article(&self, bytes: &[u8], w: &WordStart, next: Option<&WordStart>) -> bool {
+        let article = match w.word_len() {
+            1 => bytes[w.at] | 0x20 == b'a',
+            2 => bytes[w.at] | 0x20 == b'a' && bytes[w.at + 1] | 0x20 == b'n',
+            _ => false,
+        };
+        // The next token is a punctuation mark (no word: the article is turned away), or the
+        // word at `next`: a word flagged AFTER_ARTICLE has the key of one of those words when
+        // it is ASCII (a token holds the whole run of word characters it starts with).
+        article
+            && bytes.get(w.end()).is_some_and(u8::is_ascii_whitespace)
+            && next.is_none_or(|n| {
+                !self.ix.after_article_keys.contains(n) && bytes.get(n.at..n.end()).is_some_and(<[u8]>::is_ascii)
+            })
+    }
+
     /// The token-by-token walk [`Tagger::tag`] replaced: every token but punctuation and the
     /// words the starter filter turns away goes to the full test. Kept to hold the word-start
     /// walk to it.
@@ -201,14 +243,14 @@ impl Tagger {
         let mut starts = text.word_start_cursor();
         let all = &text.tokens[..];
         let mut a = 0;
-        for sentence in &text.sentences {
+        for (sentence_index, sentence) in text.sentences.iter().enumerate() {
             while a < all.len() && (all[a].start as usize) < sentence.start {
                 a += 1;
             }
             let b = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
             let toks = &all[a..b];
+            let cx = Cx { text: text.text, toks, base: a, sentence: sentence_index, lex: self.lex(), ix: &self.ix };
             a = b;
-            let cx = Cx { text: text.text, toks, lex: self.lex(), ix: &self.ix };
             let mut i = 0;
             while i < toks.len() {
                 let t = toks[i];
@@ -268,6 +310,29 @@ impl Tagger {
     }
 }
 
+/// The index of the first word start from `k` on that may begin a figure: one that does not
+/// begin with an ASCII letter, or whose word passes the starter filter. Most words are turned
+/// away here, by one bit test each, in a loop of its own (not inlined into the walk, so that
+/// its few values stay in registers).
+#[inline(never)]
+fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], filter: &WordFilter) -> usize {
+    while let Some(w) = starts.get(k) {
+        if !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || filter.may_start(w) {
+            return k;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// `w` split at its first hyphen, if it has one (`str::split_once('-')`, with a plain byte
+/// search for the short words it is given).
+#[inline]
+fn split_hyphen(w: &str) -> Option<(&str, &str)> {
+    let k = w.bytes().position(|b| b == b'-')?;
+    Some((&w[..k], &w[k + 1..]))
+}
+
 /// The first token at or after `from` that starts at or after byte `pos`: a galloping search,
 /// since the next candidate word is a few tokens on, not the whole text.
 #[inline]
@@ -290,6 +355,9 @@ fn seek(all: &[Token], from: usize, pos: usize) -> usize {
 struct Cx<'a> {
     text: &'a str,
     toks: &'a [Token],
+    /// The index of the sentence's first token in the text's tokens, and of the sentence.
+    base: usize,
+    sentence: usize,
     lex: &'a Lexicon,
     ix: &'a CueIndex,
 }
@@ -353,6 +421,8 @@ struct CueIndex {
     words: WordTable,
     /// The core word keys of the starters' first words.
     starter_keys: KeySet,
+    /// The core word keys of the first words of the words flagged AFTER_ARTICLE.
+    after_article_keys: KeySet,
 }
 
 impl CueIndex {
@@ -368,6 +438,7 @@ impl CueIndex {
             clock: ByByte::new(&lex.clock, false),
             words: WordTable::new(lex),
             starter_keys: KeySet::new(lex.starters.iter().map(|w| chronicle_core::word_key(w, true))),
+            after_article_keys: KeySet::new(lex.after_article.iter().map(|w| chronicle_core::word_key(w, true))),
         }
     }
 }
@@ -543,11 +614,21 @@ impl<'a> Cx<'a> {
         let s = self.s(i);
         if s.is_ascii() {
             let start = self.toks.get(i).map_or(0, |t| t.start as usize);
-            let head = s.split('-').next().unwrap_or("");
-            self.ix.words.get_in(self.text, start, start + head.len())
+            let head = s.bytes().position(|b| b == b'-').unwrap_or(s.len());
+            self.ix.words.get_in(self.text, start, start + head)
         } else {
             self.ix.words.get_lower(s.to_lowercase().split('-').next().unwrap_or(""))
         }
+    }
+
+    /// Whether token `i` lower-cased is "st", "nd", "rd" or "th" (an ASCII token compared in
+    /// place, any other lower-cased first).
+    fn ordinal_suffix(&self, i: usize) -> bool {
+        let b = self.b(i);
+        if b.is_ascii() {
+            return b.len() == 2 && [b"st", b"nd", b"rd", b"th"].iter().any(|x| b.eq_ignore_ascii_case(&x[..]));
+        }
+        matches!(self.lower(i).as_str(), "st" | "nd" | "rd" | "th")
     }
 
     /// What the lexicon says of `w`, already lower-cased.
@@ -705,6 +786,8 @@ impl<'a> Cx<'a> {
                 counted,
                 counted_span,
                 modifier,
+                tokens: (self.base + start, self.base + end),
+                sentence: self.sentence,
             },
             end,
         ))
@@ -920,7 +1003,7 @@ impl<'a> Cx<'a> {
             return true;
         }
         let mut q = i + 1;
-        if self.glued(q) && matches!(self.lower(q).as_str(), "st" | "nd" | "rd" | "th") {
+        if self.glued(q) && self.ordinal_suffix(q) {
             q += 1;
         }
         if self.is(q, "of") {
@@ -978,7 +1061,7 @@ impl<'a> Cx<'a> {
         if self.glued(j) && self.word(j) {
             let w = self.lower(j);
             let w = w.as_str();
-            if matches!(w, "st" | "nd" | "rd" | "th") {
+            if self.ordinal_suffix(j) {
                 c.kind = Kind::Ordinal;
                 c.end = j + 1;
                 return Some(c);
@@ -1027,6 +1110,9 @@ impl<'a> Cx<'a> {
         }
         let w0 = self.lower(i);
         let w0 = w0.as_str();
+        // What the lexicon says of the word (looked up once, in place: the same as looking
+        // `w0` up).
+        let e0 = self.info(i);
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
             return None;
@@ -1049,11 +1135,10 @@ impl<'a> Cx<'a> {
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
         // Fractions: "two-thirds", "a third", "three quarters", "half".
-        if let Some(c) = self.fraction(i, w0, blank) {
+        if let Some(c) = self.fraction(i, w0, e0, blank) {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
-        let e0 = self.lookup(w0);
         if e0.is_none_or(|e| e.cardinal.is_none()) {
             if let Some(v) = e0.and_then(|e| e.ordinal) {
                 let counts = (i + 1..(i + 3).min(self.n())).any(|k| self.has(k, words::ORDINAL_NOUN));
@@ -1088,7 +1173,9 @@ impl<'a> Cx<'a> {
                 }
                 break;
             }
-            if let Some(sc) = self.lookup(w).and_then(|e| e.scale) {
+            // What the lexicon says of the word (the same as looking `w` up).
+            let ej = if j == i { e0 } else { self.info(j) };
+            if let Some(sc) = ej.and_then(|e| e.scale) {
                 if last == 0 {
                     break;
                 }
@@ -1104,22 +1191,32 @@ impl<'a> Cx<'a> {
                 j += 1;
                 continue;
             }
-            // A (possibly hyphenated) cardinal: "sixty", "sixty-eight", "sixty-member".
-            let mut parts = w.split('-');
+            // A (possibly hyphenated) cardinal: "sixty", "sixty-eight", "sixty-member". A word
+            // without a hyphen is its only part, already looked up.
             let mut val = 0.0;
             let mut n_parts = 0;
             let mut rest_at = None;
-            let mut offset = 0;
-            for part in parts.by_ref() {
-                match self.lookup(part).and_then(|e| e.cardinal) {
-                    Some(v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
-                        val += v;
-                        n_parts += 1;
-                        offset += part.len() + 1;
+            if !w.as_bytes().contains(&b'-') {
+                match ej.and_then(|e| e.cardinal) {
+                    Some(v) => {
+                        val = v;
+                        n_parts = 1;
                     }
-                    _ => {
-                        rest_at = Some(offset);
-                        break;
+                    None => break,
+                }
+            } else {
+                let mut offset = 0;
+                for part in w.split('-') {
+                    match self.lookup(part).and_then(|e| e.cardinal) {
+                        Some(v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
+                            val += v;
+                            n_parts += 1;
+                            offset += part.len() + 1;
+                        }
+                        _ => {
+                            rest_at = Some(offset);
+                            break;
+                        }
                     }
                 }
             }
@@ -1159,10 +1256,12 @@ impl<'a> Cx<'a> {
         Some(Core { end: j, value, scaled, word_modifier, ..blank })
     }
 
-    fn fraction(&self, i: usize, w0: &str, blank: Core) -> Option<Core> {
+    /// A fraction starting at token `i`: `w0` is the token lower-cased, `e0` what the lexicon
+    /// says of it.
+    fn fraction(&self, i: usize, w0: &str, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
         let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
-        if let Some((a, b)) = w0.split_once('-') {
+        if let Some((a, b)) = split_hyphen(w0) {
             let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
             if let (Some(num), Some(den)) = (num, den) {
                 if ok_after(i + 1) {
@@ -1173,12 +1272,12 @@ impl<'a> Cx<'a> {
         }
         let num = match w0 {
             "a" | "an" => Some(1.0),
-            _ => self.lookup(w0).and_then(|e| e.cardinal),
+            _ => e0.and_then(|e| e.cardinal),
         };
         if let Some(num) = num {
             if self.word(i + 1) {
                 let w1 = self.lower(i + 1);
-                if let Some(den) = self.lookup(w1.as_str()).and_then(|e| e.fraction) {
+                if let Some(den) = self.info(i + 1).and_then(|e| e.fraction) {
                     let plural = w1.as_str().ends_with('s');
                     let agrees = if num == 1.0 { !plural } else { plural };
                     let tail_ok = !self.word(i + 2) || self.is(i + 2, "of");
@@ -1253,6 +1352,7 @@ mod tests {
             "2014", "-", "2015", "19,000", "7.5", "million", "$", "US", "percent", "half", "one-third", "sixty-eight",
             "Sixty-member", "\u{0663}5", "Émile", "two", "March", "22", ",", ".", "\n", "between", "and", "to", "ten",
             "tenß", "TENẞ", "(", "3", ")", "per", "cent", "km2", "square", "miles", "or", "more", "about", "dozen",
+            "AN", "an-", "a_", "third", "thirds", "FEW", "dozen_", "\u{212A}", "a.m.", "\t", "Hundred-odd", "'s",
         ]), 0..40), glue in proptest::collection::vec(proptest::bool::ANY, 40)) {
             let mut text = String::new();
             for (k, w) in words.iter().enumerate() {
@@ -1262,7 +1362,12 @@ mod tests {
                 text.push_str(w);
             }
             let t = Text::new(&text);
-            proptest::prop_assert_eq!(tagger().tag(&t), tagger().tag_by_tokens(&t), "{:?}", text);
+            let got = tagger().tag(&t);
+            proptest::prop_assert_eq!(&got, &tagger().tag_by_tokens(&t), "{:?}", text);
+            for q in &got {
+                proptest::prop_assert_eq!(q.tokens, (t.token_at(q.span.start), t.token_at(q.span.end)), "{:?}", text);
+                proptest::prop_assert_eq!(q.sentence, t.sentence_at(q.span.start), "{:?}", text);
+            }
         }
     }
 }
