@@ -107,7 +107,19 @@ pub struct ClaimRules {
     bodies: Words,
     pronouns: Words,
     not_speakers: Words,
+    /// [`SUBJECT_LINKS`], compared in any ASCII case.
+    subject_links: Words,
+    /// [`CLAUSE_LINKS`], compared in any ASCII case.
+    clause_links: Words,
 }
+
+/// Conjunctions before a verb of saying that make the sentence's subject its speaker
+/// ("Kerry commended the UN ... and said").
+const SUBJECT_LINKS: &[&str] = &["and", "but"];
+
+/// Words between a speaker and its verb that end the speaker's search: the verb belongs to
+/// another clause ("the forces that Kerry praised said").
+const CLAUSE_LINKS: &[&str] = &["that", "which", "who", "and", "but"];
 
 /// How many tokens a speaker may stand from its cue.
 const SPEAKER_WINDOW: usize = 8;
@@ -146,6 +158,8 @@ impl ClaimRules {
             bodies: Words::new(&c.bodies),
             pronouns: Words::new(&c.pronouns),
             not_speakers: Words::new(&c.not_speakers),
+            subject_links: Words::ascii(&SUBJECT_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
+            clause_links: Words::ascii(&CLAUSE_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
         })
     }
 
@@ -294,7 +308,7 @@ impl ClaimRules {
     /// The speaker named just before a verb: an actor, a body ("U.S. officials"), a pronoun.
     fn speaker_before<'c>(&self, doc: &Doc<'_, 'c>, s0: usize, t0: usize) -> Option<Speaker<'c>> {
         // "Kerry commended the UN ... and said": the subject of the sentence speaks.
-        if t0 > s0 && ["and", "but"].iter().any(|x| doc.word(t0 - 1).eq_ignore_ascii_case(x)) {
+        if t0 > s0 && self.subject_links.contains(doc.word(t0 - 1)) {
             return self.subject(doc, s0, t0);
         }
         let lo = s0.max(t0.saturating_sub(SPEAKER_WINDOW));
@@ -332,7 +346,7 @@ impl ClaimRules {
                 return Some(Speaker { name: actor.map(|m| &*m.canonical), text: Some(phrase) });
             }
             // A verb or conjunction between ends the subject ("the forces that Kerry praised said").
-            if ["that", "which", "who", "and", "but"].iter().any(|x| w.eq_ignore_ascii_case(x)) && i + 1 < t0 {
+            if i + 1 < t0 && self.clause_links.contains(w) {
                 return None;
             }
         }

@@ -9,7 +9,7 @@
 //! mentions are sorted and marked once for both, on the first cue either finds.
 
 use crate::Context;
-use chronicle_core::{word_key, PhraseMatch, Span, Text, WordStart};
+use chronicle_core::{fold8, load8, word_key, PhraseMatch, Span, Text, WordStart};
 
 /// A cue-word set matched in any ASCII case, as [`chronicle_core::WordSet`] matches ("said",
 /// "officials"), with a gate in front: for each byte length, a bit per first byte (ASCII
@@ -193,12 +193,13 @@ impl MentionIndex {
 /// Bloom filter, a few hundred instructions each time; here a word start costs one filter
 /// test on its [`WordStart::key`] (folded), and the lists of a table share that test: the
 /// extractor walks the word starts once for the claim cues and the event triggers together.
-/// A word that passes the filter probes a small open-addressed table of first words; a first
-/// word whose phrases all have a second word is turned away unless the next word's key may be
-/// one of theirs (a bit per top bits of the key: "is" before "the" tries none of "is said
-/// to", "is believed to"). The rest try that word's phrases, list by list, longest first: its
-/// length, then the key of the next word where the phrase's second word starts, then the
-/// bytes (ASCII case folded) and the word boundary at the end.
+/// A word that passes it meets a second filter, which holds the first words of one-word
+/// phrases and a hash of each longer phrase's first two words' keys: "is" before "the" is
+/// turned away there ("is said to", "is believed to" need another second word), "said" and
+/// "is said" pass. Only then is the first word looked up in a small open-addressed table
+/// and its phrases tried, list by list, longest first: its length, then the key of the next
+/// word where the phrase's second word starts, then the bytes (ASCII case folded) and the
+/// word boundary at the end.
 ///
 /// Each list's matches are exactly what [`chronicle_core::PhraseSet::find_leftmost`] finds
 /// over that list alone: leftmost, longest, without overlaps within the list (a proptest holds
@@ -207,6 +208,10 @@ pub(crate) struct CueTable {
     /// A bit per value of a key's top 14 bits, set for the first words' keys: the one test
     /// most word starts get (a few in a thousand pass without being a first word).
     filter: Box<[u64; 256]>,
+    /// The same kind of filter over the first words of one-word phrases and the [`pair`]
+    /// keys of the first two words of the others: what a word start that passed `filter`
+    /// must pass, with the next word, before the table is probed.
+    pass: Box<[u64; 256]>,
     /// Open-addressed slots on the folded key of a first word; a slot with no phrases is free.
     slots: Box<[Slot]>,
     shift: u32,
@@ -222,15 +227,14 @@ struct Slot {
     key: u64,
     first: u32,
     count: u32,
-    /// A bit per value of the top six bits of the second words' keys of the slot's phrases;
-    /// every bit when one of them is a single word.
-    seconds: u64,
 }
 
 /// One phrase of a [`CueTable`].
 struct Cue {
     /// As given: lower-cased, one space between words.
     bytes: Box<[u8]>,
+    /// Its bytes eight at a time, as [`load8`] loads them.
+    chunks: Box<[u64]>,
     /// Its index in its list.
     pattern: usize,
     /// Its list.
@@ -241,10 +245,22 @@ struct Cue {
     second: Option<(usize, u64)>,
 }
 
-/// The bit of a second word's key in [`Slot::seconds`].
+/// Whether a key's bit is set in a filter of a [`CueTable`] (a bit per value of its top 14 bits).
 #[inline]
-fn second_bit(key: u64) -> u64 {
-    1 << (key >> 58)
+fn in_filter(filter: &[u64; 256], key: u64) -> bool {
+    filter[(key >> 56) as usize] >> ((key >> 50) & 63) & 1 != 0
+}
+
+/// Sets a key's bit in a filter of a [`CueTable`].
+fn add_to_filter(filter: &mut [u64; 256], key: u64) {
+    filter[(key >> 56) as usize] |= 1 << ((key >> 50) & 63);
+}
+
+/// One key for two words' folded keys (the first word's and the next one's), its top bits
+/// mixed from both.
+#[inline]
+fn pair(first: u64, second: u64) -> u64 {
+    (first ^ second.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl CueTable {
@@ -273,7 +289,9 @@ impl CueTable {
                     return Err(chronicle_core::PhraseError::NotAWord(p.clone()));
                 }
                 let second = p[first_len..].find(is_word).map(|k| (first_len + k, word_key(&p[first_len + k..], true)));
-                let cue = Cue { bytes: p.as_bytes().into(), pattern, list, first_len, second };
+                let b = p.as_bytes();
+                let chunks = (0..b.len()).step_by(8).map(|i| load8(b, i, (b.len() - i).min(8))).collect();
+                let cue = Cue { bytes: b.into(), chunks, pattern, list, first_len, second };
                 let key = word_key(p, true);
                 match groups.iter_mut().find(|g| g.0 == key) {
                     Some(g) => g.1.push(cue),
@@ -285,26 +303,27 @@ impl CueTable {
         let shift = 64 - size.trailing_zeros();
         let mut slots = vec![Slot::default(); size].into_boxed_slice();
         let mut cues = Vec::new();
+        let mut filter = Box::new([0u64; 256]);
+        let mut pass = Box::new([0u64; 256]);
         for (key, mut members) in groups {
+            add_to_filter(&mut filter, key);
+            for c in &members {
+                match c.second {
+                    Some((_, second)) => add_to_filter(&mut pass, pair(key, second)),
+                    None => add_to_filter(&mut pass, key),
+                }
+            }
             // By list, then longest first: the first of a list that fits is its longest match.
             // Distinct lower-cased phrases of one length never match the same bytes.
             members.sort_by_key(|c| (c.list, std::cmp::Reverse(c.bytes.len()), c.pattern));
-            let seconds = members.iter().fold(0, |bits, c| match c.second {
-                Some((_, k)) => bits | second_bit(k),
-                None => u64::MAX,
-            });
             let mut i = (key >> shift) as usize;
             while slots[i].count != 0 {
                 i = (i + 1) & (size - 1);
             }
-            slots[i] = Slot { key, first: cues.len() as u32, count: members.len() as u32, seconds };
+            slots[i] = Slot { key, first: cues.len() as u32, count: members.len() as u32 };
             cues.extend(members);
         }
-        let mut filter = Box::new([0u64; 256]);
-        for s in slots.iter().filter(|s| s.count != 0) {
-            filter[(s.key >> 56) as usize] |= 1 << ((s.key >> 50) & 63);
-        }
-        Ok(CueTable { filter, slots, shift, cues, lists: lists.len() })
+        Ok(CueTable { filter, pass, slots, shift, cues, lists: lists.len() })
     }
 
     /// The slot of the first word with the folded key `key`.
@@ -338,22 +357,31 @@ impl CueTable {
             }
         }
         let span = Span::new(w.at, w.at + c.bytes.len());
-        if !text.text.as_bytes().get(span.start..span.end).is_some_and(|b| same_folded(b, &c.bytes)) {
+        if !same_folded(text.text.as_bytes(), span.start, c) {
             return None;
         }
         // A one-word phrase as long as the text's word ends where that word ends.
         (c.bytes.len() == c.first_len || text.on_word_boundaries(span)).then_some(span)
     }
 
-    /// At word start `starts[k]`, whose key passed the filter: each list's longest phrase
-    /// there, unless a phrase of that list already found covers it.
+    /// At word start `starts[k]`, whose key passed the first filter: the second filter, with
+    /// the next word, then [`CueTable::at`] (a small function of its own, so that the many
+    /// word starts turned away here pay no more than the test).
+    #[inline(never)]
+    fn passed(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<PhraseMatch>]) {
+        let key = starts[k].key(true);
+        let pass: &[u64; 256] = &self.pass;
+        if in_filter(pass, key) || starts.get(k + 1).is_some_and(|n| in_filter(pass, pair(key, n.key(true)))) {
+            self.at(text, starts, k, out);
+        }
+    }
+
+    /// At word start `starts[k]`, which passed the filters: each list's longest phrase there,
+    /// unless a phrase of that list already found covers it.
     #[inline(never)]
     fn at(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<PhraseMatch>]) {
         let w = &starts[k];
         let Some(slot) = self.slot(w.key(true)) else { return };
-        if slot.seconds != u64::MAX && starts.get(k + 1).is_none_or(|n| slot.seconds & second_bit(n.key(true)) == 0) {
-            return; // every phrase needs a second word, and the next word is none of theirs
-        }
         let cues = self.cues.get(slot.first as usize..(slot.first + slot.count) as usize).unwrap_or_default();
         let mut done = 0u64;
         for c in cues {
@@ -378,12 +406,15 @@ impl CueTable {
     pub(crate) fn find_each(&self, text: &Text) -> Vec<Vec<PhraseMatch>> {
         let mut out: Vec<Vec<PhraseMatch>> = (0..self.lists).map(|_| Vec::new()).collect();
         let starts = text.word_starts();
-        // The hot loop: one filter test per word start, the filter held in a local.
+        // The hot loop: one filter test per word start, the filter held in a local; the rest
+        // is out of line, so that nothing of it is hoisted into the loop.
         let filter: &[u64; 256] = &self.filter;
-        for (k, w) in starts.iter().enumerate() {
-            let key = w.key(true);
-            if filter[(key >> 56) as usize] >> ((key >> 50) & 63) & 1 != 0 {
-                self.at(text, starts, k, &mut out);
+        let base = starts.as_ptr().addr();
+        for w in starts {
+            if in_filter(filter, w.key(true)) {
+                // The word start's index, from its address (no counter kept in the loop).
+                let k = (std::ptr::from_ref(w).addr() - base) / std::mem::size_of::<WordStart>();
+                self.passed(text, starts, k, &mut out);
             }
         }
         out
@@ -395,10 +426,18 @@ impl CueTable {
     }
 }
 
-/// Whether `text` is `lower` (which has no ASCII capitals) with ASCII letters in any case.
+/// Whether the text at byte `at` holds phrase `c` (which has no ASCII capitals) with ASCII
+/// letters in any case: eight bytes at a time, folded at once ([`fold8`]).
 #[inline]
-fn same_folded(text: &[u8], lower: &[u8]) -> bool {
-    text.len() == lower.len() && (0..lower.len()).all(|i| text[i].to_ascii_lowercase() == lower[i])
+fn same_folded(text: &[u8], at: usize, c: &Cue) -> bool {
+    let len = c.bytes.len();
+    if text.len() < at + len {
+        return false;
+    }
+    c.chunks.iter().enumerate().all(|(j, &chunk)| {
+        let i = 8 * j;
+        fold8(load8(text, at + i, (len - i).min(8))) == chunk
+    })
 }
 
 #[cfg(test)]
