@@ -18,17 +18,21 @@
 //! same speaker's. The metrics whose figures lie in what was said are the claim's.
 //!
 //! Speed: the cost is per word of every document, so the cues are found by one filter test
-//! per word start (`CueTable`, shared with the event triggers), the cue-word lists answer
-//! most tokens by a length-and-first-letter bit (`Words`), and a bit per byte position says
-//! where mentions start and end (`Marks`) before any search; a speaker borrows its words and
-//! only a claim that is kept copies them.
+//! per word start, in the walk that finds the event triggers too (`CueTable`, in
+//! [`crate::cues`]; the extractor passes the matches to [`ClaimRules::apply_found`]), the
+//! cue-word lists answer most tokens by a length-and-first-letter bit (`Words`), and a bit
+//! per byte position says where mentions start and end (`Marks`, built once per document for
+//! claims and events) before any search; a speaker borrows its words and only a claim that
+//! is kept copies them.
 
+use crate::cues::{CueTable, Marks, MentionIndex, Words};
 use crate::metrics::Metric;
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{word_key, PhraseMatch, Span, Text, WordStart};
+use chronicle_core::{PhraseMatch, Span};
 use chronicle_entities::{EntityType, Mention};
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 
 /// The attribution cues of a pack.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -97,330 +101,25 @@ enum CueKind {
 /// The compiled claim rules of a pack.
 pub struct ClaimRules {
     cues: Option<CueTable>,
+    /// The cue phrases (lower-cased, one space between words), indexed as `kinds`.
+    patterns: Vec<String>,
     kinds: Vec<CueKind>,
     bodies: Words,
     pronouns: Words,
     not_speakers: Words,
+    /// [`SUBJECT_LINKS`], compared in any ASCII case.
+    subject_links: Words,
+    /// [`CLAUSE_LINKS`], compared in any ASCII case.
+    clause_links: Words,
 }
 
-/// A cue-word set matched in any ASCII case, as [`chronicle_core::WordSet`] matches ("said",
-/// "officials"), with a gate in front: for each byte length, a bit per first byte (ASCII
-/// folded, modulo 32) of the set's words of that length. Most tokens have a length and first
-/// letter no word of the set has ("," for the bodies, "officials" for the pronouns) and are
-/// turned away by one load and a shift; the rest are looked up in a small open-addressed
-/// table under a hash of their folded bytes. The event rules' word lists use it too.
-pub(crate) struct Words {
-    /// Per byte length (up to [`Words::MAX`]), the first-byte bits of the words of that length.
-    gate: [u32; Words::MAX + 1],
-    /// The words as matched (see [`Words::new`]) with their hashes; `None` is a free slot.
-    slots: Box<[Option<Hashed>]>,
-    /// Longer tokens are never in the set.
-    max_len: usize,
-    len: usize,
-}
+/// Conjunctions before a verb of saying that make the sentence's subject its speaker
+/// ("Kerry commended the UN ... and said").
+const SUBJECT_LINKS: &[&str] = &["and", "but"];
 
-/// A word of a [`Words`] set with its [`folded_hash`].
-type Hashed = (u64, Box<[u8]>);
-
-/// A hash of `b` with its ASCII capitals lowered (the words of a [`Words`] set have none).
-#[inline]
-fn folded_hash(b: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    for &x in b {
-        h = (h ^ u64::from(x.to_ascii_lowercase())).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
-}
-
-impl Words {
-    /// [`chronicle_core::WordSet`] looks no word longer than this up.
-    const MAX: usize = 48;
-
-    /// The set of `words`, kept lower-cased (as [`chronicle_core::WordSet`] keeps them): a
-    /// token is in it when its ASCII letters lowered give one of them.
-    pub(crate) fn new(words: &[String]) -> Words {
-        Words::of(words.iter().map(|w| w.to_lowercase()), Words::MAX)
-    }
-
-    /// The set of `words` compared with [`str::eq_ignore_ascii_case`], whatever their length.
-    pub(crate) fn ascii(words: &[String]) -> Words {
-        Words::of(words.iter().map(|w| w.to_ascii_lowercase()), usize::MAX)
-    }
-
-    fn of(words: impl Iterator<Item = String>, max_len: usize) -> Words {
-        let mut gate = [0u32; Words::MAX + 1];
-        let mut kept: Vec<String> = Vec::new();
-        for w in words {
-            if w.len() > max_len || kept.contains(&w) {
-                continue; // never looked up, or already there
-            }
-            if let (Some(g), Some(&first)) = (gate.get_mut(w.len()), w.as_bytes().first()) {
-                *g |= 1 << (first & 31);
-            }
-            kept.push(w);
-        }
-        let size = (kept.len() * 2).next_power_of_two().max(8);
-        let mut slots: Vec<Option<Hashed>> = vec![None; size];
-        for w in &kept {
-            let h = folded_hash(w.as_bytes());
-            let mut i = h as usize & (size - 1);
-            while slots[i].is_some() {
-                i = (i + 1) & (size - 1);
-            }
-            slots[i] = Some((h, w.as_bytes().into()));
-        }
-        Words { gate, slots: slots.into_boxed_slice(), max_len, len: kept.len() }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    #[inline]
-    pub(crate) fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes();
-        match (self.gate.get(b.len()), b.first()) {
-            // The stored words have no ASCII capitals: folding the first byte finds its bit.
-            (Some(g), Some(&first)) if g >> (first.to_ascii_lowercase() & 31) & 1 == 0 => false,
-            _ => self.lookup(b),
-        }
-    }
-
-    #[inline(never)]
-    fn lookup(&self, b: &[u8]) -> bool {
-        if b.len() > self.max_len || self.len == 0 {
-            return false;
-        }
-        let h = folded_hash(b);
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        while let Some((k, w)) = &self.slots[i] {
-            if *k == h && w.eq_ignore_ascii_case(b) {
-                return true;
-            }
-            i = (i + 1) & mask;
-        }
-        false
-    }
-}
-
-/// Where the mentions of a text start and end, a bit per byte position each (in one
-/// allocation): the per-token questions "does a mention start here?", "does one end in this
-/// token?" are answered by a bit or two before any search.
-pub(crate) struct Marks {
-    bits: Vec<u64>,
-    /// Words per half: starts in `..words`, ends in `words..`.
-    words: usize,
-}
-
-impl Marks {
-    pub(crate) fn new(len: usize, spans: impl Iterator<Item = Span>) -> Marks {
-        let words = len / 64 + 1;
-        let mut bits = vec![0u64; 2 * words];
-        let mut mark = |half: usize, p: usize| {
-            if p / 64 < words {
-                bits[half * words + p / 64] |= 1 << (p % 64);
-            }
-        };
-        for s in spans {
-            mark(0, s.start);
-            mark(1, s.end);
-        }
-        Marks { bits, words }
-    }
-
-    /// Whether a mention starts at byte `p`.
-    #[inline]
-    pub(crate) fn starts_at(&self, p: usize) -> bool {
-        p / 64 < self.words && self.bits[p / 64] >> (p % 64) & 1 != 0
-    }
-
-    /// Whether a mention ends at byte `p`.
-    #[inline]
-    pub(crate) fn ends_at(&self, p: usize) -> bool {
-        self.ends_in(p, p + 1)
-    }
-
-    /// Whether a mention ends at some byte in `lo..hi`.
-    #[inline]
-    pub(crate) fn ends_in(&self, lo: usize, hi: usize) -> bool {
-        let mut p = lo;
-        while p < hi && p / 64 < self.words {
-            let off = p % 64;
-            let n = (hi - p).min(64 - off);
-            let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << off };
-            if self.bits[self.words + p / 64] & mask != 0 {
-                return true;
-            }
-            p += n;
-        }
-        false
-    }
-}
-
-/// Cue phrases found at a text's word starts by their first word's key.
-///
-/// The claim cues and the event triggers are short lists whose first words are few ("said",
-/// "according", "attack") but some of them common ("is said to", "for the first time"). A
-/// [`chronicle_core::PhraseSet`] entered its automaton at every word start that passed its
-/// Bloom filter, a few hundred instructions each time; here a word start costs one probe of a
-/// small open-addressed table keyed by [`WordStart::key`] (folded). Only a word that is some
-/// phrase's first word tries that word's phrases, longest first: its length, then the key of
-/// the next word where the phrase's second word starts, then the bytes (ASCII case folded)
-/// and the word boundary at the end. It finds exactly what
-/// [`chronicle_core::PhraseSet::find_leftmost`] finds over the same phrases (a proptest holds
-/// it to that).
-pub(crate) struct CueTable {
-    /// A bit per value of a key's top 14 bits, set for the first words' keys: the one test
-    /// most word starts get (a few in a thousand pass without being a first word).
-    filter: Box<[u64; 256]>,
-    /// Open-addressed slots on the folded key of a first word; a slot with no phrases is free.
-    slots: Box<[Slot]>,
-    shift: u32,
-    /// The phrases grouped by first word (a slot's `first..first + count`), longest first.
-    cues: Vec<Cue>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    first: u32,
-    count: u32,
-}
-
-/// One phrase of a [`CueTable`].
-struct Cue {
-    /// As given: lower-cased, one space between words.
-    bytes: Box<[u8]>,
-    /// Its index in the list the table was built from.
-    pattern: usize,
-    /// The byte length of its first word.
-    first_len: usize,
-    /// Where its second word starts (bytes from its start) and that word's folded key.
-    second: Option<(usize, u64)>,
-}
-
-impl CueTable {
-    /// The table of `phrases` (lower-cased, words joined by one space). A phrase that does not
-    /// start with a word character could never match at a word start: refused, as by
-    /// [`chronicle_core::PhraseSet::new`].
-    pub(crate) fn new(phrases: &[String]) -> Result<CueTable, chronicle_core::PhraseError> {
-        let is_word = |c: char| c.is_alphanumeric() || c == '_';
-        let mut groups: Vec<(u64, Vec<Cue>)> = Vec::new();
-        for (pattern, p) in phrases.iter().enumerate() {
-            let first_len = p.find(|c: char| !is_word(c)).unwrap_or(p.len());
-            if first_len == 0 {
-                return Err(chronicle_core::PhraseError::NotAWord(p.clone()));
-            }
-            let second = p[first_len..].find(is_word).map(|k| (first_len + k, word_key(&p[first_len + k..], true)));
-            let cue = Cue { bytes: p.as_bytes().into(), pattern, first_len, second };
-            let key = word_key(p, true);
-            match groups.iter_mut().find(|g| g.0 == key) {
-                Some(g) => g.1.push(cue),
-                None => groups.push((key, vec![cue])),
-            }
-        }
-        let size = (groups.len() * 8).next_power_of_two().max(64);
-        let shift = 64 - size.trailing_zeros();
-        let mut slots = vec![Slot::default(); size].into_boxed_slice();
-        let mut cues = Vec::with_capacity(phrases.len());
-        for (key, mut members) in groups {
-            // Longest first: the first that fits is the longest match. Distinct lower-cased
-            // phrases of one length never match the same bytes.
-            members.sort_by_key(|c| (std::cmp::Reverse(c.bytes.len()), c.pattern));
-            let mut i = (key >> shift) as usize;
-            while slots[i].count != 0 {
-                i = (i + 1) & (size - 1);
-            }
-            slots[i] = Slot { key, first: cues.len() as u32, count: members.len() as u32 };
-            cues.extend(members);
-        }
-        let mut filter = Box::new([0u64; 256]);
-        for s in slots.iter().filter(|s| s.count != 0) {
-            filter[(s.key >> 56) as usize] |= 1 << ((s.key >> 50) & 63);
-        }
-        Ok(CueTable { filter, slots, shift, cues })
-    }
-
-    /// The phrases whose first word has the folded key `key`.
-    #[inline(never)]
-    fn candidates(&self, key: u64) -> &[Cue] {
-        let mask = self.slots.len() - 1;
-        let mut i = (key >> self.shift) as usize;
-        loop {
-            let s = self.slots[i & mask];
-            if s.count == 0 {
-                return &[];
-            }
-            if s.key == key {
-                return self.cues.get(s.first as usize..(s.first + s.count) as usize).unwrap_or_default();
-            }
-            i = (i & mask) + 1;
-        }
-    }
-
-    /// The longest phrase starting at word start `starts[k]` and ending on a word boundary.
-    #[inline(never)]
-    fn longest_of(&self, text: &Text, starts: &[WordStart], k: usize, cues: &[Cue]) -> Option<PhraseMatch> {
-        let bytes = text.text.as_bytes();
-        let w = &starts[k];
-        for c in cues {
-            if c.first_len != w.word_len() {
-                continue; // another word with the same key
-            }
-            if let Some((at, key)) = c.second {
-                // The text's next word must be the phrase's second word, where it stands.
-                if !starts.get(k + 1).is_some_and(|n| n.at == w.at + at && n.key(true) == key) {
-                    continue;
-                }
-            }
-            let span = Span::new(w.at, w.at + c.bytes.len());
-            if !bytes.get(span.start..span.end).is_some_and(|b| same_folded(b, &c.bytes)) {
-                continue;
-            }
-            // A one-word phrase as long as the text's word ends where that word ends.
-            if c.bytes.len() == c.first_len || text.on_word_boundaries(span) {
-                return Some(PhraseMatch { span, pattern: c.pattern });
-            }
-        }
-        None
-    }
-
-    /// The longest phrase at each word start, leftmost first and without overlaps: a word
-    /// start inside a phrase already found starts nothing.
-    pub(crate) fn find_leftmost(&self, text: &Text) -> Vec<PhraseMatch> {
-        let mut out = Vec::with_capacity(16);
-        let starts = text.word_starts();
-        // The hot loop: one filter test per word start, the filter held in a local so that
-        // nothing is reloaded after a push.
-        let filter: &[u64; 256] = &self.filter;
-        let mut next = 0;
-        let mut rest = starts.iter();
-        while let Some(w) = rest.next() {
-            let key = w.key(true);
-            if filter[(key >> 56) as usize] >> ((key >> 50) & 63) & 1 == 0 || w.at < next {
-                continue;
-            }
-            let cues = self.candidates(key);
-            if cues.is_empty() {
-                continue;
-            }
-            let k = starts.len() - rest.len() - 1;
-            if let Some(m) = self.longest_of(text, starts, k, cues) {
-                next = m.span.end;
-                out.push(m);
-            }
-        }
-        out
-    }
-}
-
-/// Whether `text` is `lower` (which has no ASCII capitals) with ASCII letters in any case.
-#[inline]
-fn same_folded(text: &[u8], lower: &[u8]) -> bool {
-    text.len() == lower.len() && (0..lower.len()).all(|i| text[i].to_ascii_lowercase() == lower[i])
-}
+/// Words between a speaker and its verb that end the speaker's search: the verb belongs to
+/// another clause ("the forces that Kerry praised said").
+const CLAUSE_LINKS: &[&str] = &["that", "which", "who", "and", "but"];
 
 /// How many tokens a speaker may stand from its cue.
 const SPEAKER_WINDOW: usize = 8;
@@ -454,25 +153,45 @@ impl ClaimRules {
         };
         Ok(ClaimRules {
             cues,
+            patterns,
             kinds,
             bodies: Words::new(&c.bodies),
             pronouns: Words::new(&c.pronouns),
             not_speakers: Words::new(&c.not_speakers),
+            subject_links: Words::ascii(&SUBJECT_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
+            clause_links: Words::ascii(&CLAUSE_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
         })
+    }
+
+    /// The cue phrases, as a [`CueTable`] list whose matches [`ClaimRules::apply_found`] reads.
+    pub(crate) fn cue_phrases(&self) -> &[String] {
+        &self.patterns
     }
 
     /// The claims of one document, in text order; `metrics` are the document's metrics.
     pub fn apply(&self, ctx: &Context, metrics: &[Metric]) -> Vec<Claim> {
         let Some(table) = &self.cues else { return Vec::new() };
+        self.apply_found(ctx, metrics, &table.find_leftmost(ctx.text), &OnceCell::new())
+    }
+
+    /// [`ClaimRules::apply`] given the cues found in the text (the matches of
+    /// [`ClaimRules::cue_phrases`], as a [`CueTable`] finds them) and the document's mention
+    /// index, built here if no other rule set has built it yet.
+    pub(crate) fn apply_found(
+        &self,
+        ctx: &Context,
+        metrics: &[Metric],
+        cues: &[PhraseMatch],
+        index: &OnceCell<MentionIndex>,
+    ) -> Vec<Claim> {
         let text = ctx.text.text;
         let mut doc: Option<Doc> = None;
-        let cues = table.find_leftmost(ctx.text);
         let mut out: Vec<Claim> = Vec::with_capacity(cues.len());
         // The token range of the last cue's sentence: cues share sentences.
         let mut last: Option<(usize, Option<usize>, usize)> = None;
         for m in cues {
             let span = m.span;
-            let doc = doc.get_or_insert_with(|| Doc::new(ctx));
+            let doc = doc.get_or_insert_with(|| Doc::new(ctx, index));
             if doc.quote_around(span).is_some() || doc.inside_mention(span) {
                 continue; // the quoted speaker's own words
             }
@@ -589,7 +308,7 @@ impl ClaimRules {
     /// The speaker named just before a verb: an actor, a body ("U.S. officials"), a pronoun.
     fn speaker_before<'c>(&self, doc: &Doc<'_, 'c>, s0: usize, t0: usize) -> Option<Speaker<'c>> {
         // "Kerry commended the UN ... and said": the subject of the sentence speaks.
-        if t0 > s0 && ["and", "but"].iter().any(|x| doc.word(t0 - 1).eq_ignore_ascii_case(x)) {
+        if t0 > s0 && self.subject_links.contains(doc.word(t0 - 1)) {
             return self.subject(doc, s0, t0);
         }
         let lo = s0.max(t0.saturating_sub(SPEAKER_WINDOW));
@@ -627,7 +346,7 @@ impl ClaimRules {
                 return Some(Speaker { name: actor.map(|m| &*m.canonical), text: Some(phrase) });
             }
             // A verb or conjunction between ends the subject ("the forces that Kerry praised said").
-            if ["that", "which", "who", "and", "but"].iter().any(|x| w.eq_ignore_ascii_case(x)) && i + 1 < t0 {
+            if i + 1 < t0 && self.clause_links.contains(w) {
                 return None;
             }
         }
@@ -712,20 +431,18 @@ fn inner(text: &str, q: Span) -> String {
 /// Per-document indexes: sorted mentions and the quotations of the text.
 struct Doc<'d, 'c> {
     ctx: &'c Context<'d>,
-    mentions: Vec<usize>,
+    mentions: &'c [usize],
     /// Where mentions start and end: most tokens start and end none.
-    marks: Marks,
+    marks: &'c Marks,
     /// Quotations, quote marks included, in text order.
     quotes: Vec<Span>,
 }
 
 impl<'d, 'c> Doc<'d, 'c> {
     #[inline(never)]
-    fn new(ctx: &'c Context<'d>) -> Self {
-        let mut mentions: Vec<usize> = (0..ctx.mentions.len()).collect();
-        mentions.sort_by_key(|&i| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end)));
-        let marks = Marks::new(ctx.text.text.len(), ctx.mentions.iter().map(|m| m.span));
-        Doc { ctx, mentions, marks, quotes: quotations(ctx.text.text) }
+    fn new(ctx: &'c Context<'d>, index: &'c OnceCell<MentionIndex>) -> Self {
+        let index = index.get_or_init(|| MentionIndex::new(ctx));
+        Doc { ctx, mentions: &index.order, marks: &index.marks, quotes: quotations(ctx.text.text) }
     }
 
     fn token_index(&self, pos: usize) -> Option<usize> {
@@ -879,76 +596,6 @@ fn quotations(text: &str) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The phrases found by a [`CueTable`] and by the [`chronicle_core::PhraseSet`] it replaced.
-    fn both_find(phrases: &[&str], text: &str) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
-        let phrases: Vec<String> = phrases.iter().map(|p| p.to_string()).collect();
-        let t = Text::new(text);
-        let table = CueTable::new(&phrases).unwrap().find_leftmost(&t);
-        let set = chronicle_core::PhraseSet::new(&phrases, true).unwrap().find_leftmost(&t);
-        (table, set)
-    }
-
-    #[test]
-    fn cue_tables_find_the_longest_cue_at_word_starts() {
-        let phrases = ["said", "said in a statement", "told", "told reporters", "is said to", "u.s.", "co-hosted by"];
-        let cases: &[(&str, &[&str])] = &[
-            ("He said it.", &["said"]),
-            ("She SAID in a statement that", &["SAID in a statement"]),
-            ("She said in a  statement", &["said"]),
-            ("Kerry told reporters and told them", &["told reporters", "told"]),
-            ("It is said to be; it is saidx to", &["is said to"]),
-            ("the U.S. forces, co-hosted by", &["U.S.", "co-hosted by"]),
-            ("unsaid, toldx, is said", &["said"]),
-        ];
-        for (text, want) in cases {
-            let (table, set) = both_find(&phrases, text);
-            let got: Vec<&str> = table.iter().map(|m| m.span.of(text)).collect();
-            assert_eq!(got, *want, "{text:?}");
-            assert_eq!(table, set, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn cue_tables_refuse_what_cannot_start_a_word() {
-        for bad in ["", " said", "-led"] {
-            assert!(CueTable::new(&[bad.to_string()]).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn words_match_as_word_sets_do() {
-        let list: Vec<String> =
-            ["said", "Officials", "U.S.", "é", "co-hosted", ""].iter().map(|w| w.to_string()).collect();
-        let words = Words::new(&list);
-        let set = chronicle_core::WordSet::new(&list);
-        for w in
-            ["said", "SAID", "Said", "officials", "OFFICIALS", "u.s.", "U.S.", "É", "é", "co-Hosted", "", "x", "saidx"]
-        {
-            assert_eq!(words.contains(w), set.contains(w), "{w:?}");
-        }
-        let ascii = Words::ascii(&list);
-        for w in ["SAID", "officials", "É", "é", "", "sai"] {
-            assert_eq!(ascii.contains(w), list.iter().any(|l| l.eq_ignore_ascii_case(w)), "{w:?}");
-        }
-    }
-
-    proptest::proptest! {
-        /// The cue table finds what the phrase set it replaced finds, whatever the text.
-        #[test]
-        fn cue_tables_agree_with_phrase_sets(text in "[a-zA-Z_ .,'\\-éÉ\n]{0,80}") {
-            let phrases = ["a", "ab", "a b", "a b c", "b", "é", "ab c", "a.b", "a-b c", "c_d"];
-            let (table, set) = both_find(&phrases, &text);
-            proptest::prop_assert_eq!(table, set);
-        }
-
-        /// The gated word sets answer as the plain word sets do.
-        #[test]
-        fn words_agree_with_word_sets(word in "[a-zA-Z.'\\-éÉ]{0,6}") {
-            let list: Vec<String> = ["a", "Ab", "a.b", "é", "b-a", "abc", "ABCD"].iter().map(|w| w.to_string()).collect();
-            proptest::prop_assert_eq!(Words::new(&list).contains(&word), chronicle_core::WordSet::new(&list).contains(&word));
-        }
-    }
 
     #[test]
     fn quotations_pair_curly_and_straight_marks() {

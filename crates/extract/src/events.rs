@@ -7,7 +7,9 @@
 //!
 //! Reading one trigger:
 //! 1. every trigger phrase of the pack is found in one pass over the text's word starts, each
-//!    looked up by its word key in a table of the triggers' first words (`CueTable`);
+//!    looked up by its word key in a table of the triggers' first words (`CueTable`): the
+//!    extractor's walk, which finds the claim cues too, passes them to
+//!    [`EventRules::apply_found`];
 //! 2. the rule's conditions are checked around it, inside its clause (the sentence up to a
 //!    `;`): a word it requires nearby ("launched" needs "offensive"), words that cancel it
 //!    ("to liberate" is a purpose, "will attack" a forecast), and the role of the enemy
@@ -24,13 +26,14 @@
 //! 5. events of one document that are one happening (same kind, compatible dates and places;
 //!    meetings: compatible dates) are merged, keeping the most precise date and place.
 
-use crate::claims::{CueTable, Marks, Words};
+use crate::cues::{CueTable, Marks, MentionIndex, Words};
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{Span, TokenKind};
+use chronicle_core::{PhraseMatch, Span, TokenKind};
 use chronicle_entities::{EntityType, Mention};
 use chronicle_time::{Timex, TimexType};
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 /// Where a rule reads the place of its event.
@@ -359,6 +362,8 @@ fn in_compound(text: &str, span: Span) -> bool {
 /// The compiled event rules of a pack.
 pub struct EventRules {
     triggers: Option<CueTable>,
+    /// The trigger phrases (lower-cased, one space between words), indexed as `pattern_rules`.
+    patterns: Vec<String>,
     /// For each trigger phrase, the rules it triggers.
     pattern_rules: Vec<Vec<usize>>,
     rules: Vec<Rule>,
@@ -435,6 +440,7 @@ impl EventRules {
         let w = &pack.event_words;
         Ok(EventRules {
             triggers,
+            patterns,
             pattern_rules,
             rules,
             enemies: w.enemies.iter().cloned().collect(),
@@ -460,17 +466,34 @@ impl EventRules {
         })
     }
 
+    /// The trigger phrases, as a [`CueTable`] list whose matches [`EventRules::apply_found`] reads.
+    pub(crate) fn trigger_phrases(&self) -> &[String] {
+        &self.patterns
+    }
+
     /// The events of one document, in text order, one per distinct happening.
     pub fn apply(&self, ctx: &Context) -> Vec<Event> {
         let Some(triggers) = &self.triggers else { return Vec::new() };
+        self.apply_found(ctx, &triggers.find_leftmost(ctx.text), &OnceCell::new())
+    }
+
+    /// [`EventRules::apply`] given the triggers found in the text (the matches of
+    /// [`EventRules::trigger_phrases`], as a [`CueTable`] finds them) and the document's
+    /// mention index, built here if no other rule set has built it yet.
+    pub(crate) fn apply_found(
+        &self,
+        ctx: &Context,
+        triggers: &[PhraseMatch],
+        index: &OnceCell<MentionIndex>,
+    ) -> Vec<Event> {
         let mut doc: Option<Doc> = None;
         let mut hits = Vec::new();
-        for m in triggers.find_leftmost(ctx.text) {
+        for m in triggers {
             let span = m.span;
             if in_compound(ctx.text.text, span) {
                 continue;
             }
-            let doc = doc.get_or_insert_with(|| Doc::new(ctx));
+            let doc = doc.get_or_insert_with(|| Doc::new(ctx, index));
             // Where the trigger stands, read once for all its rules.
             let Some(t0) = doc.token_index(span.start) else { continue };
             let t1 = doc.token_end_index(span.end).max(t0 + 1);
@@ -1351,22 +1374,20 @@ struct DateVal {
 struct Doc<'d, 'c> {
     ctx: &'c Context<'d>,
     /// Mention indices sorted by start.
-    mentions: Vec<usize>,
+    mentions: &'c [usize],
     /// Timex indices sorted by start.
     timexes: Vec<usize>,
     /// Where mentions start and end: most tokens start and end none.
-    marks: Marks,
+    marks: &'c Marks,
 }
 
 impl<'d, 'c> Doc<'d, 'c> {
     #[inline(never)]
-    fn new(ctx: &'c Context<'d>) -> Self {
-        let mut mentions: Vec<usize> = (0..ctx.mentions.len()).collect();
-        mentions.sort_by_key(|&i| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end)));
+    fn new(ctx: &'c Context<'d>, index: &'c OnceCell<MentionIndex>) -> Self {
+        let index = index.get_or_init(|| MentionIndex::new(ctx));
         let mut timexes: Vec<usize> = (0..ctx.timexes.len()).collect();
         timexes.sort_by_key(|&i| ctx.timexes[i].span.start);
-        let marks = Marks::new(ctx.text.text.len(), ctx.mentions.iter().map(|m| m.span));
-        Doc { ctx, mentions, timexes, marks }
+        Doc { ctx, mentions: &index.order, timexes, marks: &index.marks }
     }
 
     fn token_index(&self, pos: usize) -> Option<usize> {

@@ -3,10 +3,13 @@
 //! The stages (time, numbers, entities) each live in their own crate and know nothing of each
 //! other; this crate runs them over a shared [`Text`] analysis and then applies the domain
 //! pack ([`Pack`]), which turns generic facts into campaign facts: metrics, events, claims.
+//! The claim cues and the event triggers are found in one walk over the text's word starts
+//! (a [`cues`] table of both lists), and the mentions are indexed once for both rule sets.
 //! It does no I/O; `extract` is a pure function of the document and the pack, so the same
 //! input gives the same output byte for byte.
 
 pub mod claims;
+mod cues;
 pub mod events;
 pub mod metrics;
 pub mod output;
@@ -16,6 +19,7 @@ use chronicle_core::{Document, Span, Text};
 use chronicle_entities::{Gazetteer, Mention};
 use chronicle_numbers::Quantity;
 use chronicle_time::{Dct, Timex};
+use std::cell::OnceCell;
 
 pub use claims::Claim;
 pub use events::Event;
@@ -56,18 +60,34 @@ pub struct Extractor {
     metrics: metrics::MetricRules,
     events: events::EventRules,
     claims: claims::ClaimRules,
+    /// The claim cues (list [`CLAIM_CUES`]) and the event triggers (list [`EVENT_TRIGGERS`]),
+    /// found in one walk.
+    cues: cues::CueTable,
 }
+
+/// The list of the claim cues in [`Extractor`]'s cue table.
+const CLAIM_CUES: usize = 0;
+/// The list of the event triggers in [`Extractor`]'s cue table.
+const EVENT_TRIGGERS: usize = 1;
 
 impl Extractor {
     /// An extractor for the given domain pack.
     pub fn new(pack: &Pack) -> Result<Extractor, PackError> {
+        let events = events::EventRules::new(pack)?;
+        let claims = claims::ClaimRules::new(pack)?;
+        let mut lists: [&[String]; 2] = [&[], &[]];
+        lists[CLAIM_CUES] = claims.cue_phrases();
+        lists[EVENT_TRIGGERS] = events.trigger_phrases();
+        let cues = cues::CueTable::of_lists(&lists)
+            .map_err(|e| PackError::Invalid { source_name: "claims and events".into(), message: e.to_string() })?;
         Ok(Extractor {
             time: chronicle_time::Tagger::new(),
             numbers: chronicle_numbers::Tagger::new(),
             gazetteer: pack.gazetteer(),
             metrics: metrics::MetricRules::new(pack)?,
-            events: events::EventRules::new(pack)?,
-            claims: claims::ClaimRules::new(pack)?,
+            events,
+            claims,
+            cues,
         })
     }
 
@@ -78,7 +98,7 @@ impl Extractor {
 
     /// Extracts every fact from one document. Never panics on any input.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        let text = Text::new(&doc.text);
+        let mut text = Text::new(&doc.text);
         let time = self.time.analyse(doc, &text);
         let quantities = self.numbers.tag(&text);
         let mentions = self.gazetteer.tag(&text);
@@ -90,11 +110,14 @@ impl Extractor {
             mentions: &mentions,
         };
         let metrics = self.metrics.apply(&ctx);
-        let events = self.events.apply(&ctx);
-        let claims = self.claims.apply(&ctx, &metrics);
+        let found = self.cues.find_each(&text);
+        let index = OnceCell::new();
+        let events = self.events.apply_found(&ctx, &found[EVENT_TRIGGERS], &index);
+        let claims = self.claims.apply_found(&ctx, &metrics, &found[CLAIM_CUES], &index);
         Extraction {
             dct: time.dct,
-            sentences: text.sentences.clone(),
+            // Every stage is done with the text: its sentences move out.
+            sentences: std::mem::take(&mut text.sentences),
             timexes: time.timexes,
             quantities,
             mentions,
