@@ -19,7 +19,7 @@
 //!
 //! Speed: the cost is per word of every document, so the cues are found by one filter test
 //! per word start, in the walk that finds the event triggers too (`CueTable`, in
-//! [`crate::cues`]; the extractor passes the matches to [`ClaimRules::apply_found`]), the
+//! `crate::cues`; the extractor passes the matches to `ClaimRules::apply_found`), the
 //! cue-word lists answer most tokens by a length-and-first-letter bit (`Words`), and a bit
 //! per byte position says where mentions start and end (`Marks`, built once per document for
 //! claims and events) before any search; a speaker borrows its words and only a claim that

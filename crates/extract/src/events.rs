@@ -9,7 +9,7 @@
 //! 1. every trigger phrase of the pack is found in one pass over the text's word starts, each
 //!    looked up by its word key in a table of the triggers' first words (`CueTable`): the
 //!    extractor's walk, which finds the claim cues too, passes them to
-//!    [`EventRules::apply_found`];
+//!    `EventRules::apply_found`;
 //! 2. the rule's conditions are checked around it, inside its clause (the sentence up to a
 //!    `;`): a word it requires nearby ("launched" needs "offensive"), words that cancel it
 //!    ("to liberate" is a purpose, "will attack" a forecast), and the role of the enemy

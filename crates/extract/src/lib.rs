@@ -4,7 +4,7 @@
 //! other; this crate runs them over a shared [`Text`] analysis and then applies the domain
 //! pack ([`Pack`]), which turns generic facts into campaign facts: metrics, events, claims.
 //! The claim cues and the event triggers are found in one walk over the text's word starts
-//! (a [`cues`] table of both lists), and the mentions are indexed once for both rule sets.
+//! (a `cues` table of both lists), and the mentions are indexed once for both rule sets.
 //! It does no I/O; `extract` is a pure function of the document and the pack, so the same
 //! input gives the same output byte for byte.
 
