@@ -591,7 +591,7 @@ impl GazetteerInner {
         }
         self.names.title_persons(text, &titles, &mut candidates);
         self.names.town_places(text, &town_cues, &mut candidates);
-        let (caps, headlines) = persons::capitalised_words(text, &newlines, &maybe_capitals);
+        let (caps, headlines) = self.names.capitalised_words(text, &newlines, &maybe_capitals);
         let before = candidates.len();
         self.names.given_name_persons(text, &caps, &mut candidates);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
@@ -1052,7 +1052,26 @@ fn agency_of_dateline(text: &str, span: Span) -> bool {
 #[inline(never)]
 fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
     // The candidates' order (leftmost, longest, lowest priority, then as found), sorted as
-    // small keys rather than moving the candidates themselves.
+    // small keys rather than moving the candidates themselves: one u128 each, its fields
+    // packed from the most significant down (start: 48 bits, 2^40 - 1 - length: 40 bits,
+    // priority: 8, index: 32), so that one integer comparison orders them as the tuple
+    // would. A text of 2^40 bytes or more (never seen) sorts the tuples themselves.
+    const LONGEST: u128 = (1 << 40) - 1;
+    if (text.len() as u128) < LONGEST && candidates.len() < u32::MAX as usize {
+        let mut keys: Vec<u128> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (c.span.start as u128) << 80
+                    | (LONGEST - c.span.len() as u128) << 40
+                    | u128::from(c.priority) << 32
+                    | i as u128
+            })
+            .collect();
+        keys.sort_unstable();
+        let order: Vec<usize> = keys.iter().map(|&k| k as u32 as usize).collect();
+        return select_in_order(text, &candidates, &order);
+    }
     let mut order: Vec<(usize, std::cmp::Reverse<usize>, u8, u32)> = candidates
         .iter()
         .enumerate()

@@ -99,6 +99,10 @@ impl Name<'_> {
 pub(crate) struct CapWord<'t> {
     pub(crate) token: u32,
     pub(crate) start: Option<&'t WordStart>,
+    /// False only when it cannot be a one-word given name: it is its word start's whole word
+    /// and that word's key misses the given names' filter ([`NameRules::given_name_persons`]
+    /// then skips it without reading its token again).
+    pub(crate) may_be_given: bool,
 }
 
 /// The capitalised word tokens of `text`, and its headlines: lines whose words are nearly
@@ -117,11 +121,13 @@ pub(crate) struct CapWord<'t> {
 ///
 /// `maybe` are the indices of the word starts whose first byte is no lower-case ASCII letter,
 /// in order (the alias walk collects them on its way): no capitalised word token starts in
-/// the others' words.
+/// the others' words. `given`: the one-word given names, whose filter sets
+/// [`CapWord::may_be_given`] on the way (None: set on every capital).
 pub(crate) fn capitalised_words<'t>(
     text: &'t Text,
     newlines: &[usize],
     maybe: &[u32],
+    given: Option<&WordTable<()>>,
 ) -> (Vec<CapWord<'t>>, Vec<Span>) {
     let bytes = text.text.as_bytes();
     let tokens = &text.tokens;
@@ -139,8 +145,9 @@ pub(crate) fn capitalised_words<'t>(
             while tokens.get(k).is_some_and(|t| (t.start as usize) < w.at) {
                 k += 1;
             }
-            if tokens.get(k).is_some_and(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
-                caps.push(CapWord { token: k as u32, start: Some(w) });
+            if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
+                let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
+                caps.push(CapWord { token: k as u32, start: Some(w), may_be_given });
             }
             continue;
         }
@@ -165,7 +172,7 @@ pub(crate) fn capitalised_words<'t>(
         }
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
-                caps.push(CapWord { token: k as u32, start: None });
+                caps.push(CapWord { token: k as u32, start: None, may_be_given: true });
             }
             k += 1;
         }
@@ -278,6 +285,16 @@ impl NameRules {
             given_names,
             known,
         }
+    }
+
+    /// [`capitalised_words`] of `text`, each marked by the given names' filter.
+    pub(crate) fn capitalised_words<'t>(
+        &self,
+        text: &'t Text,
+        newlines: &[usize],
+        maybe: &[u32],
+    ) -> (Vec<CapWord<'t>>, Vec<Span>) {
+        capitalised_words(text, newlines, maybe, Some(&self.given_words))
     }
 
     /// Whether `w` (one word token) can be part of a name.
@@ -453,7 +470,7 @@ impl NameRules {
         let mut buf = String::new();
         for cap in caps {
             let i = cap.token as usize;
-            if i < next {
+            if !cap.may_be_given || i < next {
                 continue;
             }
             let t = text.tokens[i];
@@ -665,7 +682,7 @@ pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]
         let capital = if b < 128 { b.is_ascii_uppercase() } else { capitalised(t.text(text.text)) };
         if capital {
             capitals += 1;
-            caps.push(CapWord { token: i as u32, start: starts.at(start) });
+            caps.push(CapWord { token: i as u32, start: starts.at(start), may_be_given: true });
         }
     }
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
@@ -722,7 +739,7 @@ mod tests {
 
     fn agree(s: &str) -> Result<(), proptest::test_runner::TestCaseError> {
         let text = Text::new(s);
-        let (caps, headlines) = capitalised_words(&text, &newlines(s), &maybe_capitals(&text));
+        let (caps, headlines) = capitalised_words(&text, &newlines(s), &maybe_capitals(&text), None);
         proptest::prop_assert_eq!(&headlines, &headlines_by_line(&text), "{:?}", s);
         let want: Vec<u32> = (0..text.tokens.len() as u32)
             .filter(|&i| {
@@ -772,7 +789,7 @@ mod tests {
             let s = words.join(" ");
             let text = Text::new(&s);
             let nl: Vec<usize> = s.match_indices('\n').map(|(i, _)| i).collect();
-            let (caps, _) = capitalised_words(&text, &nl, &maybe_capitals(&text));
+            let (caps, _) = capitalised_words(&text, &nl, &maybe_capitals(&text), None);
             const CANONICALS: [&str; 6] =
                 ["John Kerry", "Haider al-Abadi", "Émile Zola", "Jane \u{212a}ELVIN", "Kerry", "Ann Smith-Jones"];
             let mut mentions: Vec<Mention> = Vec::new();
