@@ -230,6 +230,9 @@ pub struct MetricRules {
     rule_units: Vec<usize>,
     /// Per unit (index into `units`), its rules in file order.
     unit_rules: Vec<Vec<usize>>,
+    /// Per unit, per pattern, the entries of the unit's rules (`entries` without the settings'
+    /// and the other units'): a figure's hits look up only what can flag its rules.
+    unit_entries: Vec<Vec<Box<[Entry]>>>,
     site_words: Vec<String>,
 }
 
@@ -587,7 +590,16 @@ impl MetricRules {
                 .filter(|(_, d)| d.nouns.is_empty() && d.before.is_empty() && d.modifiers.is_empty())
                 .map(|(r, _)| r),
         );
+        let unit_entries = (0..units.len())
+            .map(|u| {
+                entries
+                    .iter()
+                    .map(|es| es.iter().copied().filter(|&(r, _)| r != SETTINGS && rule_units[r] == u).collect())
+                    .collect()
+            })
+            .collect();
         Ok(MetricRules {
+            unit_entries,
             open_rules,
             unit_masks,
             units,
@@ -816,10 +828,7 @@ impl MetricRules {
             if h.start >= v.sentence_span.end {
                 break;
             }
-            for &(r, kind) in &self.entries[h.pattern] {
-                if r == SETTINGS || self.rule_units[r] != unit {
-                    continue;
-                }
+            for &(r, kind) in self.unit_entries[unit][h.pattern].iter() {
                 let d = &self.defs[r];
                 let bit = match kind {
                     CueKind::Noun => {
