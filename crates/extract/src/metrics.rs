@@ -230,6 +230,9 @@ pub struct MetricRules {
     rule_units: Vec<usize>,
     /// Per unit (index into `units`), its rules in file order.
     unit_rules: Vec<Vec<usize>>,
+    /// Per unit, per pattern, the entries of the unit's rules (`entries` without the settings'
+    /// and the other units'): a figure's hits look up only what can flag its rules.
+    unit_entries: Vec<Vec<Box<[Entry]>>>,
     site_words: Vec<String>,
 }
 
@@ -251,12 +254,6 @@ const SETTING_CUE: u8 = 2;
 struct Cues {
     /// The lower-cased patterns.
     patterns: Vec<Box<[u8]>>,
-    /// Per pattern, its first eight bytes (fewer for a shorter one) in one little-endian word
-    /// and the mask of those bytes: most cues that begin with the text's word ("to train" at
-    /// "to the") differ from the text within them, and are turned away in one comparison.
-    heads: Vec<(u64, u64)>,
-    /// Per pattern, [`RULE_CUE`] and/or [`SETTING_CUE`].
-    kinds: Vec<u8>,
     /// One-hash Bloom filters of the first-word keys (bit `key >> filter_shift`), of the rules'
     /// cues and of the settings' (indexed by kind - 1): nearly every word of a sentence is
     /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
@@ -265,8 +262,26 @@ struct Cues {
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
     shift: u32,
-    /// Per group, its first-word key and its patterns in pattern order.
-    groups: Vec<(u64, Vec<u32>)>,
+    /// Per group, its first-word key and its patterns in pattern order, each with what the
+    /// search tests first (head, mask, length, kinds) side by side: the group of a common word
+    /// ("the", "to", "in") is walked at every one of its occurrences.
+    groups: Vec<(u64, Vec<Cand>)>,
+}
+
+/// One pattern of a [`Cues`] group, as the search tests it.
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    /// The pattern's first eight bytes (fewer for a shorter one) in one little-endian word
+    /// and the mask of those bytes: most cues that begin with the text's word ("to train" at
+    /// "to the") differ from the text within them, and are turned away in one comparison (a
+    /// pattern of at most eight bytes is then matched in full).
+    head: u64,
+    mask: u64,
+    /// The pattern's length in bytes.
+    len: u32,
+    pattern: u32,
+    /// [`RULE_CUE`] and/or [`SETTING_CUE`].
+    kinds: u8,
 }
 
 impl Cues {
@@ -310,7 +325,7 @@ impl Cues {
                 }
             }
         }
-        let heads = patterns
+        let heads: Vec<(u64, u64)> = patterns
             .iter()
             .map(|p| {
                 let b = &p.as_bytes()[..p.len().min(8)];
@@ -319,14 +334,33 @@ impl Cues {
                 (head, mask)
             })
             .collect();
+        let groups = groups
+            .into_iter()
+            .map(|(key, ps)| {
+                let cands = ps
+                    .iter()
+                    .map(|&p| {
+                        let (head, mask) = heads[p as usize];
+                        Cand {
+                            head,
+                            mask,
+                            len: patterns[p as usize].len() as u32,
+                            pattern: p,
+                            kinds: kinds[p as usize],
+                        }
+                    })
+                    .collect();
+                (key, cands)
+            })
+            .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, heads, kinds, filters, filter_shift, slots, shift, groups })
+        Ok(Cues { patterns, filters, filter_shift, slots, shift, groups })
     }
 
     /// The patterns whose first word has the key of the word at `w` (none when no cue begins
     /// with that word); the filter was passed ([`next_cue_start`]).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart) -> &[u32] {
+    fn starting(&self, w: &chronicle_core::WordStart) -> &[Cand] {
         let key = w.key(true);
         let mask = self.slots.len() - 1;
         let mut s = (key >> self.shift) as usize;
@@ -368,21 +402,23 @@ impl Cues {
                 k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
                 k += 1;
-                for &p in self.starting(w) {
-                    let p = p as usize;
-                    let pattern = &self.patterns[p];
-                    let end = w.at + pattern.len();
-                    if self.kinds[p] & kind == 0 || end > sentence.end {
+                // The text's eight bytes at the word, folded once for all the group's patterns.
+                let word = bytes.get(w.at..w.at + 8).map(|x| fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))));
+                for c in self.starting(w) {
+                    let end = w.at + c.len as usize;
+                    if c.kinds & kind == 0 || end > sentence.end {
                         continue;
                     }
-                    if let Some(x) = bytes.get(w.at..w.at + 8) {
-                        let (head, mask) = self.heads[p];
-                        if fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))) & mask != head {
-                            continue;
+                    let p = c.pattern as usize;
+                    match word {
+                        Some(x) if x & c.mask != c.head => continue,
+                        // The head was the whole pattern.
+                        Some(_) if c.len <= 8 => {}
+                        _ => {
+                            if !bytes[w.at..end].eq_ignore_ascii_case(&self.patterns[p]) {
+                                continue;
+                            }
                         }
-                    }
-                    if !bytes[w.at..end].eq_ignore_ascii_case(pattern) {
-                        continue;
                     }
                     // A word start begins a word, so the cue starts on a boundary; it ends on one
                     // at the end of the text or before an ASCII byte that is no word character
@@ -554,7 +590,16 @@ impl MetricRules {
                 .filter(|(_, d)| d.nouns.is_empty() && d.before.is_empty() && d.modifiers.is_empty())
                 .map(|(r, _)| r),
         );
+        let unit_entries = (0..units.len())
+            .map(|u| {
+                entries
+                    .iter()
+                    .map(|es| es.iter().copied().filter(|&(r, _)| r != SETTINGS && rule_units[r] == u).collect())
+                    .collect()
+            })
+            .collect();
         Ok(MetricRules {
+            unit_entries,
             open_rules,
             unit_masks,
             units,
@@ -783,10 +828,7 @@ impl MetricRules {
             if h.start >= v.sentence_span.end {
                 break;
             }
-            for &(r, kind) in &self.entries[h.pattern] {
-                if r == SETTINGS || self.rule_units[r] != unit {
-                    continue;
-                }
+            for &(r, kind) in self.unit_entries[unit][h.pattern].iter() {
                 let d = &self.defs[r];
                 let bit = match kind {
                     CueKind::Noun => {
