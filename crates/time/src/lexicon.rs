@@ -412,6 +412,11 @@ impl Lexicon {
         self.keys.get(w.key(true))
     }
 
+    /// [`Lexicon::by_key`] for a folded word key ([`chronicle_core::word_key`]).
+    pub fn key_entry(&self, key: u64) -> KeyEntry {
+        self.keys.get(key)
+    }
+
     /// The listed word entry `e` ([`Lexicon::by_key`]) names by its key, if any, as its index
     /// plus one (0 for none). Unconfirmed: a key collision can name a word that is not the
     /// text's ([`Lexicon::confirmed_word`] compares the bytes).

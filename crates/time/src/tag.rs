@@ -174,11 +174,16 @@ struct Prefix {
 
 pub struct Grammar<'l> {
     lex: &'l Lexicon,
+    /// The key-table word indexes of "that" and "same" (0 when not listed): `Run::may_begin`
+    /// judges "that" by what follows it.
+    that: u32,
+    same: u32,
 }
 
 impl<'l> Grammar<'l> {
     pub fn new(lex: &'l Lexicon) -> Grammar<'l> {
-        Grammar { lex }
+        let index = |w: &str| Lexicon::word_index(lex.key_entry(chronicle_core::word_key(w, true)));
+        Grammar { lex, that: index("that"), same: index("same") }
     }
 
     /// All mentions of `text`, in text order, not overlapping.
@@ -920,6 +925,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     return !(c & W_INERT != 0 || (c & W_COUNTS != 0 && !next_is("long")));
                 }
                 let nc = self.codes.get(i + 1).copied().unwrap_or(0);
+                // "that" begins only "that year", "that same week" (`word_core`): a unit of a day
+                // to a year or "same" must follow it ("that the", "that is" begin nothing). A
+                // next word not known by its key is left to the grammar.
+                if c >> KNOWN_SHIFT == self.g.that && !self.that_goes_on(next, nc) {
+                    return false;
+                }
                 // An inert word begins something only when the prefix goes on from it ("at
                 // least"): the next word must be one it goes on with. A word whose record could
                 // cut a possessive ("than's", not known) is not judged here.
@@ -958,6 +969,27 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     TokenKind::Word => !self.dead(i + 1) || next_is("long") || next_is("pm") || next_is("p"),
                 }
             }
+        }
+    }
+
+    /// Whether "that" can begin an expression before `next` (of code `nc`): a unit of a day to
+    /// a year or "same" known by its key, or a word not known by its key (left to the grammar).
+    /// Out of line: few tokens are "that", and `may_begin` is inlined in the pass over anchors.
+    #[cold]
+    #[inline(never)]
+    fn that_goes_on(&self, next: Option<&Token>, nc: u32) -> bool {
+        match next {
+            Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => {
+                let j = nc >> KNOWN_SHIFT;
+                j == self.g.same
+                    || self
+                        .g
+                        .lex
+                        .word(j)
+                        .is_some_and(|w| matches!(w.unit, Some(Unit::Day | Unit::Week | Unit::Month | Unit::Year)))
+            }
+            Some(n) => n.kind == TokenKind::Word,
+            None => false,
         }
     }
 
@@ -3102,6 +3134,9 @@ mod tests {
             ("At least two years passed; more than a week later, up to 3 days more.", 3),
             ("Earlier this week the full year looked over, the rest of it under way.", 2),
             ("A great-uncle and a long-term ally met at Baghdad's long-standing hall.", 0),
+            // "that" begins something only before a unit of a day to a year or "same"
+            ("That week, later that day and that same month, they said that the town fell.", 3),
+            ("They knew that, and that 2014 was over; that years pass is that.", 2),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
