@@ -53,6 +53,8 @@ pub struct Text<'a> {
     pub tokens: Vec<Token>,
     /// Where words start ([`Text::word_starts`]).
     starts: Vec<WordStart>,
+    /// For each word start, the index of the token that holds it ([`Text::start_token`]).
+    start_tokens: Vec<u32>,
 }
 
 /// Abbreviations whose full stop does not end a sentence (lower-cased, without the stop).
@@ -69,8 +71,17 @@ impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Text<'a> {
         let starts = phrase::word_starts(text);
         let tokens = tokenize(text, &starts);
+        let start_tokens = start_tokens(&starts, &tokens);
         let sentences = split_sentences(text, &tokens);
-        Text { text, sentences, tokens, starts }
+        Text { text, sentences, tokens, starts, start_tokens }
+    }
+
+    /// The index of the token that holds word start `i` (of [`Text::word_starts`]): the
+    /// token it begins, or the one it is joined into ("Abadi" in "al-Abadi"). A stage that
+    /// walks the word starts finds its token here instead of searching the tokens.
+    #[inline]
+    pub fn start_token(&self, i: usize) -> usize {
+        self.start_tokens.get(i).map_or(self.tokens.len(), |&t| t as usize)
     }
 
     /// Where words start (a letter, digit or underscore after anything else), computed once
@@ -294,6 +305,20 @@ fn tokenize(text: &str, starts: &[WordStart]) -> Vec<Token> {
         i = next_token(text, i, &mut tokens);
     }
     tokens
+}
+
+/// For each word start, the index of the token holding it: the first token that ends after
+/// it (every word character lies in a token), found by walking both lists once.
+fn start_tokens(starts: &[WordStart], tokens: &[Token]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(starts.len());
+    let mut k = 0;
+    for w in starts {
+        while tokens.get(k).is_some_and(|t| t.end as usize <= w.at) {
+            k += 1;
+        }
+        out.push(k as u32);
+    }
+    out
 }
 
 /// Reads the token at byte `i` (nothing for whitespace) and returns where it ends.
@@ -644,6 +669,30 @@ mod tests {
         }
     }
 
+    /// Each word start knows the token holding it, joined words and number runs included.
+    #[test]
+    fn start_token_is_the_token_holding_the_word_start() {
+        let text = "PM al-Abadi's 19th visit_2 ended.";
+        let t = Text::new(text);
+        let got: Vec<(&str, &str)> = (0..t.word_starts().len())
+            .map(|i| {
+                let w = &t.word_starts()[i];
+                (&text[w.at..w.end()], t.word(t.start_token(i)))
+            })
+            .collect();
+        let want = [
+            ("PM", "PM"),
+            ("al", "al-Abadi's"),
+            ("Abadi", "al-Abadi's"),
+            ("s", "al-Abadi's"),
+            ("19th", "19"),
+            ("visit_2", "visit_2"),
+            ("ended", "ended"),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(t.start_token(t.word_starts().len()), t.tokens.len());
+    }
+
     #[test]
     fn sentence_at_finds_the_enclosing_sentence() {
         let text = "One. Two here.";
@@ -661,6 +710,11 @@ mod tests {
             }
             for tok in &t.tokens {
                 proptest::prop_assert!(s.is_char_boundary(tok.start as usize) && s.is_char_boundary(tok.end as usize));
+            }
+            for (i, w) in t.word_starts().iter().enumerate() {
+                let k = t.start_token(i);
+                proptest::prop_assert_eq!(k, t.token_end_at(w.at));
+                proptest::prop_assert!(t.tokens[k].start as usize <= w.at, "{:?} at {}", s, w.at);
             }
         }
     }
