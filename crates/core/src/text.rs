@@ -3,8 +3,8 @@
 //! Every fact chronicle extracts is tied to the sentence that states it, and every stage
 //! reasons over words (word boundaries belong here, not in each stage's automaton). The
 //! analysis reads the text's bytes once for the word starts (in blocks of bit masks), then
-//! takes the tokens off the word starts and the sentences off the tokens; it allocates three
-//! vectors per document, nothing per token.
+//! takes the tokens (and the token holding each word start) off the word starts and the
+//! sentences off the tokens; it allocates four vectors per document, nothing per token.
 //!
 //! Sentences end at a newline (reports put titles, datelines and paragraphs on lines of their
 //! own) or at `.`, `!` or `?` (optionally followed by closing quotes or brackets) before
@@ -70,8 +70,7 @@ impl<'a> Text<'a> {
     /// Analyses `text` into sentences and tokens.
     pub fn new(text: &'a str) -> Text<'a> {
         let starts = phrase::word_starts(text);
-        let tokens = tokenize(text, &starts);
-        let start_tokens = start_tokens(&starts, &tokens);
+        let (tokens, start_tokens) = tokenize(text, &starts);
         let sentences = split_sentences(text, &tokens);
         Text { text, sentences, tokens, starts, start_tokens }
     }
@@ -263,13 +262,16 @@ pub(crate) const ASCII_CLASS: [u8; 128] = {
 /// with a letter is the whole run (and the runs it joins across inner apostrophes and
 /// hyphens). Runs that begin otherwise (digits, underscores, digits of other scripts) go
 /// through [`next_token`], one token at a time.
-fn tokenize(text: &str, starts: &[WordStart]) -> Vec<Token> {
+fn tokenize(text: &str, starts: &[WordStart]) -> (Vec<Token>, Vec<u32>) {
     let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(starts.len() + starts.len() / 2 + 8);
+    let mut start_tokens = Vec::with_capacity(starts.len());
     let mut i = 0;
     for w in starts {
         if w.at < i {
-            continue; // joined to the token before it ("al-Abadi", "19,000")
+            // Joined to the token before it ("al-Abadi", "19,000").
+            start_tokens.push(holder(&tokens, w.at));
+            continue;
         }
         while i < w.at {
             // Mostly a space, a comma or a full stop.
@@ -283,8 +285,12 @@ fn tokenize(text: &str, starts: &[WordStart]) -> Vec<Token> {
             }
         }
         if i > w.at {
-            continue; // the rest of a run that began with a number ("0,0A-B")
+            // The rest of a run that began with a number ("0,0A-B").
+            start_tokens.push(holder(&tokens, w.at));
+            continue;
         }
+        // The next token pushed begins at the word start.
+        start_tokens.push(tokens.len() as u32);
         let b = bytes[w.at];
         if b < 128 && ASCII_CLASS[b as usize] & ALPHA != 0 {
             // The run ends the word unless an apostrophe or a hyphen (or a character beyond
@@ -304,21 +310,17 @@ fn tokenize(text: &str, starts: &[WordStart]) -> Vec<Token> {
     while i < text.len() {
         i = next_token(text, i, &mut tokens);
     }
-    tokens
+    (tokens, start_tokens)
 }
 
-/// For each word start, the index of the token holding it: the first token that ends after
-/// it (every word character lies in a token), found by walking both lists once.
-fn start_tokens(starts: &[WordStart], tokens: &[Token]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(starts.len());
-    let mut k = 0;
-    for w in starts {
-        while tokens.get(k).is_some_and(|t| t.end as usize <= w.at) {
-            k += 1;
-        }
-        out.push(k as u32);
+/// The index of the token holding byte `at` of a word character, when the tokens so far end
+/// past it: mostly the last one ("Abadi" joined into "al-Abadi"), else found by search.
+#[inline]
+fn holder(tokens: &[Token], at: usize) -> u32 {
+    match tokens.last() {
+        Some(t) if t.start as usize <= at => tokens.len() as u32 - 1,
+        _ => tokens.partition_point(|t| t.end as usize <= at) as u32,
     }
-    out
 }
 
 /// Reads the token at byte `i` (nothing for whitespace) and returns where it ends.
@@ -527,8 +529,28 @@ fn ends_abbreviation(text: &str, tokens: &[Token], i: usize) -> bool {
     key[len..len + word.len()].copy_from_slice(word.as_bytes());
     let key = &mut key[..len + word.len()];
     key.make_ascii_lowercase();
-    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &key[..])
+    let mut packed = [0u8; 8];
+    packed[..key.len()].copy_from_slice(key);
+    ABBREVIATION_KEYS.contains(&u64::from_le_bytes(packed))
 }
+
+/// [`ABBREVIATIONS`] packed into one little-endian word each (none is longer than eight
+/// bytes), so the test at a full stop compares words, not strings.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        let a = ABBREVIATIONS[i].as_bytes();
+        assert!(a.len() <= 8, "an abbreviation longer than eight bytes");
+        let mut j = 0;
+        while j < a.len() {
+            keys[i] |= (a[j] as u64) << (8 * j);
+            j += 1;
+        }
+        i += 1;
+    }
+    keys
+};
 
 #[cfg(test)]
 mod tests {
