@@ -95,8 +95,8 @@ pub(crate) fn is_word_char(c: char) -> bool {
 }
 
 /// Word keys: a multiplicative hash (the mixing step of FxHash) over the word's bytes taken
-/// eight at a time, then its length; the folded key hashes the bytes with ASCII capitals
-/// lowered. Eight bytes per step and the folding done on all eight at once (SWAR) keep the
+/// eight at a time, then its length (one step for the common word of eight bytes or fewer,
+/// [`short_keys`]); the folded key hashes the bytes with ASCII capitals lowered. Eight bytes per step and the folding done on all eight at once (SWAR) keep the
 /// text's word starts at a few instructions per byte.
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
 const MUL: u64 = 0xf135_7aea_2e62_a9c5;
@@ -143,6 +143,9 @@ pub fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
 /// The keys (as written, folded) of `bytes[at..at + len]`.
 #[inline]
 fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
+    if len <= 8 {
+        return short_keys(load8(bytes, at, len));
+    }
     let (mut exact, mut folded) = (SEED, SEED);
     let mut i = at;
     let end = at + len;
@@ -154,6 +157,14 @@ fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
         i += n;
     }
     [mix(exact, len as u64), mix(folded, len as u64)]
+}
+
+/// The keys of a word of eight bytes or fewer, `x` holding its bytes (the rest zero): one
+/// step each, as no word character is a zero byte, so `x` alone tells the word (and its
+/// length) apart from every other short word.
+#[inline(always)]
+fn short_keys(x: u64) -> [u64; 2] {
+    [mix(SEED, x), mix(SEED, fold8(x))]
 }
 
 /// The byte length of the run of word characters at the start of `s`.
@@ -255,8 +266,7 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
                 let keys = match bytes.get(at..at + 8) {
                     // The common word: eight bytes or fewer, all ASCII, in one load.
                     Some(b) if n <= 8 => {
-                        let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) & (u64::MAX >> (64 - 8 * n));
-                        [mix(mix(SEED, x), n as u64), mix(mix(SEED, fold8(x)), n as u64)]
+                        short_keys(u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) & (u64::MAX >> (64 - 8 * n)))
                     }
                     _ => keys_of(bytes, at, n),
                 };
@@ -286,6 +296,7 @@ pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
 fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
     let bytes = text.as_bytes();
     let (mut exact, mut folded) = (SEED, SEED);
+    let mut first = 0;
     let mut i = at;
     while i + 8 <= bytes.len() {
         let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
@@ -296,6 +307,9 @@ fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
             break; // a non-ASCII byte: the word may go on in another script
         }
         let part = if n == 8 { x } else { x & ((1u64 << (8 * n)) - 1) };
+        if i == at {
+            first = part;
+        }
         if n > 0 {
             exact = mix(exact, part);
             folded = mix(folded, fold8(part));
@@ -303,7 +317,8 @@ fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
         i += n;
         if n < 8 {
             let len = i - at;
-            return (len, [mix(exact, len as u64), mix(folded, len as u64)]);
+            let keys = if len <= 8 { short_keys(first) } else { [mix(exact, len as u64), mix(folded, len as u64)] };
+            return (len, keys);
         }
     }
     slow_word(text, at)
