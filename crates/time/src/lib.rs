@@ -81,6 +81,16 @@ pub fn value_year_month(value: &str) -> Option<(i16, Option<i8>)> {
     Some((y, m.filter(|m| (1..=12).contains(m))))
 }
 
+/// The value of `p` followed by `a` and `b` ("2014-09-23" "T" "18:58"), written into one
+/// string (no formatting machinery, one allocation).
+fn joined(p: Point, a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(16 + b.len());
+    p.value_into(&mut out);
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
 /// Whether quarter `p` ended on or before `dct` (always, with no DCT).
 fn ended_by(p: Point, dct: Option<Date>) -> bool {
     let Some(d) = dct else { return true };
@@ -243,22 +253,22 @@ impl Tagger {
         match &m.sem {
             Sem::Value(v) => Some((v.clone(), None)),
             Sem::Point(p) => pt(*p),
-            Sem::DateTime(d, clock) => Some((format!("{}T{clock}", Point::Day(*d).value()), Some(Point::Day(*d)))),
+            Sem::DateTime(d, clock) => Some((joined(Point::Day(*d), "T", clock), Some(Point::Day(*d)))),
             Sem::MonthDay { month, day, clock } => {
-                let clock = clock.as_ref().map(|c| format!("T{c}")).unwrap_or_default();
+                let (sep, clock) = clock.as_deref().map_or(("", ""), |c| ("T", c));
                 match dct {
                     Some(d) => {
                         let date = norm::year_for_month_day(d, *month, *day, tense)?;
-                        Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                        Some((joined(Point::Day(date), sep, clock), Some(Point::Day(date))))
                     }
                     None => {
                         // a year named just before ("November 12-21, 2014" style context)
                         if let Some(y) = anchor.map(|a| a.year()) {
                             if let Ok(date) = Date::new(y, *month, *day) {
-                                return Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))));
+                                return Some((joined(Point::Day(date), sep, clock), Some(Point::Day(date))));
                             }
                         }
-                        Some((format!("XXXX-{month:02}-{day:02}{clock}"), None))
+                        Some((format!("XXXX-{month:02}-{day:02}{sep}{clock}"), None))
                     }
                 }
             }
@@ -287,7 +297,7 @@ impl Tagger {
                 None => Some((format!("XXXX-{month:02}"), None)),
             },
             Sem::Weekday { weekday, part, shift } => {
-                let part = part.map(|p| format!("T{p}"));
+                let (sep, part) = part.map_or(("", ""), |p| ("T", p));
                 match dct {
                     Some(d) => {
                         let t = match shift {
@@ -299,18 +309,16 @@ impl Tagger {
                         if shift.is_some() && date == d {
                             date = norm::shift_date(date, Unit::Week, shift.unwrap_or(0))?;
                         }
-                        let v = Point::Day(date).value();
-                        Some((format!("{v}{}", part.unwrap_or_default()), Some(Point::Day(date))))
+                        Some((joined(Point::Day(date), sep, part), Some(Point::Day(date))))
                     }
-                    None => Some((format!("XXXX-WXX-{weekday}{}", part.unwrap_or_default()), None)),
+                    None => Some((format!("XXXX-WXX-{weekday}{sep}{part}"), None)),
                 }
             }
             Sem::Deictic { days, part } => match dct {
                 Some(d) => {
                     let date = norm::shift_date(d, Unit::Day, *days)?;
-                    let v = Point::Day(date).value();
                     match part {
-                        Some(p) => Some((format!("{v}T{p}"), Some(Point::Day(date)))),
+                        Some(p) => Some((joined(Point::Day(date), "T", p), Some(Point::Day(date)))),
                         None => pt(Point::Day(date)),
                     }
                 }
@@ -320,7 +328,7 @@ impl Tagger {
                 Some(d) => {
                     if *unit == Unit::Weekend {
                         let p = norm::shifted(d, Unit::Week, *shift)?;
-                        return Some((format!("{}-WE", p.value()), Some(p)));
+                        return Some((joined(p, "-WE", ""), Some(p)));
                     }
                     pt(norm::shifted(d, *unit, *shift)?)
                 }
@@ -443,7 +451,7 @@ impl Tagger {
                     let t = if tense == Tense::Future { Tense::Future } else { Tense::Past };
                     let sat = norm::date_for_weekday(d, 6, t)?;
                     let w = norm::containing(sat, Unit::Week);
-                    Some((format!("{}-WE", w.value()), None))
+                    Some((joined(w, "-WE", ""), None))
                 }
                 None => reference(if tense == Tense::Future { 1 } else { -1 }),
             },
@@ -457,7 +465,7 @@ impl Tagger {
             Sem::WeekdayClock { weekday, clock } => match dct {
                 Some(d) => {
                     let date = norm::date_for_weekday(d, *weekday, tense)?;
-                    Some((format!("{}T{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                    Some((joined(Point::Day(date), "T", clock), Some(Point::Day(date))))
                 }
                 None => Some((format!("XXXX-WXX-{weekday}T{clock}"), None)),
             },
@@ -477,7 +485,7 @@ impl Tagger {
                     _ => dct,
                 };
                 match day {
-                    Some(d) => Some((format!("{}T{clock}", Point::Day(d).value()), None)),
+                    Some(d) => Some((joined(Point::Day(d), "T", clock), None)),
                     None => Some((format!("XXXX-XX-XXT{clock}"), None)),
                 }
             }

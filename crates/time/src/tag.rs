@@ -385,6 +385,51 @@ fn begins_nothing_else(w: &Word, l: &str) -> bool {
         && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
 }
 
+/// Whether the only pattern that can begin at a word with no hyphen is a holiday name
+/// (`Run::holiday_core`, which needs the word capitalised): the word is a holiday's first word,
+/// no prefix word (`Run::prefix` passes it by), and every other check `Run::core` makes before
+/// trying a pattern fails for it. The lexicon keeps it for each of its words
+/// ([`Word::holiday_only`]).
+pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
+    let rest = Word { holiday: false, ..*w };
+    w.holiday
+        && !w.grammar
+        && w.number.is_none()
+        && !w.vague
+        && begins_nothing_else(&rest, l)
+        && !word_core_word(l)
+        && prefix_needs(l) == PrefixNeeds::Never
+        && !matches!(
+            l,
+            "full"
+                | "current"
+                | "fiscal"
+                | "calendar"
+                | "whole"
+                | "entire"
+                | "beginning"
+                | "start"
+                | "end"
+                | "middle"
+                | "turn"
+                | "close"
+                | "rest"
+                | "remainder"
+                | "first"
+                | "latest"
+                | "final"
+                | "little"
+        )
+}
+
+/// Whether a word is written with a capital (as a token record's `cap`).
+fn capitalised(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(|c| c.is_uppercase()),
+    }
+}
+
 /// Whether `Run::word_core` reads the (lower-case) word `l` ("today", "year", "daily" ...).
 #[inline]
 fn word_core_word(l: &str) -> bool {
@@ -435,6 +480,8 @@ const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
 const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
 /// For a known word, its entry's flag: the word is a tense cue.
 const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
+/// For a known word, its entry's flag: the word begins only holiday names.
+const W_HOLIDAY: u32 = crate::lexicon::KEY_WORD_HOLIDAY;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -921,6 +968,20 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c & KNOWN == 0 || c >> KNOWN_SHIFT == 0 {
                     return true;
                 }
+                if c & W_HOLIDAY != 0 {
+                    return self.holiday_may_begin(i, c);
+                }
+                if c & (W_INERT | W_COUNTS) != 0 && next.is_some_and(|n| n.kind == TokenKind::Punct) {
+                    // a mark ends the prefix of an inert word and the count of a count word:
+                    // only a comma ("many, many months"), a hyphen ("mid-March"), an apostrophe
+                    // ("the '90s") or a mark these checks do not know goes on
+                    let b = next.map_or(&[][..], |n| &self.text.text.as_bytes()[n.start as usize..n.end as usize]);
+                    if let [m] = b {
+                        if m.is_ascii_punctuation() && !matches!(m, b',' | b'-' | b'\'' | b'/' | b':') {
+                            return false;
+                        }
+                    }
+                }
                 if self.dead(i + 1) {
                     return !(c & W_INERT != 0 || (c & W_COUNTS != 0 && !next_is("long")));
                 }
@@ -970,6 +1031,18 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 }
             }
         }
+    }
+
+    /// Whether a word that begins only holiday names (`W_HOLIDAY`, code `c`) may begin one at
+    /// token i: only written with a capital (`Run::holiday_core`), and before a word in no
+    /// list only when a holiday is the word alone or goes on with such a word. Out of line:
+    /// few tokens are such words. (A key collision names a word for a token in no list, which
+    /// begins nothing.)
+    #[cold]
+    #[inline(never)]
+    fn holiday_may_begin(&self, i: usize, c: u32) -> bool {
+        capitalised(self.text.word(i))
+            && (!self.dead(i + 1) || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open))
     }
 
     /// Whether "that" can begin an expression before `next` (of code `nc`): a unit of a day to
@@ -3077,7 +3150,7 @@ mod tests {
         "s",
         "90",
     ];
-    const SEPS: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "-", "/", ":", "\n", " 's ", "'", " (", ") "];
+    const SEPS: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "-", "/", ":", "\n", " 's ", "'", " (", ") ", " $", " \""];
 
     fn same(text: &str) -> Result<(), TestCaseError> {
         let lex = Lexicon::builtin();
@@ -3137,6 +3210,14 @@ mod tests {
             // "that" begins something only before a unit of a day to a year or "same"
             ("That week, later that day and that same month, they said that the town fell.", 3),
             ("They knew that, and that 2014 was over; that years pass is that.", 2),
+            // a holiday's first word begins one only capitalised, and "New" only before a
+            // listed word or one with a word inside ("Year's")
+            ("The new envoy flew to New York before New Year's Day and Christmas Eve.", 2),
+            ("NEW YEAR'S EVE came; new year's plans waited until Christmas.", 2),
+            // a mark ends an inert word's prefix and a count, but for a comma, a hyphen or an
+            // apostrophe
+            ("It cost a $5 fee, about $3 more (the \"truce\" held) for a. while; two) three.", 0),
+            ("Many, many months passed in the mid-1990s; the '90s were long, about - a week.", 4),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
