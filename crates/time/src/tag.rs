@@ -949,9 +949,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// - A prefix word ("the", "about") before a word in no list: the prefix stops there, and
     ///   no pattern begins at the word itself (see `inert`); so with a count or "that" ("a
     ///   government", "two soldiers", see `counts_only`), but before "long" ("two long
-    ///   years"). "the" before a word that starts nothing ("the world", "the company's"): no
-    ///   prefix word is such a word, so the prefix stops there too. The words' entries are unconfirmed: a
-    ///   key collision only names a word for a token in no list, which begins nothing.
+    ///   years"). "the", or any inert word the prefix reads alone ("about", "this", "over"),
+    ///   before a word that starts nothing ("the world", "about his", "this is"): no prefix
+    ///   word is such a word (tested), so the prefix stops there too. A count before a listed
+    ///   word it does not read ("a new", see `Run::count_goes_on`) or a mark ("a $"), and a
+    ///   holiday's first word in lower case ("new"), begin nothing either. The words' entries
+    ///   are unconfirmed: a key collision only names a word for a token in no list, which
+    ///   begins nothing.
     /// - A number: every pattern but the year's reads the token after it: a month, a unit or
     ///   "of" (listed words), "st" (never a dead word), a number ("5 1/2"), "-", "/", ":"
     ///   ("48-hour", "2014/03/22", "7:30"), "long", "pm" or "p" ("7 p.m."). So a number of
@@ -992,11 +996,28 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c >> KNOWN_SHIFT == self.g.that && !self.that_goes_on(next, nc) {
                     return false;
                 }
+                // A count ("a", "two", "several") goes on only with a unit, a number, a vague
+                // word or one of the words `counts_only` names; and a count the prefix reads
+                // ("some", "another") leaves the expression to begin at the next word. So before
+                // any other word known by its key that starts nothing ("two soldiers", "a new"),
+                // nothing begins at it.
+                if c & W_COUNTS != 0
+                    && nc & KNOWN != 0
+                    && next.is_some_and(|n| n.kind == TokenKind::Word && !self.known_word_starts(n, nc))
+                    && c >> KNOWN_SHIFT != self.g.that
+                    && !self.count_goes_on(i + 1, nc)
+                {
+                    return false;
+                }
                 // An inert word begins something only when the prefix goes on from it ("at
                 // least"): the next word must be one it goes on with. A word whose record could
                 // cut a possessive ("than's", not known) is not judged here.
+                // (A word the prefix reads alone, "the", "about", "this", leaves the expression to
+                // begin at the next word: see `next_starts`.)
+                let mut reads_alone = false;
                 if c & W_INERT != 0 && next.is_none_or(|n| n.kind != TokenKind::Word || nc & KNOWN != 0) {
                     let needs = self.g.lex.word(c >> KNOWN_SHIFT).map_or(PrefixNeeds::Any, |w| w.prefix_needs);
+                    reads_alone = matches!(needs, PrefixNeeds::Any | PrefixNeeds::NotThe);
                     let goes_on = match needs {
                         PrefixNeeds::Any => true,
                         PrefixNeeds::Never => false,
@@ -1008,14 +1029,17 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     }
                 }
                 let next_starts = match next {
-                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => nc & W_STARTS != 0,
+                    // (a word that begins only holiday names begins none written in lower case:
+                    // "the new")
+                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => self.known_word_starts(n, nc),
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
                     Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
                         n.text(self.text.text).contains(['-', '\u{2010}'])
                     }
                     _ => true,
                 };
-                next_starts || !(c & W_INERT != 0 && t.text(self.text.text).eq_ignore_ascii_case("the"))
+                next_starts
+                    || !(c & W_INERT != 0 && (reads_alone || t.text(self.text.text).eq_ignore_ascii_case("the")))
             }
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
             TokenKind::Number => {
@@ -1043,6 +1067,41 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn holiday_may_begin(&self, i: usize, c: u32) -> bool {
         capitalised(self.text.word(i))
             && (!self.dead(i + 1) || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open))
+    }
+
+    /// Whether token `n`, a word known by its key (code `nc`), can start an expression: its
+    /// entry says so, but for a holiday's first word in lower case ("new").
+    #[inline(always)]
+    fn known_word_starts(&self, n: &Token, nc: u32) -> bool {
+        nc & W_STARTS != 0 && (nc & W_HOLIDAY == 0 || capitalised(n.text(self.text.text)))
+    }
+
+    /// Whether a count goes on with token j, a word known by its key (code `nc`): a unit
+    /// ("two years"), a unit adjective ("eight trading days"), a number ("twenty four"), a
+    /// vague word ("a few"), or a word a count reads before its unit ("more", "and a half",
+    /// "hundred", "of" of "a couple of", "little" of "a little over", "long" ...). A key
+    /// collision names a listed word for a token in no list: it is only let through.
+    #[inline(never)]
+    fn count_goes_on(&self, j: usize, nc: u32) -> bool {
+        const READ: &[&str] = &[
+            "more",
+            "additional",
+            "full",
+            "long",
+            "and",
+            "hundred",
+            "dozen",
+            "half",
+            "few",
+            "of",
+            "little",
+            "thousand",
+        ];
+        self.g
+            .lex
+            .word(nc >> KNOWN_SHIFT)
+            .is_some_and(|w| w.unit.is_some() || w.unit_adjective || w.number.is_some() || w.vague)
+            || READ.iter().any(|w| self.text.word(j).eq_ignore_ascii_case(w))
     }
 
     /// Whether "that" can begin an expression before `next` (of code `nc`): a unit of a day to
@@ -3218,12 +3277,89 @@ mod tests {
             // apostrophe
             ("It cost a $5 fee, about $3 more (the \"truce\" held) for a. while; two) three.", 0),
             ("Many, many months passed in the mid-1990s; the '90s were long, about - a week.", 4),
+            // a count before a listed word that is no unit, number or word it reads
+            ("A new truce: two said a Tuesday, a few more weeks, a couple of days, an hour.", 4),
+            ("Some soldiers left some\ntoday, another said another week, some said.", 1),
+            ("Several trading days, a half year, two hundred years, a little over a year.", 4),
+            ("The new year began; the New Year's Day parade and the same week.", 1),
+            // an inert word the prefix reads alone before a word that starts nothing
+            ("About his plan, this is only what nearly everyone said over dinner last week.", 1),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
             let fast = g.mentions_with(&t, true);
             assert_eq!(fast, g.mentions_with(&t, false), "{text}");
             assert_eq!(fast.len(), *want, "{text}: {fast:?}");
+        }
+    }
+
+    /// `Run::may_begin` turns away an inert word the prefix reads alone before a word that
+    /// starts nothing, for the prefix cannot go on through such a word: every word `Run::prefix`
+    /// reads at its start is one that can start an expression.
+    #[test]
+    fn every_prefix_word_can_start_an_expression() {
+        let lex = Lexicon::builtin();
+        let words = [
+            "the",
+            "about",
+            "around",
+            "approximately",
+            "roughly",
+            "nearly",
+            "almost",
+            "some",
+            "circa",
+            "just",
+            "only",
+            "another",
+            "fully",
+            "still",
+            "fiscal",
+            "full",
+            "current",
+            "calendar",
+            "whole",
+            "entire",
+            "more",
+            "less",
+            "fewer",
+            "at",
+            "up",
+            "a",
+            "over",
+            "under",
+            "early",
+            "mid",
+            "late",
+            "beginning",
+            "start",
+            "end",
+            "middle",
+            "turn",
+            "close",
+            "rest",
+            "remainder",
+            "earlier",
+            "later",
+            "last",
+            "past",
+            "previous",
+            "preceding",
+            "this",
+            "next",
+            "coming",
+            "following",
+            "upcoming",
+            "recent",
+            "every",
+            "each",
+            "per",
+            "first",
+            "latest",
+            "final",
+        ];
+        for w in words {
+            assert!(lex.get(w).is_some_and(|e| e.starts), "{w}");
         }
     }
 
