@@ -269,6 +269,9 @@ pub struct Lexicon {
     marks: [Option<u32>; 128],
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
+    /// The word indexes ([`Lexicon::word_index`]) of "that" and "same" (0 when not listed),
+    /// which the tagger's shortcuts read for every document.
+    pub(crate) that_same: (u32, u32),
 }
 
 /// What [`Lexicon::by_key`] knows of a word start's word: whether it is the first word of a
@@ -696,7 +699,9 @@ impl Lexicon {
                 marks[b as usize] = Some(i as u32);
             }
         }
-        Ok(Lexicon { table, keys, punct_keys, marks, holidays })
+        let index = |w: &str| Lexicon::word_index(keys.get(word_key(w, true)));
+        let that_same = (index("that"), index("same"));
+        Ok(Lexicon { table, keys, punct_keys, marks, holidays, that_same })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.

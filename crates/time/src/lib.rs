@@ -171,7 +171,7 @@ impl Tagger {
                 }
             }
         }
-        let timexes = self.resolve_all(&mentions, dct.date);
+        let timexes = self.resolve_all(mentions, dct.date);
         TimeAnalysis { dct, timexes }
     }
 
@@ -179,10 +179,10 @@ impl Tagger {
     pub fn tag_with_dct(&self, text: &str, dct: Option<Date>) -> Vec<Timex> {
         let t = Text::new(text);
         let mentions = Grammar::new(&self.lexicon).mentions(&t);
-        self.resolve_all(&mentions, dct)
+        self.resolve_all(mentions, dct)
     }
 
-    fn resolve_all(&self, mentions: &[Mention], dct: Option<Date>) -> Vec<Timex> {
+    fn resolve_all(&self, mentions: Vec<Mention>, dct: Option<Date>) -> Vec<Timex> {
         let mut out = Vec::with_capacity(mentions.len());
         // The last calendar point named, anchor of "a day later" and of a lone clock time.
         let mut anchor: Option<Point> = None;
@@ -190,12 +190,12 @@ impl Tagger {
         // The period the report's figures cover, which "a year earlier" compares with: the
         // quarter reported on, or the year so far after "the nine months" (`stretch_of_year`).
         let mut period: Option<Point> = None;
-        for m in mentions {
-            if stretch_of_year(m) {
+        for mut m in mentions {
+            if stretch_of_year(&m) {
                 let year = last_quarter.map(|q| q.year()).or(dct.map(|d| d.year()));
                 period = year.map(Point::Year);
             }
-            let r = self.resolve(m, dct, anchor, last_quarter, period);
+            let r = self.resolve(&mut m, dct, anchor, last_quarter, period);
             let Some((value, point)) = r else { continue };
             // Points counted from another ("a day later", "the year-ago quarter") do not
             // become anchors themselves.
@@ -231,12 +231,16 @@ impl Tagger {
     /// The TimeML value of one mention and the calendar point it names (if any).
     fn resolve(
         &self,
-        m: &Mention,
+        m: &mut Mention,
         dct: Option<Date>,
         anchor: Option<Point>,
         last_quarter: Option<Point>,
         period: Option<Point>,
     ) -> Option<(String, Option<Point>)> {
+        // a complete value is the mention's own (no copy)
+        if let Sem::Value(v) = &mut m.sem {
+            return Some((std::mem::take(v), None));
+        }
         let tense = m.tense;
         let pt = |p: Point| Some((p.value(), Some(p)));
         let reference = |sign: i64| {
@@ -251,7 +255,7 @@ impl Tagger {
             ))
         };
         match &m.sem {
-            Sem::Value(v) => Some((v.clone(), None)),
+            Sem::Value(v) => Some((v.clone(), None)), // (taken above)
             Sem::Point(p) => pt(*p),
             Sem::DateTime(d, clock) => Some((joined(Point::Day(*d), "T", clock), Some(Point::Day(*d)))),
             Sem::MonthDay { month, day, clock } => {

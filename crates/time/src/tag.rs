@@ -182,8 +182,9 @@ pub struct Grammar<'l> {
 
 impl<'l> Grammar<'l> {
     pub fn new(lex: &'l Lexicon) -> Grammar<'l> {
-        let index = |w: &str| Lexicon::word_index(lex.key_entry(chronicle_core::word_key(w, true)));
-        Grammar { lex, that: index("that"), same: index("same") }
+        // (looked up once, when the lexicon was built)
+        let (that, same) = lex.that_same;
+        Grammar { lex, that, same }
     }
 
     /// All mentions of `text`, in text order, not overlapping.
@@ -208,7 +209,9 @@ impl<'l> Grammar<'l> {
         let src = Source { lex: self.lex, text: text.text, lowered: &padded[..text.text.len()], padded: &padded };
         let anchors = self.anchors(text, &src, &toks, &mut codes);
         let run = Run { g: self, toks: &toks, codes: &codes, src, text, fast };
-        let mut out = Vec::new();
+        // (room for a report's usual number of mentions: growing the vector from empty cost
+        // several copies a document)
+        let mut out = Vec::with_capacity(16);
         let mut i = 0;
         let mut try_at = |at: usize, i: &mut usize| {
             if at < *i {
@@ -686,7 +689,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let tk = &self.text.tokens[i];
             let c = self.codes[i];
             if tk.kind != TokenKind::Word || c & KNOWN != 0 || c & LISTED == 0 {
-                return tk.text(self.text.text).eq_ignore_ascii_case(w);
+                // (the lower-cased text's bytes: `w` is in lower case)
+                let lowered = self.src.lowered.as_bytes();
+                return lowered.get(tk.start as usize..tk.end as usize) == Some(w.as_bytes());
             }
         }
         self.build(i).is(w)
