@@ -145,6 +145,14 @@ pub struct Word {
     /// For an inert word, what must stand after it for the word to begin an expression as a
     /// prefix (set by [`Lexicon::parse`] from the grammar's prefix rules, see [`PrefixNeeds`]).
     pub prefix_needs: PrefixNeeds,
+    /// Whether the only pattern that can begin at this word is a holiday name ("New" of "New
+    /// Year's Day"), which needs the word capitalised (set by [`Lexicon::parse`] from the
+    /// grammar's own test).
+    pub holiday_only: bool,
+    /// For a holiday's first word: whether a holiday name is the word alone or goes on with a
+    /// plain word in no list ("Christmas", "Christmas Eve" with "eve" unlisted), so that a next
+    /// word in no list does not rule one out.
+    pub holiday_open: bool,
 }
 
 /// What must follow an inert word ([`Word::inert`]) for an expression to begin at it: none
@@ -209,6 +217,8 @@ impl Word {
         counts_only: false,
         tense_cue: false,
         prefix_needs: PrefixNeeds::Any,
+        holiday_only: false,
+        holiday_open: false,
     };
 }
 
@@ -259,6 +269,9 @@ pub struct Lexicon {
     marks: [Option<u32>; 128],
     /// Holiday names split in words (lower case, straight apostrophes), longest first.
     pub holidays: Vec<(Vec<String>, Holiday)>,
+    /// The word indexes ([`Lexicon::word_index`]) of "that" and "same" (0 when not listed),
+    /// which the tagger's shortcuts read for every document.
+    pub(crate) that_same: (u32, u32),
 }
 
 /// What [`Lexicon::by_key`] knows of a word start's word: whether it is the first word of a
@@ -278,9 +291,11 @@ pub const KEY_WORD_INERT: KeyEntry = 16;
 pub const KEY_WORD_COUNTS: KeyEntry = 32;
 /// The listed word the entry names is a tense cue ([`Word::tense_cue`]).
 pub const KEY_WORD_CUE: KeyEntry = 128;
+/// The listed word the entry names begins only holiday names ([`Word::holiday_only`]).
+pub const KEY_WORD_HOLIDAY: KeyEntry = 256;
 /// The listed word's index, plus one, sits above this shift (0: the word is listed only as
 /// the first word of longer ones, "year" of "year-end", or not at all).
-pub const KEY_WORD_SHIFT: u32 = 8;
+pub const KEY_WORD_SHIFT: u32 = 9;
 
 /// An open-addressing table from a folded word key ([`chronicle_core::word_key`]) to its
 /// [`KeyEntry`]: one probe per word of a report, where a filter test and then a packed look-up
@@ -612,6 +627,18 @@ impl Lexicon {
                 set(&mut words, first, |e| e.holiday = true);
             }
         }
+        // (after every word is in: whether a holiday's second word is listed)
+        let open: Vec<&String> = holidays
+            .iter()
+            .filter(|(parts, _)| match parts.get(1) {
+                None => true,
+                Some(second) => !words.contains_key(second) && second.chars().all(char::is_alphanumeric),
+            })
+            .filter_map(|(parts, _)| parts.first())
+            .collect();
+        for first in open {
+            set(&mut words, first, |e| e.holiday_open = true);
+        }
         for (k, w) in words.iter_mut() {
             w.lower_case_time |= w.unit.is_some() || w.day_part.is_some();
             w.starts = w.grammar
@@ -631,6 +658,7 @@ impl Lexicon {
             w.counts_only = crate::tag::counts_only(w, k);
             w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
             w.prefix_needs = if w.inert { crate::tag::prefix_needs(k) } else { PrefixNeeds::Any };
+            w.holiday_only = crate::tag::holiday_only(w, k);
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
@@ -658,7 +686,8 @@ impl Lexicon {
                     | if w.starts { KEY_WORD_STARTS } else { 0 }
                     | if w.inert { KEY_WORD_INERT } else { 0 }
                     | if w.counts_only { KEY_WORD_COUNTS } else { 0 }
-                    | if w.tense_cue { KEY_WORD_CUE } else { 0 };
+                    | if w.tense_cue { KEY_WORD_CUE } else { 0 }
+                    | if w.holiday_only { KEY_WORD_HOLIDAY } else { 0 };
             }
         }
         let keys = KeyTable::new(&entries);
@@ -670,7 +699,9 @@ impl Lexicon {
                 marks[b as usize] = Some(i as u32);
             }
         }
-        Ok(Lexicon { table, keys, punct_keys, marks, holidays })
+        let index = |w: &str| Lexicon::word_index(keys.get(word_key(w, true)));
+        let that_same = (index("that"), index("same"));
+        Ok(Lexicon { table, keys, punct_keys, marks, holidays, that_same })
     }
 
     /// Whether `word` lets an ambiguous month stand alone after it.
@@ -902,7 +933,8 @@ mod tests {
             ("youth", |w| w.era_noun),
             ("monday", |w| !w.lower_case_time),
             ("ramadan", |w| w.holiday),
-            ("new", |w| w.holiday && w.starts),
+            ("new", |w| w.holiday && w.starts && w.holiday_only && !w.holiday_open),
+            ("christmas", |w| w.holiday_only && w.holiday_open),
             ("the", |w| w.grammar && w.starts),
             ("troops", |w| !w.starts),
             ("in", |w| w.date_cue && !w.starts),

@@ -81,6 +81,16 @@ pub fn value_year_month(value: &str) -> Option<(i16, Option<i8>)> {
     Some((y, m.filter(|m| (1..=12).contains(m))))
 }
 
+/// The value of `p` followed by `a` and `b` ("2014-09-23" "T" "18:58"), written into one
+/// string (no formatting machinery, one allocation).
+fn joined(p: Point, a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(16 + b.len());
+    p.value_into(&mut out);
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
 /// Whether quarter `p` ended on or before `dct` (always, with no DCT).
 fn ended_by(p: Point, dct: Option<Date>) -> bool {
     let Some(d) = dct else { return true };
@@ -161,7 +171,7 @@ impl Tagger {
                 }
             }
         }
-        let timexes = self.resolve_all(&mentions, dct.date);
+        let timexes = self.resolve_all(mentions, dct.date);
         TimeAnalysis { dct, timexes }
     }
 
@@ -169,10 +179,10 @@ impl Tagger {
     pub fn tag_with_dct(&self, text: &str, dct: Option<Date>) -> Vec<Timex> {
         let t = Text::new(text);
         let mentions = Grammar::new(&self.lexicon).mentions(&t);
-        self.resolve_all(&mentions, dct)
+        self.resolve_all(mentions, dct)
     }
 
-    fn resolve_all(&self, mentions: &[Mention], dct: Option<Date>) -> Vec<Timex> {
+    fn resolve_all(&self, mentions: Vec<Mention>, dct: Option<Date>) -> Vec<Timex> {
         let mut out = Vec::with_capacity(mentions.len());
         // The last calendar point named, anchor of "a day later" and of a lone clock time.
         let mut anchor: Option<Point> = None;
@@ -180,12 +190,12 @@ impl Tagger {
         // The period the report's figures cover, which "a year earlier" compares with: the
         // quarter reported on, or the year so far after "the nine months" (`stretch_of_year`).
         let mut period: Option<Point> = None;
-        for m in mentions {
-            if stretch_of_year(m) {
+        for mut m in mentions {
+            if stretch_of_year(&m) {
                 let year = last_quarter.map(|q| q.year()).or(dct.map(|d| d.year()));
                 period = year.map(Point::Year);
             }
-            let r = self.resolve(m, dct, anchor, last_quarter, period);
+            let r = self.resolve(&mut m, dct, anchor, last_quarter, period);
             let Some((value, point)) = r else { continue };
             // Points counted from another ("a day later", "the year-ago quarter") do not
             // become anchors themselves.
@@ -221,12 +231,16 @@ impl Tagger {
     /// The TimeML value of one mention and the calendar point it names (if any).
     fn resolve(
         &self,
-        m: &Mention,
+        m: &mut Mention,
         dct: Option<Date>,
         anchor: Option<Point>,
         last_quarter: Option<Point>,
         period: Option<Point>,
     ) -> Option<(String, Option<Point>)> {
+        // a complete value is the mention's own (no copy)
+        if let Sem::Value(v) = &mut m.sem {
+            return Some((std::mem::take(v), None));
+        }
         let tense = m.tense;
         let pt = |p: Point| Some((p.value(), Some(p)));
         let reference = |sign: i64| {
@@ -241,24 +255,24 @@ impl Tagger {
             ))
         };
         match &m.sem {
-            Sem::Value(v) => Some((v.clone(), None)),
+            Sem::Value(v) => Some((v.clone(), None)), // (taken above)
             Sem::Point(p) => pt(*p),
-            Sem::DateTime(d, clock) => Some((format!("{}T{clock}", Point::Day(*d).value()), Some(Point::Day(*d)))),
+            Sem::DateTime(d, clock) => Some((joined(Point::Day(*d), "T", clock), Some(Point::Day(*d)))),
             Sem::MonthDay { month, day, clock } => {
-                let clock = clock.as_ref().map(|c| format!("T{c}")).unwrap_or_default();
+                let (sep, clock) = clock.as_deref().map_or(("", ""), |c| ("T", c));
                 match dct {
                     Some(d) => {
                         let date = norm::year_for_month_day(d, *month, *day, tense)?;
-                        Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                        Some((joined(Point::Day(date), sep, clock), Some(Point::Day(date))))
                     }
                     None => {
                         // a year named just before ("November 12-21, 2014" style context)
                         if let Some(y) = anchor.map(|a| a.year()) {
                             if let Ok(date) = Date::new(y, *month, *day) {
-                                return Some((format!("{}{clock}", Point::Day(date).value()), Some(Point::Day(date))));
+                                return Some((joined(Point::Day(date), sep, clock), Some(Point::Day(date))));
                             }
                         }
-                        Some((format!("XXXX-{month:02}-{day:02}{clock}"), None))
+                        Some((format!("XXXX-{month:02}-{day:02}{sep}{clock}"), None))
                     }
                 }
             }
@@ -287,7 +301,7 @@ impl Tagger {
                 None => Some((format!("XXXX-{month:02}"), None)),
             },
             Sem::Weekday { weekday, part, shift } => {
-                let part = part.map(|p| format!("T{p}"));
+                let (sep, part) = part.map_or(("", ""), |p| ("T", p));
                 match dct {
                     Some(d) => {
                         let t = match shift {
@@ -299,18 +313,16 @@ impl Tagger {
                         if shift.is_some() && date == d {
                             date = norm::shift_date(date, Unit::Week, shift.unwrap_or(0))?;
                         }
-                        let v = Point::Day(date).value();
-                        Some((format!("{v}{}", part.unwrap_or_default()), Some(Point::Day(date))))
+                        Some((joined(Point::Day(date), sep, part), Some(Point::Day(date))))
                     }
-                    None => Some((format!("XXXX-WXX-{weekday}{}", part.unwrap_or_default()), None)),
+                    None => Some((format!("XXXX-WXX-{weekday}{sep}{part}"), None)),
                 }
             }
             Sem::Deictic { days, part } => match dct {
                 Some(d) => {
                     let date = norm::shift_date(d, Unit::Day, *days)?;
-                    let v = Point::Day(date).value();
                     match part {
-                        Some(p) => Some((format!("{v}T{p}"), Some(Point::Day(date)))),
+                        Some(p) => Some((joined(Point::Day(date), "T", p), Some(Point::Day(date)))),
                         None => pt(Point::Day(date)),
                     }
                 }
@@ -320,7 +332,7 @@ impl Tagger {
                 Some(d) => {
                     if *unit == Unit::Weekend {
                         let p = norm::shifted(d, Unit::Week, *shift)?;
-                        return Some((format!("{}-WE", p.value()), Some(p)));
+                        return Some((joined(p, "-WE", ""), Some(p)));
                     }
                     pt(norm::shifted(d, *unit, *shift)?)
                 }
@@ -443,7 +455,7 @@ impl Tagger {
                     let t = if tense == Tense::Future { Tense::Future } else { Tense::Past };
                     let sat = norm::date_for_weekday(d, 6, t)?;
                     let w = norm::containing(sat, Unit::Week);
-                    Some((format!("{}-WE", w.value()), None))
+                    Some((joined(w, "-WE", ""), None))
                 }
                 None => reference(if tense == Tense::Future { 1 } else { -1 }),
             },
@@ -457,7 +469,7 @@ impl Tagger {
             Sem::WeekdayClock { weekday, clock } => match dct {
                 Some(d) => {
                     let date = norm::date_for_weekday(d, *weekday, tense)?;
-                    Some((format!("{}T{clock}", Point::Day(date).value()), Some(Point::Day(date))))
+                    Some((joined(Point::Day(date), "T", clock), Some(Point::Day(date))))
                 }
                 None => Some((format!("XXXX-WXX-{weekday}T{clock}"), None)),
             },
@@ -477,7 +489,7 @@ impl Tagger {
                     _ => dct,
                 };
                 match day {
-                    Some(d) => Some((format!("{}T{clock}", Point::Day(d).value()), None)),
+                    Some(d) => Some((joined(Point::Day(d), "T", clock), None)),
                     None => Some((format!("XXXX-XX-XXT{clock}"), None)),
                 }
             }

@@ -31,45 +31,70 @@ fn push_digits(out: &mut String, v: u32, width: u32) {
     }
 }
 
+/// Appends `v` in decimal, as `format!("{v}")` writes it.
+fn push_int(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    let v = v.unsigned_abs();
+    let mut p = 1u64;
+    while p <= v / 10 {
+        p *= 10;
+    }
+    while p > 0 {
+        out.push(char::from(b'0' + ((v / p) % 10) as u8));
+        p /= 10;
+    }
+}
+
 impl Point {
     /// The TimeML value of the point.
     pub fn value(&self) -> String {
-        // The common points, written digit by digit (the formatting machinery cost a thousand
-        // instructions a value); the rest, and years outside 0-9999, through `format!`.
-        let four = |y: i16| (0..=9999).contains(&y);
         let mut out = String::with_capacity(10);
+        self.value_into(&mut out);
+        out
+    }
+
+    /// Appends the TimeML value of the point to `out` (a value with a suffix, "2014-09-23T18:58",
+    /// is then written into one string).
+    pub fn value_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        // The common points, written digit by digit (the formatting machinery cost a thousand
+        // instructions a value); the rest, and years outside 0-9999, through `write!`.
+        let four = |y: i16| (0..=9999).contains(&y);
         match *self {
             Point::Day(d) if four(d.year()) => {
-                push_digits(&mut out, d.year() as u32, 4);
+                push_digits(out, d.year() as u32, 4);
                 out.push('-');
-                push_digits(&mut out, d.month() as u32, 2);
+                push_digits(out, d.month() as u32, 2);
                 out.push('-');
-                push_digits(&mut out, d.day() as u32, 2);
-                return out;
+                push_digits(out, d.day() as u32, 2);
+                return;
             }
             Point::Month { year, month } if four(year) && (0..=99).contains(&month) => {
-                push_digits(&mut out, year as u32, 4);
+                push_digits(out, year as u32, 4);
                 out.push('-');
-                push_digits(&mut out, month as u32, 2);
-                return out;
+                push_digits(out, month as u32, 2);
+                return;
             }
             Point::Year(y) if four(y) => {
-                push_digits(&mut out, y as u32, 4);
-                return out;
+                push_digits(out, y as u32, 4);
+                return;
             }
             _ => {}
         }
-        match *self {
-            Point::Day(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-            Point::Week { year, week } => format!("{year:04}-W{week:02}"),
-            Point::Month { year, month } => format!("{year:04}-{month:02}"),
-            Point::Quarter { year, quarter } => format!("{year:04}-Q{quarter}"),
-            Point::Half { year, half } => format!("{year:04}-H{half}"),
-            Point::Season { year, season } => format!("{year:04}-{season}"),
-            Point::Year(y) => format!("{y:04}"),
-            Point::Decade(d) => format!("{d:03}X"),
-            Point::Century(c) => format!("{c:02}"),
-        }
+        // (writing into a String cannot fail)
+        let _ = match *self {
+            Point::Day(d) => write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Point::Week { year, week } => write!(out, "{year:04}-W{week:02}"),
+            Point::Month { year, month } => write!(out, "{year:04}-{month:02}"),
+            Point::Quarter { year, quarter } => write!(out, "{year:04}-Q{quarter}"),
+            Point::Half { year, half } => write!(out, "{year:04}-H{half}"),
+            Point::Season { year, season } => write!(out, "{year:04}-{season}"),
+            Point::Year(y) => write!(out, "{y:04}"),
+            Point::Decade(d) => write!(out, "{d:03}X"),
+            Point::Century(c) => write!(out, "{c:02}"),
+        };
     }
 
     /// The year the point lies in (its first year for decades and centuries).
@@ -187,26 +212,42 @@ pub enum Tense {
 /// Dates within a month of the DCT take the nearest year whatever the tense (reports name
 /// recent and coming days alike); further ones follow the tense, and with no tense the nearest.
 pub fn year_for_month_day(dct: Date, month: i8, day: i8, tense: Tense) -> Option<Date> {
-    let cands: Vec<Date> = (-1..=1).filter_map(|dy| Date::new(dct.year() + dy, month, day).ok()).collect();
-    let dist = |d: &Date| (d.since(dct).ok().map(|s| s.get_days()).unwrap_or(i32::MAX) as i64).abs();
-    let nearest = cands.iter().copied().min_by_key(|d| (dist(d), *d > dct))?;
+    // (the candidates in an array and their distance by day numbers: a vector and a span per
+    // distance cost most of a tagged date's normalisation)
+    let cands = [-1, 0, 1].map(|dy| Date::new(dct.year() + dy, month, day).ok());
+    let cands = cands.iter().flatten();
+    let from = day_number(dct);
+    let dist = |d: &Date| (day_number(*d) - from).abs();
+    let nearest = cands.clone().copied().min_by_key(|d| (dist(d), *d > dct))?;
     if dist(&nearest) <= 31 {
         return Some(nearest);
     }
     match tense {
-        Tense::Past => cands.iter().copied().filter(|d| *d <= dct).max(),
-        Tense::Future => cands.iter().copied().filter(|d| *d >= dct).min(),
+        Tense::Past => cands.copied().filter(|d| *d <= dct).max(),
+        Tense::Future => cands.copied().filter(|d| *d >= dct).min(),
         Tense::Neutral => {
             // With no tense, news looks back: the past date unless the coming one is less than
             // half as far.
-            let past = cands.iter().copied().filter(|d| *d <= dct).max();
-            let future = cands.iter().copied().filter(|d| *d >= dct).min();
+            let past = cands.clone().copied().filter(|d| *d <= dct).max();
+            let future = cands.copied().filter(|d| *d >= dct).min();
             match (past, future) {
                 (Some(p), Some(f)) => Some(if dist(&p) <= 2 * dist(&f) { p } else { f }),
                 _ => Some(nearest),
             }
         }
     }
+}
+
+/// The number of days from 1970-01-01 to `d` (negative before): the proleptic Gregorian
+/// day count of `Date::since`, by arithmetic.
+fn day_number(d: Date) -> i64 {
+    let (y, m, day) = (d.year() as i64, d.month() as i64, d.day() as i64);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The year of a month named alone, seen from `dct`: the DCT's own month is this year's; other
@@ -278,12 +319,25 @@ pub fn duration_value(n: Option<f64>, unit: Unit) -> String {
         Unit::Quarter => "Q",
         _ => letter,
     };
+    // (the common values, "P5Y", "PT3H", "PXY", written piece by piece: `format!` cost most of
+    // a duration's normalisation)
+    let joined = |parts: [&str; 3], n: Option<i64>| {
+        let mut out = String::with_capacity(8);
+        out.push('P');
+        out.push_str(parts[0]);
+        out.push_str(parts[1]);
+        if let Some(n) = n {
+            push_int(&mut out, n);
+        }
+        out.push_str(parts[2]);
+        out
+    };
     match n {
-        None => format!("P{t}X{vague_letter}"),
+        None => joined([t, "X", vague_letter], None),
         Some(v) => {
             let v = v * scale;
             if v.fract() == 0.0 {
-                format!("P{t}{}{letter}", v as i64)
+                joined([t, "", letter], Some(v as i64))
             } else if v.fract() == 0.5 {
                 // Halves add half a unit in the next one down: 2.5 years = P2Y6M.
                 let whole = v.trunc() as i64;
@@ -413,6 +467,31 @@ mod tests {
         ];
         for (n, u, want) in cases {
             assert_eq!(duration_value(n, u), want);
+        }
+    }
+
+    #[test]
+    fn day_numbers_count_days_as_jiff_does() {
+        let epoch = date(1970, 1, 1);
+        for d in [date(1970, 1, 1), date(1969, 12, 31), date(2000, 2, 29), date(2016, 3, 1), date(-9999, 1, 1)] {
+            assert_eq!(day_number(d), epoch.until(d).unwrap().get_days() as i64, "{d}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn day_number_differences_are_spans(y in -9999i16..=9999, m in 1i8..=12, d in 1i8..=28, y2 in 1900i16..2100, m2 in 1i8..=12, d2 in 1i8..=28) {
+            let (a, b) = (date(y, m, d), date(y2, m2, d2));
+            proptest::prop_assert_eq!(day_number(a) - day_number(b), a.since(b).unwrap().get_days() as i64);
+        }
+    }
+
+    #[test]
+    fn integers_written_by_hand_match_format() {
+        for v in [0i64, 1, 9, 10, 11, 99, 100, 12345, -1, -10, -987, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, v);
+            assert_eq!(out, format!("{v}"));
         }
     }
 }

@@ -182,8 +182,9 @@ pub struct Grammar<'l> {
 
 impl<'l> Grammar<'l> {
     pub fn new(lex: &'l Lexicon) -> Grammar<'l> {
-        let index = |w: &str| Lexicon::word_index(lex.key_entry(chronicle_core::word_key(w, true)));
-        Grammar { lex, that: index("that"), same: index("same") }
+        // (looked up once, when the lexicon was built)
+        let (that, same) = lex.that_same;
+        Grammar { lex, that, same }
     }
 
     /// All mentions of `text`, in text order, not overlapping.
@@ -208,7 +209,9 @@ impl<'l> Grammar<'l> {
         let src = Source { lex: self.lex, text: text.text, lowered: &padded[..text.text.len()], padded: &padded };
         let anchors = self.anchors(text, &src, &toks, &mut codes);
         let run = Run { g: self, toks: &toks, codes: &codes, src, text, fast };
-        let mut out = Vec::new();
+        // (room for a report's usual number of mentions: growing the vector from empty cost
+        // several copies a document)
+        let mut out = Vec::with_capacity(16);
         let mut i = 0;
         let mut try_at = |at: usize, i: &mut usize| {
             if at < *i {
@@ -385,6 +388,51 @@ fn begins_nothing_else(w: &Word, l: &str) -> bool {
         && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
 }
 
+/// Whether the only pattern that can begin at a word with no hyphen is a holiday name
+/// (`Run::holiday_core`, which needs the word capitalised): the word is a holiday's first word,
+/// no prefix word (`Run::prefix` passes it by), and every other check `Run::core` makes before
+/// trying a pattern fails for it. The lexicon keeps it for each of its words
+/// ([`Word::holiday_only`]).
+pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
+    let rest = Word { holiday: false, ..*w };
+    w.holiday
+        && !w.grammar
+        && w.number.is_none()
+        && !w.vague
+        && begins_nothing_else(&rest, l)
+        && !word_core_word(l)
+        && prefix_needs(l) == PrefixNeeds::Never
+        && !matches!(
+            l,
+            "full"
+                | "current"
+                | "fiscal"
+                | "calendar"
+                | "whole"
+                | "entire"
+                | "beginning"
+                | "start"
+                | "end"
+                | "middle"
+                | "turn"
+                | "close"
+                | "rest"
+                | "remainder"
+                | "first"
+                | "latest"
+                | "final"
+                | "little"
+        )
+}
+
+/// Whether a word is written with a capital (as a token record's `cap`).
+fn capitalised(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(|c| c.is_uppercase()),
+    }
+}
+
 /// Whether `Run::word_core` reads the (lower-case) word `l` ("today", "year", "daily" ...).
 #[inline]
 fn word_core_word(l: &str) -> bool {
@@ -435,6 +483,8 @@ const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
 const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
 /// For a known word, its entry's flag: the word is a tense cue.
 const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
+/// For a known word, its entry's flag: the word begins only holiday names.
+const W_HOLIDAY: u32 = crate::lexicon::KEY_WORD_HOLIDAY;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -639,7 +689,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let tk = &self.text.tokens[i];
             let c = self.codes[i];
             if tk.kind != TokenKind::Word || c & KNOWN != 0 || c & LISTED == 0 {
-                return tk.text(self.text.text).eq_ignore_ascii_case(w);
+                // (the lower-cased text's bytes: `w` is in lower case)
+                let lowered = self.src.lowered.as_bytes();
+                return lowered.get(tk.start as usize..tk.end as usize) == Some(w.as_bytes());
             }
         }
         self.build(i).is(w)
@@ -902,9 +954,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// - A prefix word ("the", "about") before a word in no list: the prefix stops there, and
     ///   no pattern begins at the word itself (see `inert`); so with a count or "that" ("a
     ///   government", "two soldiers", see `counts_only`), but before "long" ("two long
-    ///   years"). "the" before a word that starts nothing ("the world", "the company's"): no
-    ///   prefix word is such a word, so the prefix stops there too. The words' entries are unconfirmed: a
-    ///   key collision only names a word for a token in no list, which begins nothing.
+    ///   years"). "the", or any inert word the prefix reads alone ("about", "this", "over"),
+    ///   before a word that starts nothing ("the world", "about his", "this is"): no prefix
+    ///   word is such a word (tested), so the prefix stops there too. A count before a listed
+    ///   word it does not read ("a new", see `Run::count_goes_on`) or a mark ("a $"), and a
+    ///   holiday's first word in lower case ("new"), begin nothing either. The words' entries
+    ///   are unconfirmed: a key collision only names a word for a token in no list, which
+    ///   begins nothing.
     /// - A number: every pattern but the year's reads the token after it: a month, a unit or
     ///   "of" (listed words), "st" (never a dead word), a number ("5 1/2"), "-", "/", ":"
     ///   ("48-hour", "2014/03/22", "7:30"), "long", "pm" or "p" ("7 p.m."). So a number of
@@ -921,6 +977,20 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c & KNOWN == 0 || c >> KNOWN_SHIFT == 0 {
                     return true;
                 }
+                if c & W_HOLIDAY != 0 {
+                    return self.holiday_may_begin(i, c);
+                }
+                if c & (W_INERT | W_COUNTS) != 0 && next.is_some_and(|n| n.kind == TokenKind::Punct) {
+                    // a mark ends the prefix of an inert word and the count of a count word:
+                    // only a comma ("many, many months"), a hyphen ("mid-March"), an apostrophe
+                    // ("the '90s") or a mark these checks do not know goes on
+                    let b = next.map_or(&[][..], |n| &self.text.text.as_bytes()[n.start as usize..n.end as usize]);
+                    if let [m] = b {
+                        if m.is_ascii_punctuation() && !matches!(m, b',' | b'-' | b'\'' | b'/' | b':') {
+                            return false;
+                        }
+                    }
+                }
                 if self.dead(i + 1) {
                     return !(c & W_INERT != 0 || (c & W_COUNTS != 0 && !next_is("long")));
                 }
@@ -931,11 +1001,28 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c >> KNOWN_SHIFT == self.g.that && !self.that_goes_on(next, nc) {
                     return false;
                 }
+                // A count ("a", "two", "several") goes on only with a unit, a number, a vague
+                // word or one of the words `counts_only` names; and a count the prefix reads
+                // ("some", "another") leaves the expression to begin at the next word. So before
+                // any other word known by its key that starts nothing ("two soldiers", "a new"),
+                // nothing begins at it.
+                if c & W_COUNTS != 0
+                    && nc & KNOWN != 0
+                    && next.is_some_and(|n| n.kind == TokenKind::Word && !self.known_word_starts(n, nc))
+                    && c >> KNOWN_SHIFT != self.g.that
+                    && !self.count_goes_on(i + 1, nc)
+                {
+                    return false;
+                }
                 // An inert word begins something only when the prefix goes on from it ("at
                 // least"): the next word must be one it goes on with. A word whose record could
                 // cut a possessive ("than's", not known) is not judged here.
+                // (A word the prefix reads alone, "the", "about", "this", leaves the expression to
+                // begin at the next word: see `next_starts`.)
+                let mut reads_alone = false;
                 if c & W_INERT != 0 && next.is_none_or(|n| n.kind != TokenKind::Word || nc & KNOWN != 0) {
                     let needs = self.g.lex.word(c >> KNOWN_SHIFT).map_or(PrefixNeeds::Any, |w| w.prefix_needs);
+                    reads_alone = matches!(needs, PrefixNeeds::Any | PrefixNeeds::NotThe);
                     let goes_on = match needs {
                         PrefixNeeds::Any => true,
                         PrefixNeeds::Never => false,
@@ -947,14 +1034,17 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     }
                 }
                 let next_starts = match next {
-                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => nc & W_STARTS != 0,
+                    // (a word that begins only holiday names begins none written in lower case:
+                    // "the new")
+                    Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => self.known_word_starts(n, nc),
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
                     Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
                         n.text(self.text.text).contains(['-', '\u{2010}'])
                     }
                     _ => true,
                 };
-                next_starts || !(c & W_INERT != 0 && t.text(self.text.text).eq_ignore_ascii_case("the"))
+                next_starts
+                    || !(c & W_INERT != 0 && (reads_alone || t.text(self.text.text).eq_ignore_ascii_case("the")))
             }
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
             TokenKind::Number => {
@@ -970,6 +1060,53 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 }
             }
         }
+    }
+
+    /// Whether a word that begins only holiday names (`W_HOLIDAY`, code `c`) may begin one at
+    /// token i: only written with a capital (`Run::holiday_core`), and before a word in no
+    /// list only when a holiday is the word alone or goes on with such a word. Out of line:
+    /// few tokens are such words. (A key collision names a word for a token in no list, which
+    /// begins nothing.)
+    #[cold]
+    #[inline(never)]
+    fn holiday_may_begin(&self, i: usize, c: u32) -> bool {
+        capitalised(self.text.word(i))
+            && (!self.dead(i + 1) || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open))
+    }
+
+    /// Whether token `n`, a word known by its key (code `nc`), can start an expression: its
+    /// entry says so, but for a holiday's first word in lower case ("new").
+    #[inline(always)]
+    fn known_word_starts(&self, n: &Token, nc: u32) -> bool {
+        nc & W_STARTS != 0 && (nc & W_HOLIDAY == 0 || capitalised(n.text(self.text.text)))
+    }
+
+    /// Whether a count goes on with token j, a word known by its key (code `nc`): a unit
+    /// ("two years"), a unit adjective ("eight trading days"), a number ("twenty four"), a
+    /// vague word ("a few"), or a word a count reads before its unit ("more", "and a half",
+    /// "hundred", "of" of "a couple of", "little" of "a little over", "long" ...). A key
+    /// collision names a listed word for a token in no list: it is only let through.
+    #[inline(never)]
+    fn count_goes_on(&self, j: usize, nc: u32) -> bool {
+        const READ: &[&str] = &[
+            "more",
+            "additional",
+            "full",
+            "long",
+            "and",
+            "hundred",
+            "dozen",
+            "half",
+            "few",
+            "of",
+            "little",
+            "thousand",
+        ];
+        self.g
+            .lex
+            .word(nc >> KNOWN_SHIFT)
+            .is_some_and(|w| w.unit.is_some() || w.unit_adjective || w.number.is_some() || w.vague)
+            || READ.iter().any(|w| self.text.word(j).eq_ignore_ascii_case(w))
     }
 
     /// Whether "that" can begin an expression before `next` (of code `nc`): a unit of a day to
@@ -3077,7 +3214,7 @@ mod tests {
         "s",
         "90",
     ];
-    const SEPS: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "-", "/", ":", "\n", " 's ", "'", " (", ") "];
+    const SEPS: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "-", "/", ":", "\n", " 's ", "'", " (", ") ", " $", " \""];
 
     fn same(text: &str) -> Result<(), TestCaseError> {
         let lex = Lexicon::builtin();
@@ -3137,12 +3274,97 @@ mod tests {
             // "that" begins something only before a unit of a day to a year or "same"
             ("That week, later that day and that same month, they said that the town fell.", 3),
             ("They knew that, and that 2014 was over; that years pass is that.", 2),
+            // a holiday's first word begins one only capitalised, and "New" only before a
+            // listed word or one with a word inside ("Year's")
+            ("The new envoy flew to New York before New Year's Day and Christmas Eve.", 2),
+            ("NEW YEAR'S EVE came; new year's plans waited until Christmas.", 2),
+            // a mark ends an inert word's prefix and a count, but for a comma, a hyphen or an
+            // apostrophe
+            ("It cost a $5 fee, about $3 more (the \"truce\" held) for a. while; two) three.", 0),
+            ("Many, many months passed in the mid-1990s; the '90s were long, about - a week.", 4),
+            // a count before a listed word that is no unit, number or word it reads
+            ("A new truce: two said a Tuesday, a few more weeks, a couple of days, an hour.", 4),
+            ("Some soldiers left some\ntoday, another said another week, some said.", 1),
+            ("Several trading days, a half year, two hundred years, a little over a year.", 4),
+            ("The new year began; the New Year's Day parade and the same week.", 1),
+            // an inert word the prefix reads alone before a word that starts nothing
+            ("About his plan, this is only what nearly everyone said over dinner last week.", 1),
         ];
         for (text, want) in cases {
             let t = Text::new(text);
             let fast = g.mentions_with(&t, true);
             assert_eq!(fast, g.mentions_with(&t, false), "{text}");
             assert_eq!(fast.len(), *want, "{text}: {fast:?}");
+        }
+    }
+
+    /// `Run::may_begin` turns away an inert word the prefix reads alone before a word that
+    /// starts nothing, for the prefix cannot go on through such a word: every word `Run::prefix`
+    /// reads at its start is one that can start an expression.
+    #[test]
+    fn every_prefix_word_can_start_an_expression() {
+        let lex = Lexicon::builtin();
+        let words = [
+            "the",
+            "about",
+            "around",
+            "approximately",
+            "roughly",
+            "nearly",
+            "almost",
+            "some",
+            "circa",
+            "just",
+            "only",
+            "another",
+            "fully",
+            "still",
+            "fiscal",
+            "full",
+            "current",
+            "calendar",
+            "whole",
+            "entire",
+            "more",
+            "less",
+            "fewer",
+            "at",
+            "up",
+            "a",
+            "over",
+            "under",
+            "early",
+            "mid",
+            "late",
+            "beginning",
+            "start",
+            "end",
+            "middle",
+            "turn",
+            "close",
+            "rest",
+            "remainder",
+            "earlier",
+            "later",
+            "last",
+            "past",
+            "previous",
+            "preceding",
+            "this",
+            "next",
+            "coming",
+            "following",
+            "upcoming",
+            "recent",
+            "every",
+            "each",
+            "per",
+            "first",
+            "latest",
+            "final",
+        ];
+        for w in words {
+            assert!(lex.get(w).is_some_and(|e| e.starts), "{w}");
         }
     }
 
