@@ -28,6 +28,24 @@ pub(crate) struct NameRules {
     given_words: WordTable<()>,
     /// Lower-cased names the pack knows -> their canonical.
     known: HashMap<String, Arc<str>>,
+    /// The known names that are ASCII, by [`folded_hash`], sorted: an ASCII name (nearly every
+    /// name read from a text) is looked up without lower-casing it, and can only be one of
+    /// these (it lower-cases to ASCII).
+    known_ascii: Vec<(u64, Box<str>, Arc<str>)>,
+}
+
+/// A hash of `s` with its ASCII letters folded, eight bytes at a time: the same for an ASCII
+/// string in any case.
+fn folded_hash(s: &[u8]) -> u64 {
+    let mut h = s.len() as u64;
+    let mut at = 0;
+    while at < s.len() {
+        let n = (s.len() - at).min(8);
+        h = (h.rotate_left(5) ^ chronicle_core::fold8(crate::keys::load8(s, at, n)))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        at += 8;
+    }
+    h
 }
 
 /// A short word list (titles, particles, suffixes): a word is hashed only when a word of the
@@ -353,6 +371,15 @@ impl NameRules {
             suffixes: SmallSet::new(rules.suffixes.iter().cloned()),
             not_names: SmallSet::new(not_names),
             given_names,
+            known_ascii: {
+                let mut v: Vec<(u64, Box<str>, Arc<str>)> = known
+                    .iter()
+                    .filter(|(k, _)| k.is_ascii())
+                    .map(|(k, c)| (folded_hash(k.as_bytes()), Box::from(k.as_str()), c.clone()))
+                    .collect();
+                v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+                v
+            },
             known,
         }
     }
@@ -458,13 +485,14 @@ impl NameRules {
         if self.known.is_empty() {
             return None;
         }
-        let mut buf = [0u8; 64];
-        if name.is_ascii() && name.len() <= buf.len() {
-            let buf = &mut buf[..name.len()];
-            buf.copy_from_slice(name.as_bytes());
-            buf.make_ascii_lowercase();
-            // ASCII stays valid UTF-8 when folded.
-            return std::str::from_utf8(buf).ok().and_then(|lower| self.known.get(lower));
+        if name.is_ascii() {
+            let hash = folded_hash(name.as_bytes());
+            let at = self.known_ascii.partition_point(|k| k.0 < hash);
+            return self.known_ascii[at..]
+                .iter()
+                .take_while(|k| k.0 == hash)
+                .find(|k| k.1.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+                .map(|k| &k.2);
         }
         self.known.get(&name.to_lowercase())
     }
@@ -835,7 +863,51 @@ mod tests {
         }
     }
 
+    /// Known names are found by their folded hash as by lower-casing them, in any case.
+    #[test]
+    fn known_names_are_found_by_hash_as_by_lower_casing() {
+        let known: HashMap<String, Arc<str>> =
+            ["haider al-abadi", "ashton carter", "émile zola", "x", "a name of more than sixteen bytes"]
+                .iter()
+                .map(|k| (k.to_string(), Arc::from(k.to_uppercase())))
+                .collect();
+        let rules = NameRules::new(&crate::data::Rules::builtin().person, HashSet::default(), known.clone());
+        for name in [
+            "Haider al-Abadi",
+            "HAIDER AL-ABADI",
+            "Ashton Carter",
+            "Ashton Carte",
+            "Bshton Carter",
+            "Émile Zola",
+            "ÉMILE ZOLA",
+            "Emile Zola",
+            "X",
+            "x",
+            "Y",
+            "",
+            "\u{212a}",
+            "A Name Of More Than Sixteen Bytes",
+            "A Name Of More Than Sixteen Byte",
+        ] {
+            assert_eq!(rules.known_name(name), known.get(&name.to_lowercase()), "{name:?}");
+        }
+    }
+
     proptest::proptest! {
+        /// Any name is known (or not) by its folded hash as by lower-casing it.
+        #[test]
+        fn known_names_by_hash_are_known_names_by_lower_casing(
+            names in proptest::collection::vec("[aAbB É\\-]{0,20}", 1..5),
+            probe in "[aAbB É\\-]{0,20}",
+        ) {
+            let known: HashMap<String, Arc<str>> =
+                names.iter().map(|n| (n.to_lowercase(), Arc::from(n.as_str()))).collect();
+            let rules = NameRules::new(&crate::data::Rules::builtin().person, HashSet::default(), known.clone());
+            for name in names.iter().chain([&probe]) {
+                proptest::prop_assert_eq!(rules.known_name(name), known.get(&name.to_lowercase()), "{:?}", name);
+            }
+        }
+
         /// Surnames are resolved by key as they were by lower-casing every capitalised word.
         #[test]
         fn coreference_by_keys_is_coreference_by_lower_casing(
