@@ -176,6 +176,12 @@ impl<V> WordTable<V> {
         self.filter.may_hold(w.key(self.fold))
     }
 
+    /// [`WordTable::may_hold`] of the word whose key (folded or not, as the table) is `key`.
+    #[inline(always)]
+    pub(crate) fn may_hold_key(&self, key: u64) -> bool {
+        self.filter.may_hold(key)
+    }
+
     /// [`WordTable::get`] for a word that passed [`WordTable::may_hold`].
     #[inline]
     pub(crate) fn get_past_filter(&self, w: &WordStart, text: &[u8]) -> Option<&V> {

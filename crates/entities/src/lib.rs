@@ -636,7 +636,9 @@ impl GazetteerInner {
                     credits.extend(c.at(bytes, w.at));
                 }
             }
-            if self.first_words.may_hold(w) && self.may_open(starts, i) {
+            // (The first-word table folds: its keys are the folded ones.)
+            let first = w.key(true);
+            if self.first_words.may_hold_key(first) && self.may_open(starts, i, first) {
                 self.aliases_at(text, w, &mut found);
             }
         }
@@ -649,9 +651,9 @@ impl GazetteerInner {
     /// alias stands in the text too, and holds no word character), and that word is the
     /// alias's second word (it ends where the alias's does, or before a character of the
     /// alias that is no word character), folded alike.
+    /// `first` is the word's folded key.
     #[inline(always)]
-    fn may_open(&self, starts: &[chronicle_core::WordStart], i: usize) -> bool {
-        let first = starts[i].key(true);
+    fn may_open(&self, starts: &[chronicle_core::WordStart], i: usize, first: u64) -> bool {
         self.openers.may_hold(first)
             || starts.get(i + 1).is_some_and(|next| self.openers.may_hold(pair_key(first, next.key(true))))
     }
@@ -1069,8 +1071,7 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
             })
             .collect();
         keys.sort_unstable();
-        let order: Vec<usize> = keys.iter().map(|&k| k as u32 as usize).collect();
-        return select_in_order(text, &candidates, &order);
+        return select_in_order(text, &candidates, keys.iter().map(|&k| k as u32 as usize));
     }
     let mut order: Vec<(usize, std::cmp::Reverse<usize>, u8, u32)> = candidates
         .iter()
@@ -1078,24 +1079,21 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
         .map(|(i, c)| (c.span.start, std::cmp::Reverse(c.span.len()), c.priority, i as u32))
         .collect();
     order.sort_unstable();
-    let order: Vec<usize> = order.iter().map(|o| o.3 as usize).collect();
-    select_in_order(text, &candidates, &order)
+    select_in_order(text, &candidates, order.iter().map(|o| o.3 as usize))
 }
 
-/// The selection over the candidates taken in `order` (indices, leftmost and longest first).
-fn select_in_order(text: &str, candidates: &[Candidate], order: &[usize]) -> Vec<Mention> {
-    let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
+/// The selection over the candidates taken in `order` (indices, leftmost and longest first):
+/// each candidate that starts past the end of the last one chosen is chosen, and output
+/// (unless hidden) as it is chosen.
+fn select_in_order(text: &str, candidates: &[Candidate], order: impl Iterator<Item = usize> + Clone) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(candidates.len());
     let mut end = 0;
-    for &i in order {
+    for i in order.clone() {
         let c = &candidates[i];
-        if c.span.start >= end {
-            chosen.push(i);
-            end = c.span.end;
+        if c.span.start < end {
+            continue;
         }
-    }
-    let mut out: Vec<Mention> = Vec::with_capacity(chosen.len());
-    for &i in &chosen {
-        let c = &candidates[i];
+        end = c.span.end;
         if c.hidden {
             continue;
         }
@@ -1104,8 +1102,8 @@ fn select_in_order(text: &str, candidates: &[Candidate], order: &[usize]) -> Vec
         if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
             let led_at = c.span.start + led;
             if let Some(leader) = order
-                .iter()
-                .map(|&o| &candidates[o])
+                .clone()
+                .map(|o| &candidates[o])
                 .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
             {
                 out.push(Mention {

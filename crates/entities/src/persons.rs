@@ -28,6 +28,24 @@ pub(crate) struct NameRules {
     given_words: WordTable<()>,
     /// Lower-cased names the pack knows -> their canonical.
     known: HashMap<String, Arc<str>>,
+    /// The known names that are ASCII, by [`folded_hash`], sorted: an ASCII name (nearly every
+    /// name read from a text) is looked up without lower-casing it, and can only be one of
+    /// these (it lower-cases to ASCII).
+    known_ascii: Vec<(u64, Box<str>, Arc<str>)>,
+}
+
+/// A hash of `s` with its ASCII letters folded, eight bytes at a time: the same for an ASCII
+/// string in any case.
+fn folded_hash(s: &[u8]) -> u64 {
+    let mut h = s.len() as u64;
+    let mut at = 0;
+    while at < s.len() {
+        let n = (s.len() - at).min(8);
+        h = (h.rotate_left(5) ^ chronicle_core::fold8(crate::keys::load8(s, at, n)))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        at += 8;
+    }
+    h
 }
 
 /// A short word list (titles, particles, suffixes): a word is hashed only when a word of the
@@ -53,6 +71,19 @@ impl SmallSet {
         SmallSet { words, lengths, firsts }
     }
 
+    /// Whether `w` lower-cased is in the set (lower-cased on the stack when ASCII and short).
+    fn contains_lower_cased(&self, w: &str) -> bool {
+        let mut buf = [0u8; 32];
+        match buf.get_mut(..w.len()).filter(|_| w.is_ascii()) {
+            Some(b) => {
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).is_ok_and(|lower| self.contains(lower))
+            }
+            None => self.contains(&w.to_lowercase()),
+        }
+    }
+
     #[inline]
     fn contains(&self, w: &str) -> bool {
         let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
@@ -62,13 +93,76 @@ impl SmallSet {
     }
 }
 
-/// A surname of the persons named in full in a document, lower-cased ([`NameRules::coreference`]).
-struct Surname {
+/// The surnames of the persons named in full in a document ([`NameRules::coreference`]):
+/// each surname once, lower-cased, and every person each names. Two buffers a document, not
+/// two allocations a surname.
+struct Surnames {
+    /// Each surname: [`word_key`] of its lower-cased text, folded (the key of the text's
+    /// words that may be it), and where that text stands in `lower`.
+    names: Vec<(u64, u32, u32)>,
+    /// The surnames' lower-cased texts, one after the other.
     lower: String,
-    /// [`word_key`] of `lower`, folded: the key of the text's words that may be it.
-    key: u64,
-    /// Where each person it names is named, and the person.
-    owners: Vec<(usize, Arc<str>)>,
+    /// Each person a surname names: the surname's index, where the person is named, and the
+    /// person; in the order they are named.
+    owners: Vec<(u32, usize, Arc<str>)>,
+}
+
+impl Surnames {
+    /// The lower-cased text of the `i`th surname.
+    fn lower(&self, i: usize) -> &str {
+        let (_, start, end) = self.names[i];
+        &self.lower[start as usize..end as usize]
+    }
+
+    /// The index of the surname whose lower-cased text is `lower`, of key `key`.
+    fn find(&self, key: u64, lower: &str) -> Option<usize> {
+        (0..self.names.len()).find(|&i| self.names[i].0 == key && self.lower(i) == lower)
+    }
+
+    /// The index of the surname an ASCII word `w` of key `key` (folded) is, in any case.
+    fn find_ascii(&self, key: u64, w: &str) -> Option<usize> {
+        (0..self.names.len())
+            .find(|&i| self.names[i].0 == key && self.lower(i).as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+    }
+
+    /// Adds `k` as the surname of `person`, named at `at`. A surname seen before is found
+    /// without lower-casing it again (an ASCII one lower-cases to its ASCII folding, and
+    /// has the same folded key).
+    fn add(&mut self, k: &str, at: usize, person: &Arc<str>) {
+        let i = if k.is_ascii() {
+            let key = word_key(k, true);
+            self.find_ascii(key, k).unwrap_or_else(|| {
+                let start = self.lower.len();
+                self.lower.push_str(k);
+                self.lower[start..].make_ascii_lowercase();
+                self.push(key, start)
+            })
+        } else {
+            let lower = k.to_lowercase();
+            let key = word_key(&lower, true);
+            self.find(key, &lower).unwrap_or_else(|| {
+                let start = self.lower.len();
+                self.lower.push_str(&lower);
+                self.push(key, start)
+            })
+        };
+        self.owners.push((i as u32, at, person.clone()));
+    }
+
+    /// Adds the surname of key `key` whose lower-cased text was written from `start` on:
+    /// its index.
+    fn push(&mut self, key: u64, start: usize) -> usize {
+        self.names.push((key, start as u32, self.lower.len() as u32));
+        self.names.len() - 1
+    }
+
+    /// The person the `i`th surname refers to at `at`: the one named last before it, else
+    /// the first named.
+    fn owner(&self, i: usize, at: usize) -> Option<&Arc<str>> {
+        let mine = |o: &&(u32, usize, Arc<str>)| o.0 as usize == i;
+        let owner = self.owners.iter().rev().filter(mine).find(|o| o.1 <= at);
+        owner.or_else(|| self.owners.iter().find(mine)).map(|o| &o.2)
+    }
 }
 
 /// A name read from the tokens.
@@ -111,8 +205,8 @@ pub(crate) struct CapWord<'t> {
 /// the coreference and the headlines.
 ///
 /// The work follows the capitals, not the tokens: a capitalised word token that starts a
-/// word is found at a capital word start (which carries the flag), the token there by a
-/// cursor that only moves forward. A word token starts inside a word (a run of letters, digits and
+/// word is found at a capital word start (which carries the flag), the token there by
+/// [`Text::start_token`] (no search of the tokens). A word token starts inside a word (a run of letters, digits and
 /// underscores) only after a digit, an underscore or another character that is no letter
 /// ("2Nd", "_Foo"): a token that starts with a letter runs to the end of the word. So only
 /// the words that start with such a character and hold a capital (or a non-ASCII byte) past
@@ -133,18 +227,13 @@ pub(crate) fn capitalised_words<'t>(
     let tokens = &text.tokens;
     let starts = text.word_starts();
     let mut caps: Vec<CapWord<'t>> = Vec::with_capacity(maybe.len());
-    let mut k = 0;
     for &i in maybe {
         let w = &starts[i as usize];
         let b = bytes[w.at];
+        // The token holding the word start (the first that ends past it): the token that
+        // starts there, if one does.
+        let k = text.start_token(i as usize);
         if w.capital {
-            // The next capital is a few tokens on: four at a stride, then one by one.
-            while tokens.get(k + 4).is_some_and(|t| (t.start as usize) < w.at) {
-                k += 4;
-            }
-            while tokens.get(k).is_some_and(|t| (t.start as usize) < w.at) {
-                k += 1;
-            }
             if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
                 caps.push(CapWord { token: k as u32, start: Some(w), may_be_given });
@@ -167,9 +256,8 @@ pub(crate) fn capitalised_words<'t>(
         if !rest.iter().any(|&b| b.is_ascii_uppercase() || b >= 128) {
             continue;
         }
-        while tokens.get(k).is_some_and(|t| (t.start as usize) <= w.at) {
-            k += 1;
-        }
+        // The tokens that start inside the word, past its first byte.
+        let mut k = k + usize::from(tokens.get(k).is_some_and(|t| t.start as usize <= w.at));
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
                 caps.push(CapWord { token: k as u32, start: None, may_be_given: true });
@@ -283,6 +371,15 @@ impl NameRules {
             suffixes: SmallSet::new(rules.suffixes.iter().cloned()),
             not_names: SmallSet::new(not_names),
             given_names,
+            known_ascii: {
+                let mut v: Vec<(u64, Box<str>, Arc<str>)> = known
+                    .iter()
+                    .filter(|(k, _)| k.is_ascii())
+                    .map(|(k, c)| (folded_hash(k.as_bytes()), Box::from(k.as_str()), c.clone()))
+                    .collect();
+                v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+                v
+            },
             known,
         }
     }
@@ -303,7 +400,11 @@ impl NameRules {
             return false;
         }
         // A name word is not all capitals unless it is short of a shout ("KERRY" is handled by
-        // coreference, not here): "ISIS", "UN" never start names.
+        // coreference, not here): "ISIS", "UN" never start names. (An ASCII word's bytes are
+        // its chars.)
+        if w.is_ascii() {
+            return w.bytes().any(|b| b.is_ascii_lowercase());
+        }
         w.chars().any(char::is_lowercase)
     }
 
@@ -384,13 +485,14 @@ impl NameRules {
         if self.known.is_empty() {
             return None;
         }
-        let mut buf = [0u8; 64];
-        if name.is_ascii() && name.len() <= buf.len() {
-            let buf = &mut buf[..name.len()];
-            buf.copy_from_slice(name.as_bytes());
-            buf.make_ascii_lowercase();
-            // ASCII stays valid UTF-8 when folded.
-            return std::str::from_utf8(buf).ok().and_then(|lower| self.known.get(lower));
+        if name.is_ascii() {
+            let hash = folded_hash(name.as_bytes());
+            let at = self.known_ascii.partition_point(|k| k.0 < hash);
+            return self.known_ascii[at..]
+                .iter()
+                .take_while(|k| k.0 == hash)
+                .find(|k| k.1.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+                .map(|k| &k.2);
         }
         self.known.get(&name.to_lowercase())
     }
@@ -506,48 +608,32 @@ impl NameRules {
     /// `caps` are the capitalised word tokens ([`capitalised_words`]).
     pub(crate) fn coreference(&self, text: &Text, caps: &[CapWord], mentions: &mut Vec<Mention>) {
         // The surnames, lower-cased, each with its key (folded) and the persons it names.
-        let mut keys: Vec<Surname> = Vec::new();
+        let mut surnames =
+            Surnames { names: Vec::with_capacity(8), lower: String::with_capacity(64), owners: Vec::with_capacity(8) };
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
             let Some(space) = m.canonical.as_bytes().iter().rposition(|&b| b == b' ') else { continue };
             let last = &m.canonical[space + 1..];
-            let mut add = |k: &str| {
-                let owner = (m.span.start, m.canonical.clone());
-                // A surname seen before is found without lower-casing it again (an ASCII
-                // one lower-cases to its ASCII folding).
-                let seen = if k.is_ascii() {
-                    keys.iter_mut().find(|s| s.lower.as_bytes().eq_ignore_ascii_case(k.as_bytes()))
-                } else {
-                    let lower = k.to_lowercase();
-                    keys.iter_mut().find(|s| s.lower == lower)
-                };
-                match seen {
-                    Some(s) => s.owners.push(owner),
-                    None => {
-                        let lower = k.to_lowercase();
-                        keys.push(Surname { key: word_key(&lower, true), lower, owners: vec![owner] })
-                    }
-                }
-            };
-            add(last);
+            surnames.add(last, m.span.start, &m.canonical);
             if let Some((p, rest)) = last.split_once(['-', '\u{2011}']) {
-                if self.particles.contains(&p.to_lowercase()) {
-                    add(rest);
+                if self.particles.contains_lower_cased(p) {
+                    surnames.add(rest, m.span.start, &m.canonical);
                 }
             }
         }
-        if keys.is_empty() {
+        if surnames.names.is_empty() {
             return;
         }
         // The byte lengths of the keys: most words are turned away by their length alone (an
         // ASCII word keeps its length when lower-cased).
-        let lengths: u64 = keys.iter().fold(0, |acc, k| acc | 1u64.checked_shl(k.lower.len() as u32).unwrap_or(0));
+        let lengths: u64 =
+            surnames.names.iter().fold(0, |acc, &(_, start, end)| acc | 1u64.checked_shl(end - start).unwrap_or(0));
         // The keys of the surnames' first words (folded), as a Bloom filter of 1024 bits. An
         // ASCII word that is a surname has the surname's first word for its word start's word
         // (a possessive only follows it), so a word start that misses the filter is no
         // surname unless its token has a non-ASCII byte (lower-cased by Unicode's rules).
         let mut bloom = [0u64; 16];
-        for k in &keys {
-            let bit = (k.key >> 54) as usize;
+        for &(key, _, _) in &surnames.names {
+            let bit = (key >> 54) as usize;
             bloom[bit / 64] |= 1 << (bit % 64);
         }
         let bytes = text.text.as_bytes();
@@ -568,10 +654,7 @@ impl NameRules {
             }
             let surname = match cap.start {
                 // An ASCII word that is its word start's whole word: by the key it has.
-                Some(s) if ascii && s.word_len() == w.len() => {
-                    let key = s.key(true);
-                    keys.iter().find(|k| k.key == key && k.lower.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
-                }
+                Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(s.key(true), w),
                 _ => {
                     lower.clear();
                     if ascii {
@@ -580,26 +663,31 @@ impl NameRules {
                     } else {
                         lower.extend(w.chars().flat_map(char::to_lowercase));
                     }
-                    keys.iter().find(|k| k.lower == lower)
+                    (0..surnames.names.len()).find(|&i| surnames.lower(i) == lower)
                 }
             };
-            let Some(Surname { owners, .. }) = surname else { continue };
-            refer(Span::new(t.start as usize, t.start as usize + w.len()), owners, mentions, &mut added);
+            let span = Span::new(t.start as usize, t.start as usize + w.len());
+            let Some(owner) = surname.and_then(|i| surnames.owner(i, span.start)) else { continue };
+            refer(span, owner, mentions, &mut added);
         }
         if !added.is_empty() {
             // Both in text order, and no added span is a mention's: merged, as a stable sort
-            // of the two would order them.
+            // of the two would order them, in place from the back (each mention moved once).
             let key = |m: &Mention| (m.span.start, m.span.end);
-            let mut merged = Vec::with_capacity(mentions.len() + added.len());
-            let mut added = added.into_iter().peekable();
-            for m in mentions.drain(..) {
-                while let Some(a) = added.next_if(|a| key(a) < key(&m)) {
-                    merged.push(a);
+            let mut m = mentions.len();
+            mentions.reserve(added.len());
+            // (Filled from the back; the clones only stand in until then.)
+            mentions.extend(added.iter().cloned());
+            let mut slot = mentions.len();
+            while let Some(a) = added.pop() {
+                while m > 0 && key(&mentions[m - 1]) > key(&a) {
+                    m -= 1;
+                    slot -= 1;
+                    mentions.swap(m, slot);
                 }
-                merged.push(m);
+                slot -= 1;
+                mentions[slot] = a;
             }
-            merged.extend(added);
-            *mentions = merged;
         }
     }
 
@@ -629,7 +717,10 @@ impl NameRules {
             let lower: String =
                 if w.is_ascii() { w.to_ascii_lowercase() } else { w.chars().flat_map(char::to_lowercase).collect() };
             let Some(owners) = keys.get(lower.as_str()) else { continue };
-            refer(Span::new(t.start as usize, t.start as usize + w.len()), owners, mentions, &mut added);
+            let span = Span::new(t.start as usize, t.start as usize + w.len());
+            let owner = owners.iter().rev().find(|(pos, _)| *pos <= span.start).or_else(|| owners.first());
+            let Some((_, owner)) = owner else { continue };
+            refer(span, owner, mentions, &mut added);
         }
         if !added.is_empty() {
             mentions.extend(added);
@@ -690,12 +781,10 @@ pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]
     (caps, headlines)
 }
 
-/// A later short mention at `span` of the person whose surname it is: the owner named last
-/// before it (else the first), relabelling a lone place or surname mention at the same span or
-/// adding a mention where none overlaps.
-fn refer(span: Span, owners: &[(usize, Arc<str>)], mentions: &mut [Mention], added: &mut Vec<Mention>) {
-    let owner = owners.iter().rev().find(|(pos, _)| *pos <= span.start).or_else(|| owners.first());
-    let Some((_, canonical)) = owner else { return };
+/// A later short mention at `span` of the person whose surname it is, `canonical` (the owner
+/// of the surname named last before it, else the first): relabelling a lone place or surname
+/// mention at the same span or adding a mention where none overlaps.
+fn refer(span: Span, canonical: &Arc<str>, mentions: &mut [Mention], added: &mut Vec<Mention>) {
     let at = mentions.partition_point(|m| m.span.end <= span.start);
     match mentions.get(at) {
         Some(m) if m.span.overlaps(span) => {
@@ -774,7 +863,51 @@ mod tests {
         }
     }
 
+    /// Known names are found by their folded hash as by lower-casing them, in any case.
+    #[test]
+    fn known_names_are_found_by_hash_as_by_lower_casing() {
+        let known: HashMap<String, Arc<str>> =
+            ["haider al-abadi", "ashton carter", "émile zola", "x", "a name of more than sixteen bytes"]
+                .iter()
+                .map(|k| (k.to_string(), Arc::from(k.to_uppercase())))
+                .collect();
+        let rules = NameRules::new(&crate::data::Rules::builtin().person, HashSet::default(), known.clone());
+        for name in [
+            "Haider al-Abadi",
+            "HAIDER AL-ABADI",
+            "Ashton Carter",
+            "Ashton Carte",
+            "Bshton Carter",
+            "Émile Zola",
+            "ÉMILE ZOLA",
+            "Emile Zola",
+            "X",
+            "x",
+            "Y",
+            "",
+            "\u{212a}",
+            "A Name Of More Than Sixteen Bytes",
+            "A Name Of More Than Sixteen Byte",
+        ] {
+            assert_eq!(rules.known_name(name), known.get(&name.to_lowercase()), "{name:?}");
+        }
+    }
+
     proptest::proptest! {
+        /// Any name is known (or not) by its folded hash as by lower-casing it.
+        #[test]
+        fn known_names_by_hash_are_known_names_by_lower_casing(
+            names in proptest::collection::vec("[aAbB É\\-]{0,20}", 1..5),
+            probe in "[aAbB É\\-]{0,20}",
+        ) {
+            let known: HashMap<String, Arc<str>> =
+                names.iter().map(|n| (n.to_lowercase(), Arc::from(n.as_str()))).collect();
+            let rules = NameRules::new(&crate::data::Rules::builtin().person, HashSet::default(), known.clone());
+            for name in names.iter().chain([&probe]) {
+                proptest::prop_assert_eq!(rules.known_name(name), known.get(&name.to_lowercase()), "{:?}", name);
+            }
+        }
+
         /// Surnames are resolved by key as they were by lower-casing every capitalised word.
         #[test]
         fn coreference_by_keys_is_coreference_by_lower_casing(

@@ -469,7 +469,45 @@ fn select_flat_as_first_written(text: &str, mut candidates: Vec<Candidate>) -> V
         a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.priority.cmp(&b.priority))
     });
     let order: Vec<usize> = (0..candidates.len()).collect();
-    select_in_order(text, &candidates, &order)
+    select_in_order_as_first_written(text, &candidates, &order)
+}
+
+/// [`select_in_order`] as first written: the chosen collected, then output.
+fn select_in_order_as_first_written(text: &str, candidates: &[Candidate], order: &[usize]) -> Vec<Mention> {
+    let mut chosen: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut end = 0;
+    for &i in order {
+        let c = &candidates[i];
+        if c.span.start >= end {
+            chosen.push(i);
+            end = c.span.end;
+        }
+    }
+    let mut out: Vec<Mention> = Vec::with_capacity(chosen.len());
+    for &i in &chosen {
+        let c = &candidates[i];
+        if c.hidden {
+            continue;
+        }
+        out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
+        if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
+            let led_at = c.span.start + led;
+            if let Some(leader) = order
+                .iter()
+                .map(|&o| &candidates[o])
+                .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
+            {
+                out.push(Mention {
+                    span: leader.span,
+                    canonical: leader.canonical.clone(),
+                    kind: leader.kind,
+                    rule: "coalition_leader",
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
 }
 
 proptest::proptest! {
