@@ -263,9 +263,11 @@ struct Cues {
     slots: Box<[u32]>,
     shift: u32,
     /// Per group, its first-word key and its patterns in pattern order, each with what the
-    /// search tests first (head, mask, length, kinds) side by side: the group of a common word
-    /// ("the", "to", "in") is walked at every one of its occurrences.
-    groups: Vec<(u64, Vec<Cand>)>,
+    /// search tests first (head, mask, length) side by side, once among the rules' cues and
+    /// once among the settings' (indexed by kind - 1): the group of a common word ("the",
+    /// "to", "in") is walked at every one of its occurrences, and only the cues of the kind
+    /// searched are walked.
+    groups: Vec<(u64, [Box<[Cand]>; 2])>,
 }
 
 /// One pattern of a [`Cues`] group, as the search tests it.
@@ -280,8 +282,6 @@ struct Cand {
     /// The pattern's length in bytes.
     len: u32,
     pattern: u32,
-    /// [`RULE_CUE`] and/or [`SETTING_CUE`].
-    kinds: u8,
 }
 
 impl Cues {
@@ -337,30 +337,27 @@ impl Cues {
         let groups = groups
             .into_iter()
             .map(|(key, ps)| {
-                let cands = ps
-                    .iter()
-                    .map(|&p| {
-                        let (head, mask) = heads[p as usize];
-                        Cand {
-                            head,
-                            mask,
-                            len: patterns[p as usize].len() as u32,
-                            pattern: p,
-                            kinds: kinds[p as usize],
-                        }
-                    })
-                    .collect();
-                (key, cands)
+                let cands = |kind: u8| -> Box<[Cand]> {
+                    ps.iter()
+                        .filter(|&&p| kinds[p as usize] & kind != 0)
+                        .map(|&p| {
+                            let (head, mask) = heads[p as usize];
+                            Cand { head, mask, len: patterns[p as usize].len() as u32, pattern: p }
+                        })
+                        .collect()
+                };
+                (key, [cands(RULE_CUE), cands(SETTING_CUE)])
             })
             .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
         Ok(Cues { patterns, filters, filter_shift, slots, shift, groups })
     }
 
-    /// The patterns whose first word has the key of the word at `w` (none when no cue begins
-    /// with that word); the filter was passed ([`next_cue_start`]).
+    /// The patterns of kind `kind - 1` ([`RULE_CUE`] 0, [`SETTING_CUE`] 1) whose first word has
+    /// the key of the word at `w` (none when no cue begins with that word); the filter was
+    /// passed ([`next_cue_start`]).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart) -> &[Cand] {
+    fn starting(&self, w: &chronicle_core::WordStart, kind: usize) -> &[Cand] {
         let key = w.key(true);
         let mask = self.slots.len() - 1;
         let mut s = (key >> self.shift) as usize;
@@ -371,7 +368,7 @@ impl Cues {
             }
             let (k, ps) = &self.groups[g as usize - 1];
             if *k == key {
-                return ps;
+                return &ps[kind];
             }
             s = (s + 1) & mask;
         }
@@ -391,22 +388,28 @@ impl Cues {
         let bytes = text.text.as_bytes();
         let starts = text.word_starts();
         let toks = &text.tokens;
-        let filter = &self.filters[usize::from(kind == SETTING_CUE)];
+        let kind_index = usize::from(kind == SETTING_CUE);
+        let filter = &self.filters[kind_index];
         // The sentences come in text order: each search starts where the previous one ended.
-        // `k` walks the word starts; `first` is the token a hit starts at (the first token
-        // starting at or after it: a cue lies inside its sentence, whose tokens end at its end).
-        let (mut k, mut first) = (0usize, 0usize);
+        // `k` walks the word starts.
+        let mut k = 0usize;
         for sentence in sentences {
             k = partition_from(starts, k, |w| w.at < sentence.start);
             loop {
                 k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
+                // The token a hit at `w` starts at: the first token starting at or after it
+                // (a cue lies inside its sentence, whose tokens end at its end). The token
+                // holding the word start is it, unless the word is joined into a token that
+                // starts before it ("Abadi" of "al-Abadi"): then it is the next one.
+                let held = text.start_token(k);
+                let first = held + usize::from(toks.get(held).is_some_and(|t| (t.start as usize) < w.at));
                 k += 1;
                 // The text's eight bytes at the word, folded once for all the group's patterns.
                 let word = bytes.get(w.at..w.at + 8).map(|x| fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))));
-                for c in self.starting(w) {
+                for c in self.starting(w, kind_index) {
                     let end = w.at + c.len as usize;
-                    if c.kinds & kind == 0 || end > sentence.end {
+                    if end > sentence.end {
                         continue;
                     }
                     let p = c.pattern as usize;
@@ -427,20 +430,6 @@ impl Cues {
                         bytes.get(end).is_none_or(|&c| c < 128 && !(c.is_ascii_alphanumeric() || c == b'_'));
                     if !ends_word && !text.on_word_boundaries(Span::new(w.at, end)) {
                         continue;
-                    }
-                    // The hit's first token: a few tokens on from the previous hit's, walked to;
-                    // searched for when further (or before it).
-                    let mut steps = 0;
-                    if first == 0 || (toks[first - 1].start as usize) < w.at {
-                        while steps < 8 && first < toks.len() && (toks[first].start as usize) < w.at {
-                            first += 1;
-                            steps += 1;
-                        }
-                    } else {
-                        steps = 8;
-                    }
-                    if steps == 8 {
-                        first = partition_from(toks, first, |t| (t.start as usize) < w.at);
                     }
                     let mut last = first;
                     while last < toks.len() && (toks[last].start as usize) < end {
@@ -816,13 +805,12 @@ impl MetricRules {
     }
 
     /// The cue flags of the rules of `unit` (an index into `units`) for one figure, written
-    /// into `flags` (one per rule); the other rules' flags are left as they are. Returns the
-    /// bits of the rules (below 64) given NOUN or BEFORE.
+    /// into `flags` (one per rule; every rule's is cleared first, in one fill, and only the
+    /// unit's rules' are written). Returns the bits of the rules (below 64) given NOUN or
+    /// BEFORE.
     fn flags(&self, hits: &[Hit], v: &QView, unit: usize, flags: &mut [u8]) -> u64 {
         let mut found = 0u64;
-        for &r in &self.unit_rules[unit] {
-            flags[r] = 0;
-        }
+        flags.fill(0);
         let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
         for h in &hits[lo..] {
             if h.start >= v.sentence_span.end {

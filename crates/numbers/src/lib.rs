@@ -164,7 +164,11 @@ impl Tagger {
             {
                 continue;
             }
-            tp = seek(all, tp, w.at);
+            // The first token starting at or after the word: the token holding its word start,
+            // or the next one when the word is joined into a token that starts before it
+            // ("Abadi" of "al-Abadi"); never one already handed on.
+            let held = text.start_token(k - 1);
+            tp = tp.max(held + usize::from(all.get(held).is_some_and(|t| (t.start as usize) < w.at)));
             while tp < all.len() && (all[tp].start as usize) < w.end() {
                 let g = tp;
                 tp += 1;
@@ -177,11 +181,14 @@ impl Tagger {
                         break;
                     };
                     sentence_index = sentence_index.wrapping_add(1);
-                    while a < all.len() && (all[a].start as usize) < sentence.start {
-                        a += 1;
+                    // A sentence that ends before token `g` starts cannot hold it: passed over
+                    // without finding its tokens.
+                    if sentence.end <= all[g].start as usize {
+                        continue;
                     }
+                    a = gallop(all, a, |t| (t.start as usize) < sentence.start);
                     sa = a;
-                    sb = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
+                    sb = gallop(all, a, |t| (t.end as usize) <= sentence.end);
                     a = sb;
                 }
                 if g < sa || g >= sb {
@@ -333,22 +340,23 @@ fn split_hyphen(w: &str) -> Option<(&str, &str)> {
     Some((&w[..k], &w[k + 1..]))
 }
 
-/// The first token at or after `from` that starts at or after byte `pos`: a galloping search,
-/// since the next candidate word is a few tokens on, not the whole text.
+/// The first token at or after `from` for which `before` is false (`before` holds for a prefix
+/// of the tokens: those before a byte offset): a galloping search, since the next sentence
+/// starts and ends a few tokens on, not anywhere in the text.
 #[inline]
-fn seek(all: &[Token], from: usize, pos: usize) -> usize {
-    let before = |k: usize| all.get(k).is_some_and(|t| (t.start as usize) < pos);
-    if !before(from) {
+fn gallop(all: &[Token], from: usize, before: impl Fn(&Token) -> bool) -> usize {
+    let at = |k: usize| all.get(k).is_some_and(&before);
+    if !at(from) {
         return from;
     }
-    // `from + lo` starts before `pos`; find a step past it, then search between.
+    // `from + lo` is before; find a step past it, then search between.
     let (mut lo, mut step) = (0usize, 1usize);
-    while before(from + lo + step) {
+    while at(from + lo + step) {
         lo += step;
         step *= 2;
     }
     let hi = (from + lo + step).min(all.len());
-    from + lo + 1 + all[from + lo + 1..hi].partition_point(|t| (t.start as usize) < pos)
+    from + lo + 1 + all[from + lo + 1..hi].partition_point(&before)
 }
 
 /// One sentence's tokens and the lexicon.
