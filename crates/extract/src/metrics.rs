@@ -398,12 +398,16 @@ impl Cues {
             loop {
                 k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
-                // The token a hit at `w` starts at: the first token starting at or after it
-                // (a cue lies inside its sentence, whose tokens end at its end). The token
-                // holding the word start is it, unless the word is joined into a token that
-                // starts before it ("Abadi" of "al-Abadi"): then it is the next one.
-                let held = text.start_token(k);
-                let first = held + usize::from(toks.get(held).is_some_and(|t| (t.start as usize) < w.at));
+                // The token a hit at `w` starts at (found at the first hit): the first token
+                // starting at or after it (a cue lies inside its sentence, whose tokens end at
+                // its end). The token holding the word start is it, unless the word is joined
+                // into a token that starts before it ("Abadi" of "al-Abadi"): then the next.
+                let held = k;
+                let first_token = || {
+                    let t = text.start_token(held);
+                    t + usize::from(toks.get(t).is_some_and(|t| (t.start as usize) < w.at))
+                };
+                let mut first = None;
                 k += 1;
                 // The text's eight bytes at the word, folded once for all the group's patterns.
                 let word = bytes.get(w.at..w.at + 8).map(|x| fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))));
@@ -431,6 +435,7 @@ impl Cues {
                     if !ends_word && !text.on_word_boundaries(Span::new(w.at, end)) {
                         continue;
                     }
+                    let first = *first.get_or_insert_with(first_token);
                     let mut last = first;
                     while last < toks.len() && (toks[last].start as usize) < end {
                         last += 1;

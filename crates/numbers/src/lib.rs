@@ -188,7 +188,9 @@ impl Tagger {
                     }
                     a = gallop(all, a, |t| (t.start as usize) < sentence.start);
                     sa = a;
-                    sb = gallop(all, a, |t| (t.end as usize) <= sentence.end);
+                    // Every token before `g` ends before `g` starts, so before the sentence's
+                    // end: the search for its last token starts at `g` when `g` is in it.
+                    sb = gallop(all, a.max(g), |t| (t.end as usize) <= sentence.end);
                     a = sb;
                 }
                 if g < sa || g >= sb {
@@ -304,7 +306,10 @@ impl Tagger {
             }
             let gap = text.text.get(prev.span.end..cur.span.start).unwrap_or("");
             let bracketed = gap.trim() == "(" && prev.unit != "count" && cur.unit != "count";
-            let between = text.tokens_in(Span::new(prev.span.end, cur.span.start));
+            // The tokens inside the gap (`Text::tokens_in` of it): from the token after the
+            // first figure to the second's first token.
+            let (a, b) = (prev.tokens.1, cur.tokens.0);
+            let between = text.tokens.get(a..b.max(a)).unwrap_or(&[]);
             let paired = prev.qualifier == Qualifier::Approx
                 && prev.unit == cur.unit
                 && between.len() <= 3
@@ -1067,17 +1072,18 @@ impl<'a> Cx<'a> {
         };
         let mut j = i + 1;
         if self.glued(j) && self.word(j) {
-            let w = self.lower(j);
-            let w = w.as_str();
             if self.ordinal_suffix(j) {
                 c.kind = Kind::Ordinal;
                 c.end = j + 1;
                 return Some(c);
-            } else if let Some(sc) = self.lookup(w).and_then(|e| e.glued_scale.or(e.scale)) {
+            }
+            // What the lexicon says of the glued word lower-cased (looked up once, in place).
+            let e = self.info(j);
+            if let Some(sc) = e.and_then(|e| e.glued_scale.or(e.scale)) {
                 value *= sc;
                 c.scaled = true;
                 j += 1;
-            } else if !self.lookup(w).is_some_and(|e| e.has(words::UNIT_WORD)) {
+            } else if !e.is_some_and(|e| e.has(words::UNIT_WORD)) {
                 return None; // "9mm", "1980s"
             }
         }
@@ -1116,10 +1122,8 @@ impl<'a> Cx<'a> {
         if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
             return None;
         }
-        let w0 = self.lower(i);
-        let w0 = w0.as_str();
-        // What the lexicon says of the word (looked up once, in place: the same as looking
-        // `w0` up).
+        // What the lexicon says of the word (looked up once, in place: the same as looking it
+        // up lower-cased).
         let e0 = self.info(i);
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
@@ -1143,7 +1147,7 @@ impl<'a> Cx<'a> {
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
         // Fractions: "two-thirds", "a third", "three quarters", "half".
-        if let Some(c) = self.fraction(i, w0, e0, blank) {
+        if let Some(c) = self.fraction(i, e0, blank) {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
@@ -1160,10 +1164,11 @@ impl<'a> Cx<'a> {
         let mut j = i;
         let mut word_modifier = None;
         let mut scaled = false;
+        // The words are read in place, not lower-cased: "a", "an" and "and" are compared in any
+        // ASCII case (no other letter lower-cases to theirs), and a word is lower-cased only
+        // when it has a hyphen (its parts are looked up).
         while j < self.n() && self.word(j) {
-            let w = self.lower(j);
-            let w = w.as_str();
-            if j == i && matches!(w, "a" | "an") {
+            if j == i && (self.is(j, "a") || self.is(j, "an")) {
                 if !self.word(j + 1) || self.info(j + 1).is_none_or(|e| e.scale.is_none()) {
                     return None;
                 }
@@ -1171,7 +1176,7 @@ impl<'a> Cx<'a> {
                 j += 1;
                 continue;
             }
-            if w == "and" {
+            if self.is(j, "and") {
                 if matches!(last, 3 | 4)
                     && self.word(j + 1)
                     && self.head_info(j + 1).is_some_and(|e| e.cardinal.is_some())
@@ -1204,7 +1209,7 @@ impl<'a> Cx<'a> {
             let mut val = 0.0;
             let mut n_parts = 0;
             let mut rest_at = None;
-            if !w.as_bytes().contains(&b'-') {
+            if !self.b(j).contains(&b'-') {
                 match ej.and_then(|e| e.cardinal) {
                     Some(v) => {
                         val = v;
@@ -1213,8 +1218,9 @@ impl<'a> Cx<'a> {
                     None => break,
                 }
             } else {
+                let w = self.lower(j);
                 let mut offset = 0;
-                for part in w.split('-') {
+                for part in w.as_str().split('-') {
                     match self.lookup(part).and_then(|e| e.cardinal) {
                         Some(v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
                             val += v;
@@ -1264,12 +1270,14 @@ impl<'a> Cx<'a> {
         Some(Core { end: j, value, scaled, word_modifier, ..blank })
     }
 
-    /// A fraction starting at token `i`: `w0` is the token lower-cased, `e0` what the lexicon
-    /// says of it.
-    fn fraction(&self, i: usize, w0: &str, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
+    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token. The token
+    /// is lower-cased only when it has a hyphen; "a", "an" and "half" are compared in any ASCII
+    /// case (no other letter lower-cases to theirs).
+    fn fraction(&self, i: usize, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
         let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
-        if let Some((a, b)) = split_hyphen(w0) {
+        let w0 = if self.b(i).contains(&b'-') { Some(self.lower(i)) } else { None };
+        if let Some((a, b)) = w0.as_ref().and_then(|w| split_hyphen(w.as_str())) {
             let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
             if let (Some(num), Some(den)) = (num, den) {
                 if ok_after(i + 1) {
@@ -1278,10 +1286,7 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        let num = match w0 {
-            "a" | "an" => Some(1.0),
-            _ => e0.and_then(|e| e.cardinal),
-        };
+        let num = if self.is(i, "a") || self.is(i, "an") { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
         if let Some(num) = num {
             if self.word(i + 1) {
                 let w1 = self.lower(i + 1);
@@ -1302,7 +1307,7 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        if w0 == "half" {
+        if self.is(i, "half") {
             let prev_ok = i > 0 && self.has(i - 1, words::FRACTION_BEFORE);
             let prev_bad = i > 0
                 && self.word(i - 1)
