@@ -221,9 +221,8 @@ pub struct MetricRules {
     /// Per first byte, the bit set of the lengths (below 64) of the ASCII noun breaks that
     /// begin with it: an ASCII word whose bit is clear is no noun break.
     noun_break_quick: Box<[u64; 256]>,
-    /// The ASCII noun breaks of at most eight bytes, each packed into one little-endian word,
-    /// sorted.
-    short_noun_breaks: Vec<u64>,
+    /// The ASCII noun breaks of at most eight bytes, each packed into one little-endian word.
+    short_noun_breaks: PackedSet,
     /// The distinct units of the rules, ASCII lower-cased, and each rule's index in them: a
     /// figure's unit is compared with the few units, not with every rule's.
     units: Vec<String>,
@@ -622,18 +621,14 @@ impl MetricRules {
                 }
                 quick
             },
-            short_noun_breaks: {
-                let mut short: Vec<u64> = settings
+            short_noun_breaks: PackedSet::new(
+                settings
                     .noun_breaks
                     .iter()
                     .map(|w| w.to_lowercase())
                     .filter(|w| w.is_ascii() && w.len() <= 8)
-                    .map(|w| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c)))
-                    .collect();
-                short.sort_unstable();
-                short.dedup();
-                short
-            },
+                    .map(|w| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c))),
+            ),
             noun_breaks: settings.noun_breaks.iter().map(|w| w.to_lowercase()).collect(),
             noun_break_words: WordSet::new(&settings.noun_breaks),
             site_words: settings.site_words.clone(),
@@ -800,7 +795,7 @@ impl MetricRules {
             // noun breaks' (a word has no zero byte, so the word determines the string).
             if b.len() <= 8 && w.is_ascii() {
                 let x = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c));
-                return self.short_noun_breaks.binary_search(&fold8(x)).is_ok();
+                return self.short_noun_breaks.contains(fold8(x));
             }
         }
         if w.len() > 32 || !w.is_ascii() {
@@ -1263,6 +1258,57 @@ impl MetricRules {
     }
 }
 
+/// A set of words of at most eight bytes, each packed into one little-endian word: open
+/// addressing over a multiplicative hash, at most a quarter full, so that a look-up is one or
+/// two probes, not a binary search through every word.
+struct PackedSet {
+    /// Per slot a word, or 0 (empty).
+    slots: Box<[u64]>,
+    shift: u32,
+    /// Whether the set holds the word 0 (which an empty slot stands for).
+    zero: bool,
+}
+
+impl PackedSet {
+    const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn new(words: impl IntoIterator<Item = u64>) -> PackedSet {
+        let words: Vec<u64> = words.into_iter().collect();
+        let size = (words.len() * 4).next_power_of_two().max(16);
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![0u64; size].into_boxed_slice();
+        let mut zero = false;
+        for &w in &words {
+            if w == 0 {
+                zero = true;
+                continue;
+            }
+            let mut s = (w.wrapping_mul(Self::MUL) >> shift) as usize;
+            while slots[s] != 0 && slots[s] != w {
+                s = (s + 1) & (size - 1);
+            }
+            slots[s] = w;
+        }
+        PackedSet { slots, shift, zero }
+    }
+
+    #[inline]
+    fn contains(&self, w: u64) -> bool {
+        if w == 0 {
+            return self.zero;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = (w.wrapping_mul(Self::MUL) >> self.shift) as usize;
+        loop {
+            match self.slots[s] {
+                0 => return false,
+                x if x == w => return true,
+                _ => s = (s + 1) & mask,
+            }
+        }
+    }
+}
+
 /// The buffers of [`MetricRules::apply`], kept per thread and reused from one document to the
 /// next: a document's figures, cue hits and flags are a few dozen entries, and allocating them
 /// afresh for every document cost more than filling them.
@@ -1580,6 +1626,33 @@ mod tests {
                 proptest::prop_assert!(rules.is_noun_break(nb) && rules.is_noun_break(&nb.to_uppercase()));
             }
         }
+    }
+
+    #[test]
+    fn packed_sets_hold_exactly_their_words() {
+        let pack = |w: &str| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c));
+        let words = ["in", "of", "which", "that", "were", "amid", "because", "although"];
+        let set = PackedSet::new(words.iter().map(|w| pack(w)));
+        let cases: &[(&str, bool)] = &[
+            ("in", true),
+            ("although", true),
+            ("which", true),
+            ("on", false),
+            ("wher", false),
+            ("alth", false),
+            ("", false),
+        ];
+        for &(w, want) in cases {
+            assert_eq!(set.contains(pack(w)), want, "{w:?}");
+        }
+        // The word 0 (which an empty slot stands for) is held only when given.
+        assert!(PackedSet::new([0, pack("in")]).contains(0));
+        assert!(!PackedSet::new([pack("in")]).contains(0));
+        // Many words: every one found after collisions.
+        let many: Vec<u64> = (1..200u64).map(|k| k * 0x0101).collect();
+        let set = PackedSet::new(many.iter().copied());
+        assert!(many.iter().all(|&w| set.contains(w)));
+        assert!(!set.contains(0x0101 * 500));
     }
 
     #[test]

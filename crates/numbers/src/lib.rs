@@ -624,13 +624,13 @@ impl<'a> Cx<'a> {
     /// What the lexicon says of the part of token `i` before its first hyphen, lower-cased.
     #[inline]
     fn head_info(&self, i: usize) -> Option<&'a WordInfo> {
-        let s = self.s(i);
-        if s.is_ascii() {
+        let b = self.b(i);
+        if b.is_ascii() {
             let start = self.toks.get(i).map_or(0, |t| t.start as usize);
-            let head = s.bytes().position(|b| b == b'-').unwrap_or(s.len());
+            let head = b.iter().position(|&c| c == b'-').unwrap_or(b.len());
             self.ix.words.get_in(self.text, start, start + head)
         } else {
-            self.ix.words.get_lower(s.to_lowercase().split('-').next().unwrap_or(""))
+            self.ix.words.get_lower(self.s(i).to_lowercase().split('-').next().unwrap_or(""))
         }
     }
 
@@ -951,34 +951,35 @@ impl<'a> Cx<'a> {
     /// Whether the number token at `i` is no quantity (a date, time, name, reference...).
     fn not_a_quantity(&self, i: usize) -> bool {
         let lex = self.lex;
-        let s = self.s(i);
+        // The tokens are compared as bytes (no char boundary checks).
+        let b = self.b(i);
         let n = self.n();
         // Inside a name: "F-16", "Su-24", "COVID-19".
         if self.glued(i) {
-            let p = self.s(i - 1);
+            let p = self.b(i - 1);
             if self.word(i - 1) {
                 return true;
             }
             let joined = i >= 2
                 && match p {
-                    "-" => self.word(i - 2),
-                    "/" | ":" | "." | "#" => self.word(i - 2) || self.number(i - 2),
+                    b"-" => self.word(i - 2),
+                    b"/" | b":" | b"." | b"#" => self.word(i - 2) || self.number(i - 2),
                     _ => false,
                 };
             if joined && self.glued(i - 1) {
                 return true;
             }
-            if matches!(p, "/" | ":" | "#") {
+            if matches!(p, b"/" | b":" | b"#") {
                 return true;
             }
         }
         if i + 1 < n && self.glued(i + 1) {
-            let nx = self.s(i + 1);
-            if matches!(nx, "/" | ":") && (self.number(i + 2) || self.word(i + 2)) && self.glued(i + 2) {
+            let nx = self.b(i + 1);
+            if matches!(nx, b"/" | b":") && (self.number(i + 2) || self.word(i + 2)) && self.glued(i + 2) {
                 return true;
             }
             // Three groups joined by hyphens or dots: a date or a phone number.
-            if matches!(nx, "-" | ".")
+            if matches!(nx, b"-" | b".")
                 && self.number(i + 2)
                 && self.glued(i + 2)
                 && matches!(self.b(i + 3), b"-" | b".")
@@ -998,7 +999,6 @@ impl<'a> Cx<'a> {
             return true;
         }
         // Leading zeros ("0600") and long digit strings (ids, phone numbers).
-        let b = s.as_bytes();
         if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
             return true;
         }
@@ -1115,8 +1115,7 @@ impl<'a> Cx<'a> {
         let lex = self.lex;
         // An article (a starter, the commonest) begins a figure only before a scale, a fraction
         // or a vague amount: tested first, before any lower-casing or table look-up.
-        let s0 = self.s(i);
-        if (s0.eq_ignore_ascii_case("a") || s0.eq_ignore_ascii_case("an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
+        if (self.is(i, "a") || self.is(i, "an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
             return None;
         }
         if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
