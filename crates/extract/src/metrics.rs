@@ -258,6 +258,16 @@ struct Cues {
     /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
     filters: [Box<[u64]>; 2],
     filter_shift: u32,
+    /// Per kind, the same filter of the first words that begin a one-word cue, and a filter of
+    /// the pairs of first and second words of the cues of more words (bit `pair_hash(first,
+    /// second) >> filter_shift`): a word that passes the first filter but begins no
+    /// one-word cue ("the", "to", "in", which begin only cues of more words) is a candidate
+    /// only when the next word is the second word of one of its cues. A cue of more words can
+    /// only match where the text's next word start holds its second word (the text has the
+    /// cue's bytes, so the cue's word starts, and the cue ends on a word boundary, so its last
+    /// word is the text's whole word).
+    single: [Box<[u64]>; 2],
+    pairs: [Box<[u64]>; 2],
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
     shift: u32,
@@ -316,11 +326,27 @@ impl Cues {
         let filter_shift = 64 - filter_bits.trailing_zeros();
         let mut filters =
             [vec![0u64; filter_bits / 64].into_boxed_slice(), vec![0u64; filter_bits / 64].into_boxed_slice()];
+        let mut single = filters.clone();
+        let mut pairs = filters.clone();
+        let set = |f: &mut [u64], b: usize| f[b / 64] |= 1 << (b % 64);
         for (key, ps) in &groups {
             let b = (key >> filter_shift) as usize;
             for (k, kind) in [RULE_CUE, SETTING_CUE].into_iter().enumerate() {
                 if ps.iter().any(|&p| kinds[p as usize] & kind != 0) {
-                    filters[k][b / 64] |= 1 << (b % 64);
+                    set(&mut filters[k], b);
+                }
+                for &p in ps.iter().filter(|&&p| kinds[p as usize] & kind != 0) {
+                    // A pattern of ASCII letters, digits and underscores is one word; another
+                    // is split into words as the text is.
+                    let pattern = &patterns[p as usize];
+                    let one_word = pattern.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                    let words = if one_word { None } else { Some(Text::new(pattern)) };
+                    match words.as_ref().and_then(|t| t.word_starts().get(1)) {
+                        None => set(&mut single[k], b),
+                        Some(second) => {
+                            set(&mut pairs[k], (pair_hash(*key, second.key(true)) >> filter_shift) as usize)
+                        }
+                    }
                 }
             }
         }
@@ -349,7 +375,7 @@ impl Cues {
             })
             .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, filters, filter_shift, slots, shift, groups })
+        Ok(Cues { patterns, filters, filter_shift, single, pairs, slots, shift, groups })
     }
 
     /// The patterns of kind `kind - 1` ([`RULE_CUE`] 0, [`SETTING_CUE`] 1) whose first word has
@@ -389,6 +415,11 @@ impl Cues {
         let toks = &text.tokens;
         let kind_index = usize::from(kind == SETTING_CUE);
         let filter = &self.filters[kind_index];
+        let (single, pairs) = (&self.single[kind_index], &self.pairs[kind_index]);
+        let bit = |f: &[u64], key: u64| {
+            let b = (key >> self.filter_shift) as usize;
+            f.get(b / 64).is_some_and(|x| x & (1 << (b % 64)) != 0)
+        };
         // The sentences come in text order: each search starts where the previous one ended.
         // `k` walks the word starts.
         let mut k = 0usize;
@@ -397,6 +428,13 @@ impl Cues {
             loop {
                 k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
+                // A word that begins no one-word cue is passed over unless the next word is
+                // the second word of one of its cues (see `Cues::pairs`).
+                let key = w.key(true);
+                if !bit(single, key) && !starts.get(k + 1).is_some_and(|n| bit(pairs, pair_hash(key, n.key(true)))) {
+                    k += 1;
+                    continue;
+                }
                 // The token a hit at `w` starts at (found at the first hit): the first token
                 // starting at or after it (a cue lies inside its sentence, whose tokens end at
                 // its end). The token holding the word start is it, unless the word is joined
@@ -447,6 +485,12 @@ impl Cues {
             out.sort_by_key(|h| (h.start, h.pattern));
         }
     }
+}
+
+/// The hash of a pair of word keys (a cue's first and second words) for [`Cues::pairs`].
+#[inline]
+fn pair_hash(first: u64, second: u64) -> u64 {
+    (first.rotate_left(23) ^ second).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The index of the first word start from `k` on, before byte `end`, whose first-word key
