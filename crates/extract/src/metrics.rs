@@ -221,9 +221,8 @@ pub struct MetricRules {
     /// Per first byte, the bit set of the lengths (below 64) of the ASCII noun breaks that
     /// begin with it: an ASCII word whose bit is clear is no noun break.
     noun_break_quick: Box<[u64; 256]>,
-    /// The ASCII noun breaks of at most eight bytes, each packed into one little-endian word,
-    /// sorted.
-    short_noun_breaks: Vec<u64>,
+    /// The ASCII noun breaks of at most eight bytes, each packed into one little-endian word.
+    short_noun_breaks: PackedSet,
     /// The distinct units of the rules, ASCII lower-cased, and each rule's index in them: a
     /// figure's unit is compared with the few units, not with every rule's.
     units: Vec<String>,
@@ -259,13 +258,25 @@ struct Cues {
     /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
     filters: [Box<[u64]>; 2],
     filter_shift: u32,
+    /// Per kind, the same filter of the first words that begin a one-word cue, and a filter of
+    /// the pairs of first and second words of the cues of more words (bit `pair_hash(first,
+    /// second) >> filter_shift`): a word that passes the first filter but begins no
+    /// one-word cue ("the", "to", "in", which begin only cues of more words) is a candidate
+    /// only when the next word is the second word of one of its cues. A cue of more words can
+    /// only match where the text's next word start holds its second word (the text has the
+    /// cue's bytes, so the cue's word starts, and the cue ends on a word boundary, so its last
+    /// word is the text's whole word).
+    single: [Box<[u64]>; 2],
+    pairs: [Box<[u64]>; 2],
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
     shift: u32,
     /// Per group, its first-word key and its patterns in pattern order, each with what the
-    /// search tests first (head, mask, length, kinds) side by side: the group of a common word
-    /// ("the", "to", "in") is walked at every one of its occurrences.
-    groups: Vec<(u64, Vec<Cand>)>,
+    /// search tests first (head, mask, length) side by side, once among the rules' cues and
+    /// once among the settings' (indexed by kind - 1): the group of a common word ("the",
+    /// "to", "in") is walked at every one of its occurrences, and only the cues of the kind
+    /// searched are walked.
+    groups: Vec<(u64, [Box<[Cand]>; 2])>,
 }
 
 /// One pattern of a [`Cues`] group, as the search tests it.
@@ -280,8 +291,6 @@ struct Cand {
     /// The pattern's length in bytes.
     len: u32,
     pattern: u32,
-    /// [`RULE_CUE`] and/or [`SETTING_CUE`].
-    kinds: u8,
 }
 
 impl Cues {
@@ -317,11 +326,27 @@ impl Cues {
         let filter_shift = 64 - filter_bits.trailing_zeros();
         let mut filters =
             [vec![0u64; filter_bits / 64].into_boxed_slice(), vec![0u64; filter_bits / 64].into_boxed_slice()];
+        let mut single = filters.clone();
+        let mut pairs = filters.clone();
+        let set = |f: &mut [u64], b: usize| f[b / 64] |= 1 << (b % 64);
         for (key, ps) in &groups {
             let b = (key >> filter_shift) as usize;
             for (k, kind) in [RULE_CUE, SETTING_CUE].into_iter().enumerate() {
                 if ps.iter().any(|&p| kinds[p as usize] & kind != 0) {
-                    filters[k][b / 64] |= 1 << (b % 64);
+                    set(&mut filters[k], b);
+                }
+                for &p in ps.iter().filter(|&&p| kinds[p as usize] & kind != 0) {
+                    // A pattern of ASCII letters, digits and underscores is one word; another
+                    // is split into words as the text is.
+                    let pattern = &patterns[p as usize];
+                    let one_word = pattern.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                    let words = if one_word { None } else { Some(Text::new(pattern)) };
+                    match words.as_ref().and_then(|t| t.word_starts().get(1)) {
+                        None => set(&mut single[k], b),
+                        Some(second) => {
+                            set(&mut pairs[k], (pair_hash(*key, second.key(true)) >> filter_shift) as usize)
+                        }
+                    }
                 }
             }
         }
@@ -337,30 +362,27 @@ impl Cues {
         let groups = groups
             .into_iter()
             .map(|(key, ps)| {
-                let cands = ps
-                    .iter()
-                    .map(|&p| {
-                        let (head, mask) = heads[p as usize];
-                        Cand {
-                            head,
-                            mask,
-                            len: patterns[p as usize].len() as u32,
-                            pattern: p,
-                            kinds: kinds[p as usize],
-                        }
-                    })
-                    .collect();
-                (key, cands)
+                let cands = |kind: u8| -> Box<[Cand]> {
+                    ps.iter()
+                        .filter(|&&p| kinds[p as usize] & kind != 0)
+                        .map(|&p| {
+                            let (head, mask) = heads[p as usize];
+                            Cand { head, mask, len: patterns[p as usize].len() as u32, pattern: p }
+                        })
+                        .collect()
+                };
+                (key, [cands(RULE_CUE), cands(SETTING_CUE)])
             })
             .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, filters, filter_shift, slots, shift, groups })
+        Ok(Cues { patterns, filters, filter_shift, single, pairs, slots, shift, groups })
     }
 
-    /// The patterns whose first word has the key of the word at `w` (none when no cue begins
-    /// with that word); the filter was passed ([`next_cue_start`]).
+    /// The patterns of kind `kind - 1` ([`RULE_CUE`] 0, [`SETTING_CUE`] 1) whose first word has
+    /// the key of the word at `w` (none when no cue begins with that word); the filter was
+    /// passed ([`next_cue_start`]).
     #[inline]
-    fn starting(&self, w: &chronicle_core::WordStart) -> &[Cand] {
+    fn starting(&self, w: &chronicle_core::WordStart, kind: usize) -> &[Cand] {
         let key = w.key(true);
         let mask = self.slots.len() - 1;
         let mut s = (key >> self.shift) as usize;
@@ -371,7 +393,7 @@ impl Cues {
             }
             let (k, ps) = &self.groups[g as usize - 1];
             if *k == key {
-                return ps;
+                return &ps[kind];
             }
             s = (s + 1) & mask;
         }
@@ -391,22 +413,44 @@ impl Cues {
         let bytes = text.text.as_bytes();
         let starts = text.word_starts();
         let toks = &text.tokens;
-        let filter = &self.filters[usize::from(kind == SETTING_CUE)];
+        let kind_index = usize::from(kind == SETTING_CUE);
+        let filter = &self.filters[kind_index];
+        let (single, pairs) = (&self.single[kind_index], &self.pairs[kind_index]);
+        let bit = |f: &[u64], key: u64| {
+            let b = (key >> self.filter_shift) as usize;
+            f.get(b / 64).is_some_and(|x| x & (1 << (b % 64)) != 0)
+        };
         // The sentences come in text order: each search starts where the previous one ended.
-        // `k` walks the word starts; `first` is the token a hit starts at (the first token
-        // starting at or after it: a cue lies inside its sentence, whose tokens end at its end).
-        let (mut k, mut first) = (0usize, 0usize);
+        // `k` walks the word starts.
+        let mut k = 0usize;
         for sentence in sentences {
             k = partition_from(starts, k, |w| w.at < sentence.start);
             loop {
                 k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
+                // A word that begins no one-word cue is passed over unless the next word is
+                // the second word of one of its cues (see `Cues::pairs`).
+                let key = w.key(true);
+                if !bit(single, key) && !starts.get(k + 1).is_some_and(|n| bit(pairs, pair_hash(key, n.key(true)))) {
+                    k += 1;
+                    continue;
+                }
+                // The token a hit at `w` starts at (found at the first hit): the first token
+                // starting at or after it (a cue lies inside its sentence, whose tokens end at
+                // its end). The token holding the word start is it, unless the word is joined
+                // into a token that starts before it ("Abadi" of "al-Abadi"): then the next.
+                let held = k;
+                let first_token = || {
+                    let t = text.start_token(held);
+                    t + usize::from(toks.get(t).is_some_and(|t| (t.start as usize) < w.at))
+                };
+                let mut first = None;
                 k += 1;
                 // The text's eight bytes at the word, folded once for all the group's patterns.
                 let word = bytes.get(w.at..w.at + 8).map(|x| fold8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8]))));
-                for c in self.starting(w) {
+                for c in self.starting(w, kind_index) {
                     let end = w.at + c.len as usize;
-                    if c.kinds & kind == 0 || end > sentence.end {
+                    if end > sentence.end {
                         continue;
                     }
                     let p = c.pattern as usize;
@@ -428,20 +472,7 @@ impl Cues {
                     if !ends_word && !text.on_word_boundaries(Span::new(w.at, end)) {
                         continue;
                     }
-                    // The hit's first token: a few tokens on from the previous hit's, walked to;
-                    // searched for when further (or before it).
-                    let mut steps = 0;
-                    if first == 0 || (toks[first - 1].start as usize) < w.at {
-                        while steps < 8 && first < toks.len() && (toks[first].start as usize) < w.at {
-                            first += 1;
-                            steps += 1;
-                        }
-                    } else {
-                        steps = 8;
-                    }
-                    if steps == 8 {
-                        first = partition_from(toks, first, |t| (t.start as usize) < w.at);
-                    }
+                    let first = *first.get_or_insert_with(first_token);
                     let mut last = first;
                     while last < toks.len() && (toks[last].start as usize) < end {
                         last += 1;
@@ -454,6 +485,12 @@ impl Cues {
             out.sort_by_key(|h| (h.start, h.pattern));
         }
     }
+}
+
+/// The hash of a pair of word keys (a cue's first and second words) for [`Cues::pairs`].
+#[inline]
+fn pair_hash(first: u64, second: u64) -> u64 {
+    (first.rotate_left(23) ^ second).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The index of the first word start from `k` on, before byte `end`, whose first-word key
@@ -628,18 +665,14 @@ impl MetricRules {
                 }
                 quick
             },
-            short_noun_breaks: {
-                let mut short: Vec<u64> = settings
+            short_noun_breaks: PackedSet::new(
+                settings
                     .noun_breaks
                     .iter()
                     .map(|w| w.to_lowercase())
                     .filter(|w| w.is_ascii() && w.len() <= 8)
-                    .map(|w| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c)))
-                    .collect();
-                short.sort_unstable();
-                short.dedup();
-                short
-            },
+                    .map(|w| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c))),
+            ),
             noun_breaks: settings.noun_breaks.iter().map(|w| w.to_lowercase()).collect(),
             noun_break_words: WordSet::new(&settings.noun_breaks),
             site_words: settings.site_words.clone(),
@@ -806,7 +839,7 @@ impl MetricRules {
             // noun breaks' (a word has no zero byte, so the word determines the string).
             if b.len() <= 8 && w.is_ascii() {
                 let x = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c));
-                return self.short_noun_breaks.binary_search(&fold8(x)).is_ok();
+                return self.short_noun_breaks.contains(fold8(x));
             }
         }
         if w.len() > 32 || !w.is_ascii() {
@@ -816,13 +849,12 @@ impl MetricRules {
     }
 
     /// The cue flags of the rules of `unit` (an index into `units`) for one figure, written
-    /// into `flags` (one per rule); the other rules' flags are left as they are. Returns the
-    /// bits of the rules (below 64) given NOUN or BEFORE.
+    /// into `flags` (one per rule; every rule's is cleared first, in one fill, and only the
+    /// unit's rules' are written). Returns the bits of the rules (below 64) given NOUN or
+    /// BEFORE.
     fn flags(&self, hits: &[Hit], v: &QView, unit: usize, flags: &mut [u8]) -> u64 {
         let mut found = 0u64;
-        for &r in &self.unit_rules[unit] {
-            flags[r] = 0;
-        }
+        flags.fill(0);
         let lo = hits.partition_point(|h| h.start < v.sentence_span.start);
         for h in &hits[lo..] {
             if h.start >= v.sentence_span.end {
@@ -1270,6 +1302,57 @@ impl MetricRules {
     }
 }
 
+/// A set of words of at most eight bytes, each packed into one little-endian word: open
+/// addressing over a multiplicative hash, at most a quarter full, so that a look-up is one or
+/// two probes, not a binary search through every word.
+struct PackedSet {
+    /// Per slot a word, or 0 (empty).
+    slots: Box<[u64]>,
+    shift: u32,
+    /// Whether the set holds the word 0 (which an empty slot stands for).
+    zero: bool,
+}
+
+impl PackedSet {
+    const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn new(words: impl IntoIterator<Item = u64>) -> PackedSet {
+        let words: Vec<u64> = words.into_iter().collect();
+        let size = (words.len() * 4).next_power_of_two().max(16);
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![0u64; size].into_boxed_slice();
+        let mut zero = false;
+        for &w in &words {
+            if w == 0 {
+                zero = true;
+                continue;
+            }
+            let mut s = (w.wrapping_mul(Self::MUL) >> shift) as usize;
+            while slots[s] != 0 && slots[s] != w {
+                s = (s + 1) & (size - 1);
+            }
+            slots[s] = w;
+        }
+        PackedSet { slots, shift, zero }
+    }
+
+    #[inline]
+    fn contains(&self, w: u64) -> bool {
+        if w == 0 {
+            return self.zero;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = (w.wrapping_mul(Self::MUL) >> self.shift) as usize;
+        loop {
+            match self.slots[s] {
+                0 => return false,
+                x if x == w => return true,
+                _ => s = (s + 1) & mask,
+            }
+        }
+    }
+}
+
 /// The buffers of [`MetricRules::apply`], kept per thread and reused from one document to the
 /// next: a document's figures, cue hits and flags are a few dozen entries, and allocating them
 /// afresh for every document cost more than filling them.
@@ -1587,6 +1670,33 @@ mod tests {
                 proptest::prop_assert!(rules.is_noun_break(nb) && rules.is_noun_break(&nb.to_uppercase()));
             }
         }
+    }
+
+    #[test]
+    fn packed_sets_hold_exactly_their_words() {
+        let pack = |w: &str| w.bytes().rev().fold(0u64, |x, c| x << 8 | u64::from(c));
+        let words = ["in", "of", "which", "that", "were", "amid", "because", "although"];
+        let set = PackedSet::new(words.iter().map(|w| pack(w)));
+        let cases: &[(&str, bool)] = &[
+            ("in", true),
+            ("although", true),
+            ("which", true),
+            ("on", false),
+            ("wher", false),
+            ("alth", false),
+            ("", false),
+        ];
+        for &(w, want) in cases {
+            assert_eq!(set.contains(pack(w)), want, "{w:?}");
+        }
+        // The word 0 (which an empty slot stands for) is held only when given.
+        assert!(PackedSet::new([0, pack("in")]).contains(0));
+        assert!(!PackedSet::new([pack("in")]).contains(0));
+        // Many words: every one found after collisions.
+        let many: Vec<u64> = (1..200u64).map(|k| k * 0x0101).collect();
+        let set = PackedSet::new(many.iter().copied());
+        assert!(many.iter().all(|&w| set.contains(w)));
+        assert!(!set.contains(0x0101 * 500));
     }
 
     #[test]

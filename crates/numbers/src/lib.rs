@@ -164,7 +164,11 @@ impl Tagger {
             {
                 continue;
             }
-            tp = seek(all, tp, w.at);
+            // The first token starting at or after the word: the token holding its word start,
+            // or the next one when the word is joined into a token that starts before it
+            // ("Abadi" of "al-Abadi"); never one already handed on.
+            let held = text.start_token(k - 1);
+            tp = tp.max(held + usize::from(all.get(held).is_some_and(|t| (t.start as usize) < w.at)));
             while tp < all.len() && (all[tp].start as usize) < w.end() {
                 let g = tp;
                 tp += 1;
@@ -177,11 +181,16 @@ impl Tagger {
                         break;
                     };
                     sentence_index = sentence_index.wrapping_add(1);
-                    while a < all.len() && (all[a].start as usize) < sentence.start {
-                        a += 1;
+                    // A sentence that ends before token `g` starts cannot hold it: passed over
+                    // without finding its tokens.
+                    if sentence.end <= all[g].start as usize {
+                        continue;
                     }
+                    a = gallop(all, a, |t| (t.start as usize) < sentence.start);
                     sa = a;
-                    sb = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
+                    // Every token before `g` ends before `g` starts, so before the sentence's
+                    // end: the search for its last token starts at `g` when `g` is in it.
+                    sb = gallop(all, a.max(g), |t| (t.end as usize) <= sentence.end);
                     a = sb;
                 }
                 if g < sa || g >= sb {
@@ -297,7 +306,10 @@ impl Tagger {
             }
             let gap = text.text.get(prev.span.end..cur.span.start).unwrap_or("");
             let bracketed = gap.trim() == "(" && prev.unit != "count" && cur.unit != "count";
-            let between = text.tokens_in(Span::new(prev.span.end, cur.span.start));
+            // The tokens inside the gap (`Text::tokens_in` of it): from the token after the
+            // first figure to the second's first token.
+            let (a, b) = (prev.tokens.1, cur.tokens.0);
+            let between = text.tokens.get(a..b.max(a)).unwrap_or(&[]);
             let paired = prev.qualifier == Qualifier::Approx
                 && prev.unit == cur.unit
                 && between.len() <= 3
@@ -333,22 +345,23 @@ fn split_hyphen(w: &str) -> Option<(&str, &str)> {
     Some((&w[..k], &w[k + 1..]))
 }
 
-/// The first token at or after `from` that starts at or after byte `pos`: a galloping search,
-/// since the next candidate word is a few tokens on, not the whole text.
+/// The first token at or after `from` for which `before` is false (`before` holds for a prefix
+/// of the tokens: those before a byte offset): a galloping search, since the next sentence
+/// starts and ends a few tokens on, not anywhere in the text.
 #[inline]
-fn seek(all: &[Token], from: usize, pos: usize) -> usize {
-    let before = |k: usize| all.get(k).is_some_and(|t| (t.start as usize) < pos);
-    if !before(from) {
+fn gallop(all: &[Token], from: usize, before: impl Fn(&Token) -> bool) -> usize {
+    let at = |k: usize| all.get(k).is_some_and(&before);
+    if !at(from) {
         return from;
     }
-    // `from + lo` starts before `pos`; find a step past it, then search between.
+    // `from + lo` is before; find a step past it, then search between.
     let (mut lo, mut step) = (0usize, 1usize);
-    while before(from + lo + step) {
+    while at(from + lo + step) {
         lo += step;
         step *= 2;
     }
     let hi = (from + lo + step).min(all.len());
-    from + lo + 1 + all[from + lo + 1..hi].partition_point(|t| (t.start as usize) < pos)
+    from + lo + 1 + all[from + lo + 1..hi].partition_point(&before)
 }
 
 /// One sentence's tokens and the lexicon.
@@ -611,13 +624,13 @@ impl<'a> Cx<'a> {
     /// What the lexicon says of the part of token `i` before its first hyphen, lower-cased.
     #[inline]
     fn head_info(&self, i: usize) -> Option<&'a WordInfo> {
-        let s = self.s(i);
-        if s.is_ascii() {
+        let b = self.b(i);
+        if b.is_ascii() {
             let start = self.toks.get(i).map_or(0, |t| t.start as usize);
-            let head = s.bytes().position(|b| b == b'-').unwrap_or(s.len());
+            let head = b.iter().position(|&c| c == b'-').unwrap_or(b.len());
             self.ix.words.get_in(self.text, start, start + head)
         } else {
-            self.ix.words.get_lower(s.to_lowercase().split('-').next().unwrap_or(""))
+            self.ix.words.get_lower(self.s(i).to_lowercase().split('-').next().unwrap_or(""))
         }
     }
 
@@ -938,34 +951,35 @@ impl<'a> Cx<'a> {
     /// Whether the number token at `i` is no quantity (a date, time, name, reference...).
     fn not_a_quantity(&self, i: usize) -> bool {
         let lex = self.lex;
-        let s = self.s(i);
+        // The tokens are compared as bytes (no char boundary checks).
+        let b = self.b(i);
         let n = self.n();
         // Inside a name: "F-16", "Su-24", "COVID-19".
         if self.glued(i) {
-            let p = self.s(i - 1);
+            let p = self.b(i - 1);
             if self.word(i - 1) {
                 return true;
             }
             let joined = i >= 2
                 && match p {
-                    "-" => self.word(i - 2),
-                    "/" | ":" | "." | "#" => self.word(i - 2) || self.number(i - 2),
+                    b"-" => self.word(i - 2),
+                    b"/" | b":" | b"." | b"#" => self.word(i - 2) || self.number(i - 2),
                     _ => false,
                 };
             if joined && self.glued(i - 1) {
                 return true;
             }
-            if matches!(p, "/" | ":" | "#") {
+            if matches!(p, b"/" | b":" | b"#") {
                 return true;
             }
         }
         if i + 1 < n && self.glued(i + 1) {
-            let nx = self.s(i + 1);
-            if matches!(nx, "/" | ":") && (self.number(i + 2) || self.word(i + 2)) && self.glued(i + 2) {
+            let nx = self.b(i + 1);
+            if matches!(nx, b"/" | b":") && (self.number(i + 2) || self.word(i + 2)) && self.glued(i + 2) {
                 return true;
             }
             // Three groups joined by hyphens or dots: a date or a phone number.
-            if matches!(nx, "-" | ".")
+            if matches!(nx, b"-" | b".")
                 && self.number(i + 2)
                 && self.glued(i + 2)
                 && matches!(self.b(i + 3), b"-" | b".")
@@ -985,7 +999,6 @@ impl<'a> Cx<'a> {
             return true;
         }
         // Leading zeros ("0600") and long digit strings (ids, phone numbers).
-        let b = s.as_bytes();
         if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
             return true;
         }
@@ -1059,17 +1072,18 @@ impl<'a> Cx<'a> {
         };
         let mut j = i + 1;
         if self.glued(j) && self.word(j) {
-            let w = self.lower(j);
-            let w = w.as_str();
             if self.ordinal_suffix(j) {
                 c.kind = Kind::Ordinal;
                 c.end = j + 1;
                 return Some(c);
-            } else if let Some(sc) = self.lookup(w).and_then(|e| e.glued_scale.or(e.scale)) {
+            }
+            // What the lexicon says of the glued word lower-cased (looked up once, in place).
+            let e = self.info(j);
+            if let Some(sc) = e.and_then(|e| e.glued_scale.or(e.scale)) {
                 value *= sc;
                 c.scaled = true;
                 j += 1;
-            } else if !self.lookup(w).is_some_and(|e| e.has(words::UNIT_WORD)) {
+            } else if !e.is_some_and(|e| e.has(words::UNIT_WORD)) {
                 return None; // "9mm", "1980s"
             }
         }
@@ -1101,17 +1115,14 @@ impl<'a> Cx<'a> {
         let lex = self.lex;
         // An article (a starter, the commonest) begins a figure only before a scale, a fraction
         // or a vague amount: tested first, before any lower-casing or table look-up.
-        let s0 = self.s(i);
-        if (s0.eq_ignore_ascii_case("a") || s0.eq_ignore_ascii_case("an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
+        if (self.is(i, "a") || self.is(i, "an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
             return None;
         }
         if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
             return None;
         }
-        let w0 = self.lower(i);
-        let w0 = w0.as_str();
-        // What the lexicon says of the word (looked up once, in place: the same as looking
-        // `w0` up).
+        // What the lexicon says of the word (looked up once, in place: the same as looking it
+        // up lower-cased).
         let e0 = self.info(i);
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
@@ -1135,7 +1146,7 @@ impl<'a> Cx<'a> {
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
         // Fractions: "two-thirds", "a third", "three quarters", "half".
-        if let Some(c) = self.fraction(i, w0, e0, blank) {
+        if let Some(c) = self.fraction(i, e0, blank) {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
@@ -1152,10 +1163,11 @@ impl<'a> Cx<'a> {
         let mut j = i;
         let mut word_modifier = None;
         let mut scaled = false;
+        // The words are read in place, not lower-cased: "a", "an" and "and" are compared in any
+        // ASCII case (no other letter lower-cases to theirs), and a word is lower-cased only
+        // when it has a hyphen (its parts are looked up).
         while j < self.n() && self.word(j) {
-            let w = self.lower(j);
-            let w = w.as_str();
-            if j == i && matches!(w, "a" | "an") {
+            if j == i && (self.is(j, "a") || self.is(j, "an")) {
                 if !self.word(j + 1) || self.info(j + 1).is_none_or(|e| e.scale.is_none()) {
                     return None;
                 }
@@ -1163,7 +1175,7 @@ impl<'a> Cx<'a> {
                 j += 1;
                 continue;
             }
-            if w == "and" {
+            if self.is(j, "and") {
                 if matches!(last, 3 | 4)
                     && self.word(j + 1)
                     && self.head_info(j + 1).is_some_and(|e| e.cardinal.is_some())
@@ -1196,7 +1208,7 @@ impl<'a> Cx<'a> {
             let mut val = 0.0;
             let mut n_parts = 0;
             let mut rest_at = None;
-            if !w.as_bytes().contains(&b'-') {
+            if !self.b(j).contains(&b'-') {
                 match ej.and_then(|e| e.cardinal) {
                     Some(v) => {
                         val = v;
@@ -1205,8 +1217,9 @@ impl<'a> Cx<'a> {
                     None => break,
                 }
             } else {
+                let w = self.lower(j);
                 let mut offset = 0;
-                for part in w.split('-') {
+                for part in w.as_str().split('-') {
                     match self.lookup(part).and_then(|e| e.cardinal) {
                         Some(v) if n_parts == 0 || (n_parts == 1 && val >= 20.0 && v < 10.0) => {
                             val += v;
@@ -1256,12 +1269,14 @@ impl<'a> Cx<'a> {
         Some(Core { end: j, value, scaled, word_modifier, ..blank })
     }
 
-    /// A fraction starting at token `i`: `w0` is the token lower-cased, `e0` what the lexicon
-    /// says of it.
-    fn fraction(&self, i: usize, w0: &str, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
+    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token. The token
+    /// is lower-cased only when it has a hyphen; "a", "an" and "half" are compared in any ASCII
+    /// case (no other letter lower-cases to theirs).
+    fn fraction(&self, i: usize, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
         let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
-        if let Some((a, b)) = split_hyphen(w0) {
+        let w0 = if self.b(i).contains(&b'-') { Some(self.lower(i)) } else { None };
+        if let Some((a, b)) = w0.as_ref().and_then(|w| split_hyphen(w.as_str())) {
             let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
             if let (Some(num), Some(den)) = (num, den) {
                 if ok_after(i + 1) {
@@ -1270,10 +1285,7 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        let num = match w0 {
-            "a" | "an" => Some(1.0),
-            _ => e0.and_then(|e| e.cardinal),
-        };
+        let num = if self.is(i, "a") || self.is(i, "an") { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
         if let Some(num) = num {
             if self.word(i + 1) {
                 let w1 = self.lower(i + 1);
@@ -1294,7 +1306,7 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        if w0 == "half" {
+        if self.is(i, "half") {
             let prev_ok = i > 0 && self.has(i - 1, words::FRACTION_BEFORE);
             let prev_bad = i > 0
                 && self.word(i - 1)
