@@ -136,7 +136,7 @@ impl Fact for Claim {
         f.opt_str(key!("speaker"), self.speaker.as_deref());
         f.str(key!("cue"), &self.cue);
         f.uints(key!("metrics"), &self.metrics);
-        f.str(key!("rule"), &self.rule);
+        f.str(key!("rule"), self.rule);
         if let Some(s) = &self.speaker_text {
             f.str(key!("speaker_text"), s);
         }
@@ -419,7 +419,7 @@ mod tests {
                 speaker: None,
                 cue: "said".into(),
                 metrics: vec![],
-                rule: "claims.verb".into(),
+                rule: "claims.verb",
                 speaker_text: None,
                 quote: None,
                 quote_span: None,
@@ -429,7 +429,7 @@ mod tests {
                 speaker: Some("John Kerry".into()),
                 cue: "said".into(),
                 metrics: vec![0, 1],
-                rule: "claims.verb".into(),
+                rule: "claims.verb",
                 speaker_text: Some("Kerry".into()),
                 quote: Some("ISIS\"".into()),
                 quote_span: None,

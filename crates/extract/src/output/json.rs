@@ -141,13 +141,45 @@ pub(crate) fn write_value<T: Serialize + ?Sized>(out: &mut String, v: &T) {
 #[inline(always)]
 pub(crate) fn write_str(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
-        // Rare (quotes, backslashes, control characters): serde_json's own escaping.
-        if let Ok(escaped) = serde_json::to_string(s) {
-            out.push_str(&escaped);
-        }
+        write_escaped(out, s);
     } else {
         write_plain(out, s);
     }
+}
+
+/// Writes `s`, which needs some escape (a quotation in a sentence, a newline), as a JSON
+/// string with serde_json's escapes: the short ones it has (`\"`, `\\`, `\n`, `\r`, `\t`,
+/// `\b`, `\f`), else `\u00XX` in lower-case hex. The runs between are copied whole.
+#[inline(never)]
+fn write_escaped(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 8);
+    out.push('"');
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !ESCAPED[b as usize] {
+            continue;
+        }
+        // An escaped byte is ASCII: both ends of the run are character boundaries.
+        out.push_str(&s[run..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
 }
 
 /// Writes `s`, which needs no escape, as a JSON string.
