@@ -32,7 +32,7 @@ use chronicle_core::{Document, Span};
 use chronicle_entities::Mention;
 use chronicle_numbers::Quantity;
 use chronicle_time::Timex;
-use json::{key, Fields};
+use json::{key, str_key, Fields};
 
 /// A fact of the line: where it stands, and its own fields after the located ones.
 ///
@@ -53,11 +53,11 @@ impl Fact for Timex {
 
     fn fields(&self, f: &mut Fields) {
         f.value(key!("type"), &self.kind);
-        f.str(key!("value"), &self.value);
+        f.str(str_key!("value"), &self.value);
         if let Some(m) = self.modifier {
-            f.str(key!("mod"), m);
+            f.str(str_key!("mod"), m);
         }
-        f.str(key!("rule"), self.rule);
+        f.str(str_key!("rule"), self.rule);
     }
 }
 
@@ -67,10 +67,10 @@ impl Fact for Event {
     }
 
     fn fields(&self, f: &mut Fields) {
-        f.str(key!("type"), &self.kind);
+        f.str(str_key!("type"), &self.kind);
         f.opt_str(key!("date"), self.date.as_deref());
         f.opt_str(key!("place"), self.place.as_deref());
-        f.str(key!("rule"), &self.rule);
+        f.str(str_key!("rule"), &self.rule);
         if !self.hosts.is_empty() {
             f.strs(key!("hosts"), &self.hosts);
         }
@@ -86,14 +86,14 @@ impl Fact for Metric {
     }
 
     fn fields(&self, f: &mut Fields) {
-        f.str(key!("metric"), &self.metric);
+        f.str(str_key!("metric"), &self.metric);
         f.number(key!("value"), self.value);
         f.opt_number(key!("value_max"), self.value_max);
-        f.str(key!("qualifier"), self.qualifier.as_str());
+        f.str(str_key!("qualifier"), self.qualifier.as_str());
         f.opt_str(key!("as_of"), self.as_of.as_deref());
         f.opt_str(key!("scope"), self.scope.as_deref());
         f.uint(key!("quantity"), self.quantity as u64);
-        f.str(key!("rule"), &self.rule);
+        f.str(str_key!("rule"), &self.rule);
     }
 }
 
@@ -103,9 +103,9 @@ impl Fact for Mention {
     }
 
     fn fields(&self, f: &mut Fields) {
-        f.str(key!("canonical"), &self.canonical);
+        f.str(str_key!("canonical"), &self.canonical);
         f.value(key!("type"), &self.kind);
-        f.str(key!("rule"), self.rule);
+        f.str(str_key!("rule"), self.rule);
     }
 }
 
@@ -117,12 +117,12 @@ impl Fact for Quantity {
     fn fields(&self, f: &mut Fields) {
         f.number(key!("value"), self.value);
         f.opt_number(key!("value_max"), self.value_max);
-        f.str(key!("qualifier"), self.qualifier.as_str());
-        f.str(key!("unit"), self.unit);
-        f.str(key!("rule"), self.rule);
-        f.str(key!("counted"), &self.counted);
+        f.str(str_key!("qualifier"), self.qualifier.as_str());
+        f.str(str_key!("unit"), self.unit);
+        f.str(str_key!("rule"), self.rule);
+        f.str(str_key!("counted"), &self.counted);
         if let Some(m) = &self.modifier {
-            f.str(key!("modifier"), m);
+            f.str(str_key!("modifier"), m);
         }
     }
 }
@@ -134,14 +134,14 @@ impl Fact for Claim {
 
     fn fields(&self, f: &mut Fields) {
         f.opt_str(key!("speaker"), self.speaker.as_deref());
-        f.str(key!("cue"), &self.cue);
+        f.str(str_key!("cue"), &self.cue);
         f.uints(key!("metrics"), &self.metrics);
-        f.str(key!("rule"), self.rule);
+        f.str(str_key!("rule"), self.rule);
         if let Some(s) = &self.speaker_text {
-            f.str(key!("speaker_text"), s);
+            f.str(str_key!("speaker_text"), s);
         }
         if let Some(q) = &self.quote {
-            f.str(key!("quote"), q);
+            f.str(str_key!("quote"), q);
         }
     }
 }
@@ -198,9 +198,9 @@ impl Writer<'_> {
     fn fact<T: Fact>(&mut self, fact: &T) {
         let span = fact.span();
         let sentence = self.sentence_of(span.start);
-        self.out.push_str("{\"text\":");
-        json::write_str(&mut self.out, span.of(self.text));
-        self.out.push_str(key!("start"));
+        self.out.push_str("{\"text\":\"");
+        json::write_str_body(&mut self.out, span.of(self.text));
+        self.out.push_str(concat!("\"", key!("start")));
         self.number(self.offsets.get(span.start));
         self.out.push_str(key!("end"));
         self.number(self.offsets.get(span.end));

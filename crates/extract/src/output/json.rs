@@ -45,6 +45,14 @@ macro_rules! key {
 }
 pub(crate) use key;
 
+/// `,"name":"`, the start of a string field, its value's opening quote included ([`Fields::str`]).
+macro_rules! str_key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":\"")
+    };
+}
+pub(crate) use str_key;
+
 /// The writer of a fact's own fields, each `,"name":value` continuing the fact's open object:
 /// the key is one literal ([`key!`]) and the value is written by a function for its shape, so
 /// that a field costs a copy of its key and of its value (the derived `Serialize` went through
@@ -55,11 +63,13 @@ pub(crate) struct Fields<'o> {
 }
 
 impl Fields<'_> {
-    /// A string field.
+    /// A string field: `open` is its key with the opening quote ([`str_key!`]), one copy.
     #[inline(always)]
-    pub(crate) fn str(&mut self, key: &'static str, v: &str) {
-        self.out.push_str(key);
-        write_str(self.out, v);
+    pub(crate) fn str(&mut self, open: &'static str, v: &str) {
+        debug_assert!(open.ends_with(":\""));
+        self.out.push_str(open);
+        write_str_body(self.out, v);
+        self.out.push('"');
     }
 
     /// An optional string field: `null` when absent.
@@ -140,21 +150,28 @@ pub(crate) fn write_value<T: Serialize + ?Sized>(out: &mut String, v: &T) {
 /// Writes `s` as a JSON string.
 #[inline(always)]
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    write_str_body(out, s);
+    out.push('"');
+}
+
+/// Writes `s` as the inside of a JSON string (its quotes are the caller's).
+#[inline(always)]
+pub(crate) fn write_str_body(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         write_escaped(out, s);
     } else {
-        write_plain(out, s);
+        out.push_str(s);
     }
 }
 
-/// Writes `s`, which needs some escape (a quotation in a sentence, a newline), as a JSON
-/// string with serde_json's escapes: the short ones it has (`\"`, `\\`, `\n`, `\r`, `\t`,
+/// Writes `s`, which needs some escape (a quotation in a sentence, a newline), as the inside
+/// of a JSON string with serde_json's escapes: the short ones it has (`\"`, `\\`, `\n`, `\r`, `\t`,
 /// `\b`, `\f`), else `\u00XX` in lower-case hex. The runs between are copied whole.
 #[inline(never)]
 fn write_escaped(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 8);
-    out.push('"');
     let mut run = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if !ESCAPED[b as usize] {
@@ -179,7 +196,6 @@ fn write_escaped(out: &mut String, s: &str) {
         run = i + 1;
     }
     out.push_str(&s[run..]);
-    out.push('"');
 }
 
 /// Writes `s`, which needs no escape, as a JSON string.
@@ -569,9 +585,9 @@ mod tests {
                 write(&mut Fields { out: &mut out });
                 cases.push((name, out, want));
             };
-            case("plain string", &|f| f.str(key!("k"), "Mosul"), json("Mosul".into()));
-            case("escaped string", &|f| f.str(key!("k"), "a \"q\"\n\\"), json("a \"q\"\n\\".into()));
-            case("empty string", &|f| f.str(key!("k"), ""), json("".into()));
+            case("plain string", &|f| f.str(str_key!("k"), "Mosul"), json("Mosul".into()));
+            case("escaped string", &|f| f.str(str_key!("k"), "a \"q\"\n\\"), json("a \"q\"\n\\".into()));
+            case("empty string", &|f| f.str(str_key!("k"), ""), json("".into()));
             case("some string", &|f| f.opt_str(key!("k"), Some("Da\u{2019}esh")), json("Da\u{2019}esh".into()));
             case("no string", &|f| f.opt_str(key!("k"), None), json(serde_json::Value::Null));
             case(
