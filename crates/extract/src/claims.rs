@@ -25,14 +25,15 @@
 //! claims and events) before any search; a speaker borrows its words and only a claim that
 //! is kept copies them.
 
-use crate::cues::{CueTable, Marks, MentionIndex, Words};
+use crate::cues::{CueTable, Found, Marks, MentionIndex, Words};
 use crate::metrics::Metric;
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{PhraseMatch, Span};
+use chronicle_core::Span;
 use chronicle_entities::{EntityType, Mention};
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// The attribution cues of a pack.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -75,12 +76,15 @@ pub struct Claim {
     /// What was said: the sentence, or the quotation it opens when that runs on.
     #[serde(skip)]
     pub span: Span,
-    /// The speaker's canonical name; None when the text does not say who ("reportedly").
-    pub speaker: Option<String>,
-    pub cue: String,
+    /// The speaker's canonical name (shared with the mention that names them); None when the
+    /// text does not say who ("reportedly").
+    pub speaker: Option<Arc<str>>,
+    /// The cue as written ("said", "according to"); shared with the pack's cue when written
+    /// as the pack writes it.
+    pub cue: Arc<str>,
     /// Indices into the document's metrics of the figures in what was said.
     pub metrics: Vec<usize>,
-    pub rule: String,
+    pub rule: &'static str,
     /// The speaker as the text names them ("U.S. officials", "he").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_text: Option<String>,
@@ -103,6 +107,11 @@ pub struct ClaimRules {
     cues: Option<CueTable>,
     /// The cue phrases (lower-cased, one space between words), indexed as `kinds`.
     patterns: Vec<String>,
+    /// The same phrases, shared by the claims whose cue is written as the phrase is (most
+    /// are): a claim then holds no copy of its own.
+    names: Vec<Arc<str>>,
+    /// The cue of a continued quotation.
+    quotation: Arc<str>,
     kinds: Vec<CueKind>,
     bodies: Words,
     pronouns: Words,
@@ -153,6 +162,8 @@ impl ClaimRules {
         };
         Ok(ClaimRules {
             cues,
+            names: patterns.iter().map(|p| Arc::from(p.as_str())).collect(),
+            quotation: Arc::from("quotation"),
             patterns,
             kinds,
             bodies: Words::new(&c.bodies),
@@ -181,7 +192,7 @@ impl ClaimRules {
         &self,
         ctx: &Context,
         metrics: &[Metric],
-        cues: &[PhraseMatch],
+        cues: &[Found],
         index: &OnceCell<MentionIndex>,
     ) -> Vec<Claim> {
         let text = ctx.text.text;
@@ -196,10 +207,20 @@ impl ClaimRules {
                 continue; // the quoted speaker's own words
             }
             let kind = self.kinds[m.pattern];
-            let Some(t0) = doc.token_index(span.start) else { continue };
+            let Some(t0) = m.first_token(ctx.text) else { continue };
             // Every token before the one before t0 ends before the cue: walk on from there.
             let t1 = doc.token_end_from(t0.saturating_sub(1), span.end).max(t0 + 1);
-            let s = ctx.text.sentence_at(span.start);
+            // Cues come in text order: most stand in the last one's sentence.
+            let sentences = &ctx.text.sentences;
+            let s = match last {
+                Some((ls, ..))
+                    if sentences.get(ls).is_some_and(|x| x.start <= span.start)
+                        && sentences.get(ls + 1).is_none_or(|x| x.start > span.start) =>
+                {
+                    ls
+                }
+                _ => ctx.text.sentence_at(span.start),
+            };
             let sentence = ctx.text.sentence(s);
             let (s0, s1) = match last {
                 Some((ls, s0, s1)) if ls == s => (s0.unwrap_or(t0), s1),
@@ -225,7 +246,9 @@ impl ClaimRules {
                 }
             };
             let Some(speaker) = speaker else { continue };
-            let cue = span.of(text);
+            // The pack's phrase when the text writes it so, else the text's own words.
+            let name = &self.names[m.pattern];
+            let cue = if **name == *span.of(text) { name.clone() } else { Arc::from(span.of(text)) };
             let rule = match kind {
                 CueKind::Verb => "claims.verb",
                 CueKind::According => "claims.according_to",
@@ -247,8 +270,8 @@ impl ClaimRules {
         out: &mut Vec<Claim>,
         sentence: Span,
         speaker: Speaker,
-        cue: &str,
-        rule: &str,
+        cue: Arc<str>,
+        rule: &'static str,
         metrics: &[Metric],
     ) {
         // What was said: the sentence, widened to a quotation that runs on past it.
@@ -257,16 +280,16 @@ impl ClaimRules {
             Some(q) => Span::new(sentence.start.min(q.start), sentence.end.max(q.end)),
             None => sentence,
         };
-        if out.iter().any(|c| c.span.overlaps(span) && c.speaker.as_deref() == speaker.name) {
+        if out.iter().any(|c| c.span.overlaps(span) && c.speaker.as_deref() == speaker.name.map(|n| &**n)) {
             return;
         }
         let text = doc.ctx.text.text;
         out.push(Claim {
             span,
-            speaker: speaker.name.map(String::from),
-            cue: cue.to_string(),
+            speaker: speaker.name.cloned(),
+            cue,
             metrics: metrics_in(metrics, span),
-            rule: rule.to_string(),
+            rule,
             speaker_text: speaker.text.map(String::from),
             quote: quote.map(|q| inner(text, q)),
             quote_span: quote,
@@ -292,9 +315,9 @@ impl ClaimRules {
                 added.push(Claim {
                     span,
                     speaker: c.speaker.clone(),
-                    cue: "quotation".into(),
+                    cue: self.quotation.clone(),
                     metrics: metrics_in(metrics, span),
-                    rule: "claims.continued_quote".into(),
+                    rule: "claims.continued_quote",
                     speaker_text: c.speaker_text.clone(),
                     quote: Some(inner(text, q)),
                     quote_span: Some(q),
@@ -321,11 +344,11 @@ impl ClaimRules {
             }
             if self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&*m.canonical), text: Some(w) });
+                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&m.canonical), text: Some(w) });
             }
             if let Some(m) = doc.mention_ending_at(i) {
                 if speaks(m) {
-                    return Some(Speaker { name: Some(&*m.canonical), text: Some(m.span.of(doc.ctx.text.text)) });
+                    return Some(Speaker { name: Some(&m.canonical), text: Some(m.span.of(doc.ctx.text.text)) });
                 }
             }
             if self.bodies.contains(w) {
@@ -343,7 +366,7 @@ impl ClaimRules {
                 }
                 let actor = (from..i).rev().find_map(|k| doc.mention_ending_at(k).filter(|m| speaks(m)));
                 let phrase = Span::new(doc.tok_span(from).start, doc.tok_span(i).end).of(doc.ctx.text.text);
-                return Some(Speaker { name: actor.map(|m| &*m.canonical), text: Some(phrase) });
+                return Some(Speaker { name: actor.map(|m| &m.canonical), text: Some(phrase) });
             }
             // A verb or conjunction between ends the subject ("the forces that Kerry praised said").
             if i + 1 < t0 && self.clause_links.contains(w) {
@@ -363,7 +386,7 @@ impl ClaimRules {
         } else {
             actors.find(|m| m.kind == EntityType::Person).unwrap_or(first)
         };
-        Some(Speaker { name: Some(&*m.canonical), text: Some(m.span.of(doc.ctx.text.text)) })
+        Some(Speaker { name: Some(&m.canonical), text: Some(m.span.of(doc.ctx.text.text)) })
     }
 
     /// The speaker named just after a cue ("said Secretary Tillerson", "according to officials").
@@ -377,7 +400,7 @@ impl ClaimRules {
             }
             if i == t1 && self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&*m.canonical), text: Some(w) });
+                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&m.canonical), text: Some(w) });
             }
             if let Some(m) = doc.mention_at(i) {
                 if speaks(m) {
@@ -385,7 +408,7 @@ impl ClaimRules {
                     let end = doc.token_end(m.span.end);
                     let body = (end..(end + 3).min(hi)).find(|&k| self.bodies.contains(doc.word(k)));
                     let span = body.map_or(m.span, |k| Span::new(m.span.start, doc.tok_span(k).end));
-                    return Some(Speaker { name: Some(&*m.canonical), text: Some(span.of(doc.ctx.text.text)) });
+                    return Some(Speaker { name: Some(&m.canonical), text: Some(span.of(doc.ctx.text.text)) });
                 }
             }
             if self.bodies.contains(w) {
@@ -407,9 +430,10 @@ impl ClaimRules {
 }
 
 /// A speaker as read: the canonical name (if an actor) and the words naming them.
-/// Borrowed from the text and the mentions: only a claim that is kept copies them.
+/// Borrowed from the text and the mentions: only a claim that is kept copies the words and
+/// shares the name.
 struct Speaker<'a> {
-    name: Option<&'a str>,
+    name: Option<&'a Arc<str>>,
     text: Option<&'a str>,
 }
 

@@ -9,7 +9,38 @@
 //! mentions are sorted and marked once for both, on the first cue either finds.
 
 use crate::Context;
-use chronicle_core::{fold8, load8, word_key, PhraseMatch, Span, Text, WordStart};
+use chronicle_core::{fold8, load8, word_key, Span, Text, WordStart};
+
+/// A phrase found by a [`CueTable`]: what [`chronicle_core::PhraseSet`] finds, and the word
+/// start it begins at, so that the rules find its first token without searching the tokens
+/// ([`Found::first_token`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) span: Span,
+    /// Its index in its list.
+    pub(crate) pattern: usize,
+    /// The index of its word start in [`Text::word_starts`].
+    pub(crate) start: usize,
+}
+
+impl Found {
+    /// The first token starting at or after the phrase's start ([`Text::token_index`] of it):
+    /// the token holding its word start ([`Text::start_token`]) when the phrase starts that
+    /// token, else the next one (a phrase inside a joined word, "Abadi" of "al-Abadi"). Every
+    /// token before the holding one ends at or before the start, so none of them starts after it.
+    #[inline]
+    pub(crate) fn first_token(&self, text: &Text) -> Option<usize> {
+        let t = text.start_token(self.start);
+        let t = t + usize::from(text.tokens.get(t).is_some_and(|tok| (tok.start as usize) < self.span.start));
+        (t < text.tokens.len()).then_some(t)
+    }
+
+    /// The match as [`chronicle_core::PhraseSet`] gives it.
+    #[cfg(test)]
+    pub(crate) fn phrase_match(&self) -> chronicle_core::PhraseMatch {
+        chronicle_core::PhraseMatch { span: self.span, pattern: self.pattern }
+    }
+}
 
 /// A cue-word set matched in any ASCII case, as [`chronicle_core::WordSet`] matches ("said",
 /// "officials"), with a gate in front: for each byte length, a bit per first byte (ASCII
@@ -178,7 +209,11 @@ impl MentionIndex {
     #[inline(never)]
     pub(crate) fn new(ctx: &Context) -> MentionIndex {
         let mut order: Vec<usize> = (0..ctx.mentions.len()).collect();
-        order.sort_by_key(|&i| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end)));
+        let key = |&i: &usize| (ctx.mentions[i].span.start, std::cmp::Reverse(ctx.mentions[i].span.end));
+        // The gazetteer gives them in this order, most often: then there is nothing to sort.
+        if !order.is_sorted_by_key(key) {
+            order.sort_by_key(key);
+        }
         let marks = Marks::new(ctx.text.text.len(), ctx.mentions.iter().map(|m| m.span));
         MentionIndex { order, marks }
     }
@@ -368,7 +403,7 @@ impl CueTable {
     /// the next word, then [`CueTable::at`] (a small function of its own, so that the many
     /// word starts turned away here pay no more than the test).
     #[inline(never)]
-    fn passed(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<PhraseMatch>]) {
+    fn passed(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<Found>]) {
         let key = starts[k].key(true);
         let pass: &[u64; 256] = &self.pass;
         if in_filter(pass, key) || starts.get(k + 1).is_some_and(|n| in_filter(pass, pair(key, n.key(true)))) {
@@ -379,7 +414,7 @@ impl CueTable {
     /// At word start `starts[k]`, which passed the filters: each list's longest phrase there,
     /// unless a phrase of that list already found covers it.
     #[inline(never)]
-    fn at(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<PhraseMatch>]) {
+    fn at(&self, text: &Text, starts: &[WordStart], k: usize, out: &mut [Vec<Found>]) {
         let w = &starts[k];
         let Some(slot) = self.slot(w.key(true)) else { return };
         let cues = self.cues.get(slot.first as usize..(slot.first + slot.count) as usize).unwrap_or_default();
@@ -394,7 +429,7 @@ impl CueTable {
                 continue;
             }
             if let Some(span) = CueTable::matches(text, starts, k, c) {
-                found.push(PhraseMatch { span, pattern: c.pattern });
+                found.push(Found { span, pattern: c.pattern, start: k });
                 done |= 1 << c.list;
             }
         }
@@ -403,25 +438,25 @@ impl CueTable {
     /// For each list, the longest phrase at each word start, leftmost first and without
     /// overlaps: a word start inside a phrase of a list already found starts nothing of that
     /// list. One walk over the word starts for all the lists.
-    pub(crate) fn find_each(&self, text: &Text) -> Vec<Vec<PhraseMatch>> {
-        let mut out: Vec<Vec<PhraseMatch>> = (0..self.lists).map(|_| Vec::new()).collect();
+    pub(crate) fn find_each(&self, text: &Text) -> Vec<Vec<Found>> {
+        let mut out: Vec<Vec<Found>> = (0..self.lists).map(|_| Vec::new()).collect();
         let starts = text.word_starts();
         // The hot loop: one filter test per word start, the filter held in a local; the rest
         // is out of line, so that nothing of it is hoisted into the loop.
         let filter: &[u64; 256] = &self.filter;
-        let base = starts.as_ptr().addr();
-        for w in starts {
-            if in_filter(filter, w.key(true)) {
-                // The word start's index, from its address (no counter kept in the loop).
-                let k = (std::ptr::from_ref(w).addr() - base) / std::mem::size_of::<WordStart>();
-                self.passed(text, starts, k, &mut out);
-            }
+        let mut k = 0;
+        // A search of its own per word start that passes (a loop with no call in it keeps the
+        // filter and the bounds in registers).
+        while let Some(j) = starts.get(k..).and_then(|rest| rest.iter().position(|w| in_filter(filter, w.key(true)))) {
+            k += j;
+            self.passed(text, starts, k, &mut out);
+            k += 1;
         }
         out
     }
 
     /// The phrases of the first list found as [`CueTable::find_each`] finds them.
-    pub(crate) fn find_leftmost(&self, text: &Text) -> Vec<PhraseMatch> {
+    pub(crate) fn find_leftmost(&self, text: &Text) -> Vec<Found> {
         self.find_each(text).into_iter().next().unwrap_or_default()
     }
 }
@@ -443,12 +478,17 @@ fn same_folded(text: &[u8], at: usize, c: &Cue) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chronicle_core::PhraseMatch;
 
     /// The phrases found by a [`CueTable`] and by the [`chronicle_core::PhraseSet`] it replaced.
     fn both_find(phrases: &[&str], text: &str) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
         let phrases: Vec<String> = phrases.iter().map(|p| p.to_string()).collect();
         let t = Text::new(text);
-        let table = CueTable::new(&phrases).unwrap().find_leftmost(&t);
+        let found = CueTable::new(&phrases).unwrap().find_leftmost(&t);
+        for f in &found {
+            assert_eq!(f.first_token(&t), t.token_index(f.span.start), "{f:?} in {text:?}");
+        }
+        let table = found.iter().map(Found::phrase_match).collect();
         let set = chronicle_core::PhraseSet::new(&phrases, true).unwrap().find_leftmost(&t);
         (table, set)
     }
@@ -522,7 +562,8 @@ mod tests {
             proptest::prop_assert_eq!(each.len(), lists.len());
             for (list, found) in lists.iter().zip(&each) {
                 let alone = chronicle_core::PhraseSet::new(list, true).unwrap().find_leftmost(&t);
-                proptest::prop_assert_eq!(found, &alone);
+                let found: Vec<PhraseMatch> = found.iter().map(Found::phrase_match).collect();
+                proptest::prop_assert_eq!(&found, &alone);
             }
         }
 

@@ -26,10 +26,10 @@
 //! 5. events of one document that are one happening (same kind, compatible dates and places;
 //!    meetings: compatible dates) are merged, keeping the most precise date and place.
 
-use crate::cues::{CueTable, Marks, MentionIndex, Words};
+use crate::cues::{CueTable, Found, Marks, MentionIndex, Words};
 use crate::pack::Pack;
 use crate::{Context, PackError};
-use chronicle_core::{PhraseMatch, Span, TokenKind};
+use chronicle_core::{Span, TokenKind};
 use chronicle_entities::{EntityType, Mention};
 use chronicle_time::{Timex, TimexType};
 use serde::{Deserialize, Serialize};
@@ -480,14 +480,11 @@ impl EventRules {
     /// [`EventRules::apply`] given the triggers found in the text (the matches of
     /// [`EventRules::trigger_phrases`], as a [`CueTable`] finds them) and the document's
     /// mention index, built here if no other rule set has built it yet.
-    pub(crate) fn apply_found(
-        &self,
-        ctx: &Context,
-        triggers: &[PhraseMatch],
-        index: &OnceCell<MentionIndex>,
-    ) -> Vec<Event> {
+    pub(crate) fn apply_found(&self, ctx: &Context, triggers: &[Found], index: &OnceCell<MentionIndex>) -> Vec<Event> {
         let mut doc: Option<Doc> = None;
         let mut hits = Vec::new();
+        // The last trigger's sentence and its token range: triggers come in text order.
+        let mut last: Option<(usize, usize, usize)> = None;
         for m in triggers {
             let span = m.span;
             if in_compound(ctx.text.text, span) {
@@ -495,10 +492,30 @@ impl EventRules {
             }
             let doc = doc.get_or_insert_with(|| Doc::new(ctx, index));
             // Where the trigger stands, read once for all its rules.
-            let Some(t0) = doc.token_index(span.start) else { continue };
-            let t1 = doc.token_end_index(span.end).max(t0 + 1);
-            let sentence = doc.ctx.text.sentence_at(span.start);
-            let (c0, c1) = doc.clause(sentence, t0);
+            let Some(t0) = m.first_token(ctx.text) else { continue };
+            // Every token before the one before t0 ends before the trigger: walk on from there.
+            let tokens = &ctx.text.tokens;
+            let mut t1 = t0.saturating_sub(1);
+            while tokens.get(t1).is_some_and(|t| t.end as usize <= span.end) {
+                t1 += 1;
+            }
+            let t1 = t1.max(t0 + 1);
+            let sentences = &ctx.text.sentences;
+            let (sentence, s0, s1) = match last {
+                Some((ls, s0, s1))
+                    if sentences.get(ls).is_some_and(|x| x.start <= span.start)
+                        && sentences.get(ls + 1).is_none_or(|x| x.start > span.start) =>
+                {
+                    (ls, s0, s1)
+                }
+                _ => {
+                    let s = ctx.text.sentence_at(span.start);
+                    let sp = ctx.text.sentence(s);
+                    (s, ctx.text.token_at(sp.start), doc.token_end_index(sp.end))
+                }
+            };
+            last = Some((sentence, s0, s1));
+            let (c0, c1) = doc.clause(s0, s1, t0);
             let at = Hit { span, rule: 0, t0, t1, anchor: t0, c0, c1, passive: false, sentence };
             for &r in &self.pattern_rules[m.pattern] {
                 if let Some(hit) = self.check(doc, r, &at) {
@@ -1386,7 +1403,10 @@ impl<'d, 'c> Doc<'d, 'c> {
     fn new(ctx: &'c Context<'d>, index: &'c OnceCell<MentionIndex>) -> Self {
         let index = index.get_or_init(|| MentionIndex::new(ctx));
         let mut timexes: Vec<usize> = (0..ctx.timexes.len()).collect();
-        timexes.sort_by_key(|&i| ctx.timexes[i].span.start);
+        // Most often in text order already: then there is nothing to sort.
+        if !timexes.is_sorted_by_key(|&i| ctx.timexes[i].span.start) {
+            timexes.sort_by_key(|&i| ctx.timexes[i].span.start);
+        }
         Doc { ctx, mentions: &index.order, timexes, marks: &index.marks }
     }
 
@@ -1485,11 +1505,9 @@ impl<'d, 'c> Doc<'d, 'c> {
         t.span.overlaps(span).then(|| self.token_end_index(t.span.end).max(i + 1))
     }
 
-    /// The clause of token `t` in sentence `s`: token range bounded by `;` and the sentence.
-    fn clause(&self, s: usize, t: usize) -> (usize, usize) {
-        let sp = self.ctx.text.sentence(s);
-        let s0 = self.ctx.text.token_at(sp.start);
-        let s1 = self.token_end_index(sp.end);
+    /// The clause of token `t` in the sentence of tokens `s0..s1`: token range bounded by `;`
+    /// and the sentence.
+    fn clause(&self, s0: usize, s1: usize, t: usize) -> (usize, usize) {
         let bytes = self.ctx.text.text.as_bytes();
         let semicolon = |i: usize| {
             self.ctx.text.tokens.get(i).is_some_and(|t| t.end == t.start + 1 && bytes[t.start as usize] == b';')

@@ -7,7 +7,8 @@
 //! of them) is copied whole after one scan. The writer covers what the fact types use
 //! (structs, sequences, options, strings, numbers, booleans, unit variants); anything else
 //! is [`Unsupported`], and the caller then writes that value with `serde_json` instead, so the
-//! line is always `serde_json`'s bytes.
+//! line is always `serde_json`'s bytes. The facts' own fields are written by [`Fields`], one
+//! literal key and one value writer per field, without the serializer's per-field logic.
 
 use serde::ser::{self, Impossible, Serialize};
 
@@ -33,31 +34,168 @@ impl ser::Error for Unsupported {
 /// Writes `v` as JSON at the end of `out`; on [`Unsupported`] the output is left as it was.
 pub(crate) fn write<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Unsupported> {
     let at = out.len();
-    v.serialize(&mut Json { out, splice: false }).inspect_err(|_| out.truncate(at))
+    v.serialize(&mut Json { out }).inspect_err(|_| out.truncate(at))
 }
 
-/// Writes the fields of `v`, a struct, as the continuation of an object already open at the
-/// end of `out`: `,"a":1,"b":2}` (or `}` for a struct with no fields to write). A value that
-/// is not a struct is [`Unsupported`], and the output is left as it was.
-pub(crate) fn write_fields<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Unsupported> {
-    let at = out.len();
-    let mut json = Json { out, splice: true };
-    let written = v.serialize(&mut json);
-    let spliced = !json.splice;
-    written.and(if spliced { Ok(()) } else { Err(Unsupported) }).inspect_err(|_| out.truncate(at))
+/// `,"name":`, the start of a field that continues an open object, as one literal.
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":")
+    };
+}
+pub(crate) use key;
+
+/// `,"name":"`, the start of a string field, its value's opening quote included ([`Fields::str`]).
+macro_rules! str_key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":\"")
+    };
+}
+pub(crate) use str_key;
+
+/// The writer of a fact's own fields, each `,"name":value` continuing the fact's open object:
+/// the key is one literal ([`key!`]) and the value is written by a function for its shape, so
+/// that a field costs a copy of its key and of its value (the derived `Serialize` went through
+/// the serializer's field and separator logic for each). The values are written as serde_json
+/// writes them (the tests compare whole lines with serde_json's).
+pub(crate) struct Fields<'o> {
+    pub(crate) out: &'o mut String,
+}
+
+impl Fields<'_> {
+    /// A string field: `open` is its key with the opening quote ([`str_key!`]), one copy.
+    #[inline(always)]
+    pub(crate) fn str(&mut self, open: &'static str, v: &str) {
+        debug_assert!(open.ends_with(":\""));
+        self.out.push_str(open);
+        write_str_body(self.out, v);
+        self.out.push('"');
+    }
+
+    /// An optional string field: `null` when absent.
+    #[inline(always)]
+    pub(crate) fn opt_str(&mut self, key: &'static str, v: Option<&str>) {
+        self.out.push_str(key);
+        match v {
+            Some(v) => write_str(self.out, v),
+            None => self.out.push_str("null"),
+        }
+    }
+
+    /// A field of any shape the serializer covers (the unit variants of the fact types' enums).
+    #[inline(always)]
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) {
+        self.out.push_str(key);
+        write_value(self.out, v);
+    }
+
+    /// An unsigned integer field.
+    #[inline(always)]
+    pub(crate) fn uint(&mut self, key: &'static str, v: u64) {
+        self.out.push_str(key);
+        self.out.push_str(itoa::Buffer::new().format(v));
+    }
+
+    /// A figure, as [`chronicle_core::num::serialize_number`] writes it (an integer when it is one).
+    #[inline]
+    pub(crate) fn number(&mut self, key: &'static str, v: f64) {
+        self.out.push_str(key);
+        let _ = chronicle_core::num::serialize_number(&v, &mut Json { out: self.out });
+    }
+
+    /// An optional figure, as [`chronicle_core::num::serialize_opt_number`] writes it.
+    #[inline]
+    pub(crate) fn opt_number(&mut self, key: &'static str, v: Option<f64>) {
+        self.out.push_str(key);
+        let _ = chronicle_core::num::serialize_opt_number(&v, &mut Json { out: self.out });
+    }
+
+    /// A list of strings.
+    pub(crate) fn strs(&mut self, key: &'static str, v: &[String]) {
+        self.out.push_str(key);
+        self.out.push('[');
+        for (i, s) in v.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            write_str(self.out, s);
+        }
+        self.out.push(']');
+    }
+
+    /// A list of unsigned integers.
+    pub(crate) fn uints(&mut self, key: &'static str, v: &[usize]) {
+        self.out.push_str(key);
+        self.out.push('[');
+        for (i, &n) in v.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.out.push_str(itoa::Buffer::new().format(n));
+        }
+        self.out.push(']');
+    }
+}
+
+/// Writes `v` as JSON at the end of `out`: by this writer, or by serde_json for a shape it
+/// leaves to it (every value of the line has a JSON form).
+pub(crate) fn write_value<T: Serialize + ?Sized>(out: &mut String, v: &T) {
+    if write(out, v).is_err() {
+        if let Ok(json) = serde_json::to_string(v) {
+            out.push_str(&json);
+        }
+    }
 }
 
 /// Writes `s` as a JSON string.
 #[inline(always)]
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    write_str_body(out, s);
+    out.push('"');
+}
+
+/// Writes `s` as the inside of a JSON string (its quotes are the caller's).
+#[inline(always)]
+pub(crate) fn write_str_body(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
-        // Rare (quotes, backslashes, control characters): serde_json's own escaping.
-        if let Ok(escaped) = serde_json::to_string(s) {
-            out.push_str(&escaped);
-        }
+        write_escaped(out, s);
     } else {
-        write_plain(out, s);
+        out.push_str(s);
     }
+}
+
+/// Writes `s`, which needs some escape (a quotation in a sentence, a newline), as the inside
+/// of a JSON string with serde_json's escapes: the short ones it has (`\"`, `\\`, `\n`, `\r`, `\t`,
+/// `\b`, `\f`), else `\u00XX` in lower-case hex. The runs between are copied whole.
+#[inline(never)]
+fn write_escaped(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 8);
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !ESCAPED[b as usize] {
+            continue;
+        }
+        // An escaped byte is ASCII: both ends of the run are character boundaries.
+        out.push_str(&s[run..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// Writes `s`, which needs no escape, as a JSON string.
@@ -72,30 +210,35 @@ fn write_plain(out: &mut String, s: &str) {
 /// Whether a JSON string needs an escape for some byte of `s` (the bytes serde_json escapes:
 /// control characters, the quote and the backslash): eight bytes at a time, each test exact
 /// as a yes or no for the whole word; the last few bytes of a string of eight or more are
-/// tested as its last eight (again some), those of a shorter one by table.
-#[inline]
+/// tested as its last eight (again some), a string of four to seven as its first four and
+/// last four in one word, a shorter one by table.
+#[inline(always)]
 fn needs_escape(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let escapes = |chunk: &[u8]| {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    let escapes = |x: u64| {
         (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
             | has_zero(x ^ (ONES * u64::from(b'"')))
             | has_zero(x ^ (ONES * u64::from(b'\\')))
     };
-    if s.len() < 8 {
-        return s.iter().any(|&b| ESCAPED[b as usize]);
+    let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    let half = |chunk: &[u8]| u64::from(u32::from_le_bytes(chunk.try_into().unwrap_or([0; 4])));
+    match s.len() {
+        0..4 => s.iter().any(|&b| ESCAPED[b as usize]),
+        4..8 => escapes(half(&s[..4]) | half(&s[s.len() - 4..]) << 32) != 0,
+        _ => {
+            let mut chunks = s.chunks_exact(8);
+            let mut hit = 0;
+            for chunk in &mut chunks {
+                hit |= escapes(word(chunk));
+            }
+            if !chunks.remainder().is_empty() {
+                hit |= escapes(word(&s[s.len() - 8..]));
+            }
+            hit != 0
+        }
     }
-    let mut chunks = s.chunks_exact(8);
-    let mut hit = 0;
-    for chunk in &mut chunks {
-        hit |= escapes(chunk);
-    }
-    if !chunks.remainder().is_empty() {
-        hit |= escapes(&s[s.len() - 8..]);
-    }
-    hit != 0
 }
 
 /// The bytes serde_json escapes in a string.
@@ -113,8 +256,6 @@ const ESCAPED: [bool; 256] = {
 
 struct Json<'o> {
     out: &'o mut String,
-    /// The next struct continues an open object instead of opening its own ([`write_fields`]).
-    splice: bool,
 }
 
 /// A struct or sequence being written: whether an element was written yet.
@@ -257,9 +398,6 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
-        if self.splice {
-            return Err(Unsupported);
-        }
         self.out.push('[');
         Ok(Compound { json: self, first: true })
     }
@@ -287,11 +425,6 @@ impl<'a, 'o> ser::Serializer for &'a mut Json<'o> {
     }
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
-        if self.splice {
-            // Its fields continue the open object: each one, the first too, after a comma.
-            self.splice = false;
-            return Ok(Compound { json: self, first: false });
-        }
         self.out.push('{');
         Ok(Compound { json: self, first: true })
     }
@@ -435,52 +568,49 @@ mod tests {
     }
 
     #[derive(Serialize)]
-    struct Sparse {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
+    #[serde(rename_all = "snake_case")]
+    enum Tone {
+        Plain,
+        MoreThan,
     }
 
-    /// A struct's fields continue an open object exactly as serde_json writes them in their own.
+    /// Each field writer writes `,"key":` and its value as serde_json writes that value.
     #[test]
-    fn fields_continue_an_open_object() {
-        let fact = Fact {
-            text: "Mosul".into(),
-            kind: Kind::Exact,
-            value: 2.5,
-            small: 1.0,
-            count: 3,
-            delta: 0,
-            yes: true,
-            letter: 'x',
-            missing: None,
-            skipped: Some(1),
-            list: vec![None],
-            unit: (),
-            kinds: vec![Kind::MoreThan],
+    fn field_writers_match_serde_json() {
+        let json = |v: serde_json::Value| format!(",\"k\":{v}");
+        let cases: Vec<(&str, String, String)> = {
+            let mut cases = Vec::new();
+            let mut case = |name: &'static str, write: &dyn Fn(&mut Fields), want: String| {
+                let mut out = String::new();
+                write(&mut Fields { out: &mut out });
+                cases.push((name, out, want));
+            };
+            case("plain string", &|f| f.str(str_key!("k"), "Mosul"), json("Mosul".into()));
+            case("escaped string", &|f| f.str(str_key!("k"), "a \"q\"\n\\"), json("a \"q\"\n\\".into()));
+            case("empty string", &|f| f.str(str_key!("k"), ""), json("".into()));
+            case("some string", &|f| f.opt_str(key!("k"), Some("Da\u{2019}esh")), json("Da\u{2019}esh".into()));
+            case("no string", &|f| f.opt_str(key!("k"), None), json(serde_json::Value::Null));
+            case(
+                "unit variant",
+                &|f| f.value(key!("k"), &Tone::MoreThan),
+                json(serde_json::to_value(Tone::MoreThan).unwrap()),
+            );
+            case("other variant", &|f| f.value(key!("k"), &Tone::Plain), json("plain".into()));
+            case("zero", &|f| f.uint(key!("k"), 0), json(0.into()));
+            case("large", &|f| f.uint(key!("k"), u64::MAX), json(u64::MAX.into()));
+            case("whole figure", &|f| f.number(key!("k"), 19000.0), json(19000.into()));
+            case("fraction", &|f| f.number(key!("k"), 2.5), json(serde_json::json!(2.5)));
+            case("huge figure", &|f| f.number(key!("k"), 1e20), json(serde_json::json!(1e20)));
+            case("no figure", &|f| f.opt_number(key!("k"), None), json(serde_json::Value::Null));
+            case("some figure", &|f| f.opt_number(key!("k"), Some(-3.0)), json((-3).into()));
+            case("strings", &|f| f.strs(key!("k"), &["a".into(), "b\"".into()]), json(serde_json::json!(["a", "b\""])));
+            case("no strings", &|f| f.strs(key!("k"), &[]), json(serde_json::json!([])));
+            case("integers", &|f| f.uints(key!("k"), &[0, 7, 12]), json(serde_json::json!([0, 7, 12])));
+            cases
         };
-        let cases: Vec<(String, Option<String>)> = vec![
-            (continued(&fact), Some(serde_json::to_string(&fact).unwrap().replacen('{', ",", 1))),
-            (continued(&Sparse { note: Some("a".into()) }), Some(",\"note\":\"a\"}".into())),
-            (continued(&Sparse { note: None }), Some("}".into())),
-        ];
-        for (got, want) in cases {
-            assert_eq!(Some(got), want.map(|w| format!("{{\"id\":1{w}")));
+        for (name, got, want) in cases {
+            assert_eq!(got, want, "{name}");
         }
-        for refused in [refuses(&"text"), refuses(&vec![Sparse { note: None }]), refuses(&Option::<Sparse>::None)] {
-            assert!(refused, "only a struct continues an object");
-        }
-    }
-
-    fn continued<T: Serialize>(v: &T) -> String {
-        let mut out = String::from("{\"id\":1");
-        write_fields(&mut out, v).unwrap();
-        out
-    }
-
-    fn refuses<T: Serialize>(v: &T) -> bool {
-        let mut out = String::from("{\"id\":1");
-        let refused = write_fields(&mut out, v).is_err();
-        refused && out == "{\"id\":1"
     }
 
     /// Shapes it leaves to serde_json are refused without writing anything.
@@ -490,6 +620,26 @@ mod tests {
         assert!(fast(&(1, 2)).is_none());
         assert!(fast(&Shape::Point(1, 2)).is_none());
         assert!(fast(&vec![Some(BTreeMap::from([(1, 2)]))]).is_none());
+    }
+
+    /// An escaped byte is found at every position of strings of every length the scan
+    /// treats apart (by table, two halves, words with an overlapping tail).
+    #[test]
+    fn escapes_are_found_at_every_position() {
+        for len in 0..=20 {
+            let plain = "a\u{e9}".repeat(len).as_bytes()[..len].to_vec();
+            assert!(!needs_escape(&plain), "{len}");
+            for at in 0..len {
+                for b in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                    let mut s = plain.clone();
+                    s[at] = b;
+                    assert!(needs_escape(&s), "{len} {at} {b}");
+                }
+                let mut s = plain.clone();
+                s[at] = 0x7f;
+                assert!(!needs_escape(&s), "{len} {at} 0x7f");
+            }
+        }
     }
 
     proptest::proptest! {
