@@ -1097,26 +1097,35 @@ fn select_in_order(text: &str, candidates: &[Candidate], order: impl Iterator<It
         if c.hidden {
             continue;
         }
-        out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
-        // "US-led coalition": the leader inside is a mention of its own.
-        if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
-            let led_at = c.span.start + led;
-            if let Some(leader) = order
-                .clone()
-                .map(|o| &candidates[o])
-                .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
-            {
-                out.push(Mention {
-                    span: leader.span,
-                    canonical: leader.canonical.clone(),
-                    kind: leader.kind,
-                    rule: "coalition_leader",
-                });
-            }
-        }
+        output_chosen(text, c, order.clone().map(|o| &candidates[o]), &mut out);
     }
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
+}
+
+/// Outputs chosen candidate `c` and, for a leader-named coalition ("US-led coalition"), the
+/// leader inside it as a mention of its own: the country candidate among `candidates` that
+/// spans the leader's name.
+fn output_chosen<'c>(
+    text: &str,
+    c: &Candidate,
+    mut candidates: impl Iterator<Item = &'c Candidate>,
+    out: &mut Vec<Mention>,
+) {
+    out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
+    if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
+        let led_at = c.span.start + led;
+        if let Some(leader) =
+            candidates.find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
+        {
+            out.push(Mention {
+                span: leader.span,
+                canonical: leader.canonical.clone(),
+                kind: leader.kind,
+                rule: "coalition_leader",
+            });
+        }
+    }
 }
 
 #[cfg(test)]

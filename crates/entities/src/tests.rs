@@ -489,22 +489,7 @@ fn select_in_order_as_first_written(text: &str, candidates: &[Candidate], order:
         if c.hidden {
             continue;
         }
-        out.push(Mention { span: c.span, canonical: c.canonical.clone(), kind: c.kind, rule: c.rule });
-        if let Some(led) = c.leads.then(|| led_at(c.span.of(text))).flatten() {
-            let led_at = c.span.start + led;
-            if let Some(leader) = order
-                .iter()
-                .map(|&o| &candidates[o])
-                .find(|l| l.span.start == c.span.start && l.span.end == led_at && l.kind == EntityType::Country)
-            {
-                out.push(Mention {
-                    span: leader.span,
-                    canonical: leader.canonical.clone(),
-                    kind: leader.kind,
-                    rule: "coalition_leader",
-                });
-            }
-        }
+        output_chosen(text, c, order.iter().map(|&o| &candidates[o]), &mut out);
     }
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
