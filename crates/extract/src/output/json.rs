@@ -4,11 +4,12 @@
 //! `serde_json` writes each string (keys included) through a byte-by-byte escape loop and
 //! three calls into the output writer, which made the line cost as much as a whole stage.
 //! Here field names are copied as they are and a string that needs no escaping (nearly all
-//! of them) is copied whole after one scan. The writer covers what the fact types use
-//! (structs, sequences, options, strings, numbers, booleans, unit variants); anything else
-//! is [`Unsupported`], and the caller then writes that value with `serde_json` instead, so the
-//! line is always `serde_json`'s bytes. The facts' own fields are written by [`Fields`], one
-//! literal key and one value writer per field, without the serializer's per-field logic.
+//! of them) is copied whole after one scan. The facts' own fields are written by [`Fields`],
+//! one literal key and one value writer per field. The serde writer below is for the values
+//! that are not plain strings or numbers (the kinds, the line's header) and covers structs,
+//! sequences, options, strings, numbers, booleans and unit variants; anything else is
+//! [`Unsupported`], and the caller then writes that value with `serde_json` instead, so the
+//! line is always `serde_json`'s bytes.
 
 use serde::ser::{self, Impossible, Serialize};
 
