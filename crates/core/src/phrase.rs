@@ -61,6 +61,12 @@ pub struct WordStart {
 }
 
 impl WordStart {
+    /// The word start at `at` of a word of `len` bytes with keys `keys`.
+    #[inline(always)]
+    pub(crate) fn new(at: usize, len: usize, capital: bool, keys: [u64; 2]) -> WordStart {
+        WordStart { at, len: len as u32, capital, keys }
+    }
+
     /// The byte length of its word: the run of letters, digits and underscores from `at`
     /// ("al-Abadi" holds two word starts, "al" and "Abadi").
     #[inline]
@@ -142,7 +148,7 @@ pub fn load8(bytes: &[u8], at: usize, len: usize) -> u64 {
 
 /// The keys (as written, folded) of `bytes[at..at + len]`.
 #[inline]
-fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
+pub(crate) fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
     if len <= 8 {
         return short_keys(load8(bytes, at, len));
     }
@@ -163,7 +169,7 @@ fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
 /// step each, as no word character is a zero byte, so `x` alone tells the word (and its
 /// length) apart from every other short word.
 #[inline(always)]
-fn short_keys(x: u64) -> [u64; 2] {
+pub(crate) fn short_keys(x: u64) -> [u64; 2] {
     [mix(SEED, x), mix(SEED, fold8(x))]
 }
 
@@ -216,84 +222,97 @@ fn movemask(x: u64) -> u64 {
     ((x & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-/// Every word start of `text`, in order.
-///
-/// The text is read in blocks of 64 bytes, each turned into two bit masks (its word bytes and
-/// its non-ASCII bytes) eight bytes at a time. Up to the block's first non-ASCII byte, the word
-/// starts are the set bits of `word & !(word << 1)` and each word's length is a count of
-/// trailing ones, so a word costs a few operations and the hashing of its bytes, and the
-/// bytes between words cost nothing of their own. A word that runs to the end of the block is
-/// read on by [`ascii_word`]; non-ASCII characters go one at a time.
-pub(crate) fn word_starts(text: &str) -> Vec<WordStart> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 5);
-    let mut i = 0;
-    // Invariant: the byte at `i` does not continue a word (it starts the text, or follows a
-    // character that is not a word character, or is not a word character itself).
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        let mut tail = [0u8; 64];
-        let block: &[u8] = if rest.len() >= 64 {
-            &rest[..64]
-        } else {
-            tail[..rest.len()].copy_from_slice(rest);
-            &tail
-        };
-        let (mut word, mut high) = (0u64, 0u64);
-        for (j, chunk) in block.chunks_exact(8).enumerate() {
-            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            word |= movemask(word_bytes(x & !HIGH)) << (8 * j);
-            high |= movemask(x) << (8 * j);
-        }
-        // The ASCII bytes before the first non-ASCII one (or the end of the text).
-        let m = (high.trailing_zeros() as usize).min(rest.len());
-        if m > 0 {
-            let word = if m == 64 { word } else { word & ((1u64 << m) - 1) };
-            let mut starts = word & !(word << 1);
-            let mut next = i + m;
-            while starts != 0 {
-                let k = starts.trailing_zeros() as usize;
-                let at = i + k;
-                let capital = bytes[at].is_ascii_uppercase();
-                let n = (!(word >> k)).trailing_zeros() as usize;
-                if k + n >= m {
-                    // The word runs to the end of what was read and may go on.
-                    let (n, keys) = if at + 8 <= bytes.len() { ascii_word(text, at) } else { slow_word(text, at) };
-                    out.push(WordStart { at, len: n as u32, capital, keys });
-                    next = at + n;
-                    break;
-                }
-                let keys = match bytes.get(at..at + 8) {
-                    // The common word: eight bytes or fewer, all ASCII, in one load.
-                    Some(b) if n <= 8 => {
-                        short_keys(u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) & (u64::MAX >> (64 - 8 * n)))
-                    }
-                    _ => keys_of(bytes, at, n),
-                };
-                out.push(WordStart { at, len: n as u32, capital, keys });
-                starts &= starts - 1;
-            }
-            i = next;
-            continue;
-        }
-        // Non-ASCII characters, one at a time while they last.
-        while let Some(c) = text.get(i..).and_then(|t| t.chars().next()).filter(|c| !c.is_ascii()) {
-            if is_word_char(c) {
-                let (n, keys) = slow_word(text, i);
-                out.push(WordStart { at: i, len: n as u32, capital: c.is_uppercase(), keys });
-                i += n;
-            } else {
-                i += c.len_utf8();
-            }
-        }
+/// The classes of the 64 bytes of a block as bit masks (bit j for byte j): what the text
+/// analysis ([`crate::text`]) reads the text's bytes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BlockMasks {
+    /// ASCII word characters: `0-9`, `A-Z`, `a-z`, `_`.
+    pub word: u64,
+    /// ASCII whitespace: space, tab, line feed, vertical tab, form feed, carriage return.
+    pub space: u64,
+    /// Bytes beyond ASCII.
+    pub high: u64,
+}
+
+/// The masks of `block`.
+#[inline(always)]
+pub(crate) fn block_masks(block: &[u8; 64]) -> BlockMasks {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the only requirement of an SSE2 function is a CPU with SSE2, and this code is
+    // compiled only for targets that have it (every x86-64 CPU does). The intrinsics take no
+    // pointers: the block's bytes are passed by value.
+    return unsafe { block_masks_sse2(block) };
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    return block_masks_swar(block);
+}
+
+/// The masks of `block`, sixteen bytes at a time with SSE2: three range tests (a subtraction,
+/// an unsigned minimum and a comparison each), two equality tests and one byte-mask gather per
+/// class, where the eight-byte arithmetic ([`block_masks_swar`]) costs five times as many
+/// instructions.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+#[target_feature(enable = "sse2")]
+fn block_masks_sse2(block: &[u8; 64]) -> BlockMasks {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        _mm_sub_epi8,
+    };
+    /// Bytes `lo..=lo + span` of `v` (the comparisons are unsigned, by way of the minimum).
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn in_range(v: __m128i, lo: u8, span: u8) -> __m128i {
+        let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
     }
-    out
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn mask(v: __m128i) -> u64 {
+        u64::from(_mm_movemask_epi8(v) as u16)
+    }
+    let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+    for (j, c) in block.chunks_exact(16).enumerate() {
+        let half = |h: usize| i64::from_le_bytes(c[8 * h..8 * h + 8].try_into().unwrap_or([0; 8]));
+        let v = _mm_set_epi64x(half(1), half(0));
+        let digit = in_range(v, b'0', 9);
+        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
+        let underscore = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
+        let control = in_range(v, b'\t', 4);
+        let blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+        m.word |= mask(_mm_or_si128(_mm_or_si128(digit, letter), underscore)) << (16 * j);
+        m.space |= mask(_mm_or_si128(control, blank)) << (16 * j);
+        m.high |= mask(v) << (16 * j);
+    }
+    m
+}
+
+/// The masks of `block` without SIMD, eight bytes at a time (the high bit of each byte
+/// computed by carry-free additions, then gathered): for other CPUs, and the reference the
+/// SSE2 version's property test holds it to.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn block_masks_swar(block: &[u8; 64]) -> BlockMasks {
+    #[inline(always)]
+    fn at_least(x: u64, c: u8) -> u64 {
+        x.wrapping_add(ONES * (0x80 - u64::from(c)))
+    }
+    let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+    for (j, chunk) in block.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let low = x & !HIGH;
+        let control = at_least(low, b'\t') & !at_least(low, b'\r' + 1);
+        let blank = !(low ^ (ONES * u64::from(b' '))).wrapping_add(ONES * 0x7f);
+        m.word |= movemask(word_bytes(low) & !x) << (8 * j);
+        m.space |= movemask((control | blank) & !x) << (8 * j);
+        m.high |= movemask(x) << (8 * j);
+    }
+    m
 }
 
 /// The word at `at` (an ASCII word character, eight bytes or more before the end of the
 /// text): its length and keys, eight bytes at a time while the bytes are ASCII.
 #[inline(always)]
-fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
+pub(crate) fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
     let bytes = text.as_bytes();
     let (mut exact, mut folded) = (SEED, SEED);
     let mut first = 0;
@@ -326,7 +345,7 @@ fn ascii_word(text: &str, at: usize) -> (usize, [u64; 2]) {
 
 /// The word at `at`: its length and keys, byte by byte.
 #[inline(never)]
-fn slow_word(text: &str, at: usize) -> (usize, [u64; 2]) {
+pub(crate) fn slow_word(text: &str, at: usize) -> (usize, [u64; 2]) {
     let n = word_len(&text[at..]).max(1);
     (n, keys_of(text.as_bytes(), at, n))
 }
@@ -686,6 +705,31 @@ mod tests {
         out
     }
 
+    /// The block masks by their definition, one byte at a time.
+    fn block_masks_reference(block: &[u8; 64]) -> BlockMasks {
+        let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+        for (j, &b) in block.iter().enumerate() {
+            m.word |= u64::from(b.is_ascii_alphanumeric() || b == b'_') << j;
+            m.space |= u64::from(b.is_ascii_whitespace() || b == 0x0b) << j;
+            m.high |= u64::from(!b.is_ascii()) << j;
+        }
+        m
+    }
+
+    proptest::proptest! {
+        /// Both ways of computing a block's masks (SSE2 where the target has it, eight bytes
+        /// at a time elsewhere) agree with the byte-by-byte definition, on any bytes.
+        #[test]
+        fn block_masks_agree_with_their_definition(
+            bytes in proptest::collection::vec(proptest::prop_oneof![proptest::num::u8::ANY, 0u8..0x80, proptest::sample::select(b"\t\n\x0b\x0c\r _09azAZ@[`{/:\x7f\x80\xff".to_vec())], 64)
+        ) {
+            let block: [u8; 64] = bytes.try_into().unwrap_or([0; 64]);
+            let want = block_masks_reference(&block);
+            proptest::prop_assert_eq!(block_masks(&block), want);
+            proptest::prop_assert_eq!(block_masks_swar(&block), want);
+        }
+    }
+
     proptest::proptest! {
         /// Word starts are where a word character follows anything else, and their keys are
         /// the keys of the word there, whatever the script.
@@ -700,9 +744,10 @@ mod tests {
                 }
                 prev = w;
             }
-            let got = word_starts(&text);
+            let analysed = Text::new(&text);
+            let got = analysed.word_starts();
             proptest::prop_assert_eq!(got.iter().map(|w| w.at).collect::<Vec<_>>(), want);
-            for w in &got {
+            for w in got {
                 proptest::prop_assert_eq!(w.keys, first_word_keys(&text[w.at..]));
                 proptest::prop_assert_eq!(w.word_len(), word_len(&text[w.at..]));
                 proptest::prop_assert_eq!(w.key(true), word_key(&text[w.at..], true));

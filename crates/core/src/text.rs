@@ -2,8 +2,8 @@
 //!
 //! Every fact chronicle extracts is tied to the sentence that states it, and every stage
 //! reasons over words (word boundaries belong here, not in each stage's automaton). The
-//! analysis reads the text's bytes once for the word starts (in blocks of bit masks), then
-//! takes the tokens (and the token holding each word start) off the word starts and the
+//! analysis reads the text's bytes once, in blocks of bit masks, for the word starts and the
+//! tokens together (and the token holding each word start, [`scan`]), then takes the
 //! sentences off the tokens; it allocates four vectors per document, nothing per token.
 //!
 //! Sentences end at a newline (reports put titles, datelines and paragraphs on lines of their
@@ -69,8 +69,7 @@ const ABBREVIATIONS: &[&str] = &[
 impl<'a> Text<'a> {
     /// Analyses `text` into sentences and tokens.
     pub fn new(text: &'a str) -> Text<'a> {
-        let starts = phrase::word_starts(text);
-        let (tokens, start_tokens) = tokenize(text, &starts);
+        let Scan { starts, tokens, start_tokens, .. } = scan(text);
         let sentences = split_sentences(text, &tokens);
         Text { text, sentences, tokens, starts, start_tokens }
     }
@@ -254,63 +253,171 @@ pub(crate) const ASCII_CLASS: [u8; 128] = {
     t
 };
 
-/// Words (letters, then letters, digits and inner apostrophes and hyphens), numbers (digits
-/// with inner separators) and single punctuation marks; whitespace separates.
+/// Word starts and tokens, read off the text's bytes in one pass.
 ///
-/// The word starts already say where every run of letters, digits and underscores begins and
-/// ends, so only the few bytes between runs are looked at one by one: a word that begins a run
-/// with a letter is the whole run (and the runs it joins across inner apostrophes and
-/// hyphens). Runs that begin otherwise (digits, underscores, digits of other scripts) go
-/// through [`next_token`], one token at a time.
-fn tokenize(text: &str, starts: &[WordStart]) -> (Vec<Token>, Vec<u32>) {
+/// Tokens are words (letters, then letters, digits and inner apostrophes and hyphens),
+/// numbers (digits with inner separators) and single punctuation marks; whitespace separates.
+/// Word starts are where a run of letters, digits and underscores begins.
+///
+/// The text is read in blocks of 64 bytes, each turned into bit masks of its word bytes, its
+/// spaces and its non-ASCII bytes ([`phrase::block_masks`]). Up to the block's first non-ASCII
+/// byte, the word starts are the set bits of `word & !(word << 1)`, each word's length is a
+/// count of trailing ones, and the punctuation marks are the bytes that are neither word bytes
+/// nor spaces: the two kinds of events are taken in text order off one mask, and the spaces
+/// cost nothing of their own. A word start whose run begins with a letter and is followed by
+/// neither an apostrophe nor a hyphen is a whole word token; other runs go through the
+/// char-by-char readers ([`word_end`], [`next_token`]), and what they read past (an
+/// apostrophe, the word joined after it) is then skipped or recorded as joined. A word that
+/// runs to the end of the block is read on by [`phrase::ascii_word`]; non-ASCII characters
+/// go one at a time.
+fn scan(text: &str) -> Scan<'_> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(starts.len() + starts.len() / 2 + 8);
-    let mut start_tokens = Vec::with_capacity(starts.len());
-    let mut i = 0;
-    for w in starts {
-        if w.at < i {
-            // Joined to the token before it ("al-Abadi", "19,000").
-            start_tokens.push(holder(&tokens, w.at));
-            continue;
-        }
-        while i < w.at {
-            // Mostly a space, a comma or a full stop.
-            match bytes[i] {
-                b if b < 128 && ASCII_CLASS[b as usize] == SPACE => i += 1,
-                b if b < 128 && ASCII_CLASS[b as usize] & WORD == 0 => {
-                    tokens.push(Token { start: i as u32, end: i as u32 + 1, kind: TokenKind::Punct });
-                    i += 1;
+    let mut s = Scan {
+        text,
+        starts: Vec::with_capacity(bytes.len() / 5 + 8),
+        tokens: Vec::with_capacity(bytes.len() / 4 + 8),
+        start_tokens: Vec::with_capacity(bytes.len() / 5 + 8),
+        end: 0,
+    };
+    let mut p = 0;
+    // Invariant: the byte at `p` does not continue a word (it starts the text, or follows a
+    // character that is not a word character, or is not a word character itself), and every
+    // byte before `p` is in a token, or whitespace.
+    while p < bytes.len() {
+        let rest = &bytes[p..];
+        let mut tail = [0u8; 64];
+        let block: &[u8; 64] = match rest.first_chunk::<64>() {
+            Some(b) => b,
+            None => {
+                tail[..rest.len()].copy_from_slice(rest);
+                &tail
+            }
+        };
+        let masks = phrase::block_masks(block);
+        // The ASCII bytes before the first non-ASCII one (or the end of the text).
+        let m = (masks.high.trailing_zeros() as usize).min(rest.len());
+        if m > 0 {
+            let valid = if m == 64 { u64::MAX } else { (1u64 << m) - 1 };
+            let word = masks.word & valid;
+            let starts = word & !(word << 1);
+            let mut events = starts | (!word & !masks.space & valid);
+            let mut next = p + m;
+            while events != 0 {
+                let k = events.trailing_zeros() as usize;
+                events &= events - 1;
+                let at = p + k;
+                if starts >> k & 1 == 0 {
+                    // A punctuation mark, unless a token read past it.
+                    if at >= s.end {
+                        s.tokens.push(Token { start: at as u32, end: at as u32 + 1, kind: TokenKind::Punct });
+                        s.end = at + 1;
+                    }
+                    continue;
                 }
-                _ => i = next_token(text, i, &mut tokens),
+                let n = (!(word >> k)).trailing_zeros() as usize;
+                if k + n >= m {
+                    // The word runs to the end of what was read and may go on.
+                    let capital = bytes[at].is_ascii_uppercase();
+                    let (n, keys) =
+                        if at + 8 <= bytes.len() { phrase::ascii_word(text, at) } else { phrase::slow_word(text, at) };
+                    s.word(WordStart::new(at, n, capital, keys));
+                    next = at + n;
+                    break;
+                }
+                let first = bytes[at];
+                let keys = match bytes.get(at..at + 8) {
+                    // The common word: eight bytes or fewer, all ASCII, in one load.
+                    Some(b) if n <= 8 => phrase::short_keys(
+                        u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) & (u64::MAX >> (64 - 8 * n)),
+                    ),
+                    _ => phrase::keys_of(bytes, at, n),
+                };
+                let w = WordStart::new(at, n, first.is_ascii_uppercase(), keys);
+                // A run that begins with a letter and is followed by neither an apostrophe nor
+                // a hyphen (an ASCII byte: the run ends inside the block) is a whole word.
+                let after = bytes[at + n];
+                if at >= s.end && first.is_ascii_alphabetic() && after != b'\'' && after != b'-' {
+                    s.start_tokens.push(s.tokens.len() as u32);
+                    s.tokens.push(Token { start: at as u32, end: (at + n) as u32, kind: TokenKind::Word });
+                    s.starts.push(w);
+                    s.end = at + n;
+                } else {
+                    s.word(w);
+                }
             }
-        }
-        if i > w.at {
-            // The rest of a run that began with a number ("0,0A-B").
-            start_tokens.push(holder(&tokens, w.at));
+            p = next;
             continue;
         }
-        // The next token pushed begins at the word start.
-        start_tokens.push(tokens.len() as u32);
-        let b = bytes[w.at];
-        if b < 128 && ASCII_CLASS[b as usize] & ALPHA != 0 {
-            // The run ends the word unless an apostrophe or a hyphen (or a character beyond
-            // ASCII) follows it.
-            i = match bytes.get(w.end()) {
-                Some(&n) if n < 128 && n != b'\'' && n != b'-' => w.end(),
-                None => w.end(),
-                _ => word_end(text, w.end()),
-            };
-            tokens.push(Token { start: w.at as u32, end: i as u32, kind: TokenKind::Word });
-        } else {
-            while i < w.end() {
-                i = next_token(text, i, &mut tokens);
+        // Non-ASCII characters, one at a time while they last.
+        while let Some(c) = text.get(p..).and_then(|t| t.chars().next()).filter(|c| !c.is_ascii()) {
+            if is_word_char(c) {
+                let (n, keys) = phrase::slow_word(text, p);
+                s.word(WordStart::new(p, n, c.is_uppercase(), keys));
+                p += n;
+            } else {
+                let len = c.len_utf8();
+                if !c.is_whitespace() && p >= s.end {
+                    s.tokens.push(Token { start: p as u32, end: (p + len) as u32, kind: TokenKind::Punct });
+                    s.end = p + len;
+                }
+                p += len;
             }
         }
     }
-    while i < text.len() {
-        i = next_token(text, i, &mut tokens);
+    s
+}
+
+/// What [`scan`] builds: the word starts, the tokens and the token holding each word start.
+struct Scan<'a> {
+    text: &'a str,
+    starts: Vec<WordStart>,
+    tokens: Vec<Token>,
+    start_tokens: Vec<u32>,
+    /// Where the tokens so far end.
+    end: usize,
+}
+
+impl Scan<'_> {
+    /// Records word start `w` and the tokens from it, all bytes before it being read: the
+    /// word start is joined into the last token when that token reaches past it ("Abadi" in
+    /// "al-Abadi", "000" in "19,000"); else a run that begins with a letter is one word (with
+    /// the runs it joins across inner apostrophes and hyphens), and other runs (digits,
+    /// underscores, digits of other scripts) are read one token at a time.
+    #[inline(never)]
+    fn word(&mut self, w: WordStart) {
+        let bytes = self.text.as_bytes();
+        let at = w.at;
+        if at < self.end {
+            self.start_tokens.push(holder(&self.tokens, at));
+            // The rest of its run, when the token ends inside it ("A'A" after "0,0" in "0,0A'A").
+            let mut i = self.end;
+            while i < w.end() {
+                i = next_token(self.text, i, &mut self.tokens);
+            }
+            self.end = self.end.max(i);
+        } else {
+            self.start_tokens.push(self.tokens.len() as u32);
+            let b = bytes[at];
+            if b < 128 && ASCII_CLASS[b as usize] & ALPHA != 0 {
+                // The run ends the word unless an apostrophe or a hyphen (or a character
+                // beyond ASCII) follows it.
+                let end = match bytes.get(w.end()) {
+                    Some(&n) if n < 128 && n != b'\'' && n != b'-' => w.end(),
+                    None => w.end(),
+                    _ => word_end(self.text, w.end()),
+                };
+                self.tokens.push(Token { start: at as u32, end: end as u32, kind: TokenKind::Word });
+                self.end = end;
+            } else {
+                let mut i = at;
+                while i < w.end() {
+                    i = next_token(self.text, i, &mut self.tokens);
+                }
+                self.end = i;
+            }
+        }
+        self.starts.push(w);
     }
-    (tokens, start_tokens)
 }
 
 /// The index of the token holding byte `at` of a word character, when the tokens so far end
