@@ -230,6 +230,8 @@ pub(crate) struct BlockMasks {
     pub word: u64,
     /// ASCII whitespace: space, tab, line feed, vertical tab, form feed, carriage return.
     pub space: u64,
+    /// Line feeds (among the spaces).
+    pub newline: u64,
     /// Bytes beyond ASCII.
     pub high: u64,
 }
@@ -270,7 +272,7 @@ fn block_masks_sse2(block: &[u8; 64]) -> BlockMasks {
     fn mask(v: __m128i) -> u64 {
         u64::from(_mm_movemask_epi8(v) as u16)
     }
-    let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+    let mut m = BlockMasks { word: 0, space: 0, newline: 0, high: 0 };
     for (j, c) in block.chunks_exact(16).enumerate() {
         let half = |h: usize| i64::from_le_bytes(c[8 * h..8 * h + 8].try_into().unwrap_or([0; 8]));
         let v = _mm_set_epi64x(half(1), half(0));
@@ -281,6 +283,7 @@ fn block_masks_sse2(block: &[u8; 64]) -> BlockMasks {
         let blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
         m.word |= mask(_mm_or_si128(_mm_or_si128(digit, letter), underscore)) << (16 * j);
         m.space |= mask(_mm_or_si128(control, blank)) << (16 * j);
+        m.newline |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8))) << (16 * j);
         m.high |= mask(v) << (16 * j);
     }
     m
@@ -296,14 +299,16 @@ pub(crate) fn block_masks_swar(block: &[u8; 64]) -> BlockMasks {
     fn at_least(x: u64, c: u8) -> u64 {
         x.wrapping_add(ONES * (0x80 - u64::from(c)))
     }
-    let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+    let mut m = BlockMasks { word: 0, space: 0, newline: 0, high: 0 };
     for (j, chunk) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         let low = x & !HIGH;
         let control = at_least(low, b'\t') & !at_least(low, b'\r' + 1);
         let blank = !(low ^ (ONES * u64::from(b' '))).wrapping_add(ONES * 0x7f);
         m.word |= movemask(word_bytes(low) & !x) << (8 * j);
+        let newline = !(low ^ (ONES * u64::from(b'\n'))).wrapping_add(ONES * 0x7f);
         m.space |= movemask((control | blank) & !x) << (8 * j);
+        m.newline |= movemask(newline & !x) << (8 * j);
         m.high |= movemask(x) << (8 * j);
     }
     m
@@ -707,10 +712,11 @@ mod tests {
 
     /// The block masks by their definition, one byte at a time.
     fn block_masks_reference(block: &[u8; 64]) -> BlockMasks {
-        let mut m = BlockMasks { word: 0, space: 0, high: 0 };
+        let mut m = BlockMasks { word: 0, space: 0, newline: 0, high: 0 };
         for (j, &b) in block.iter().enumerate() {
             m.word |= u64::from(b.is_ascii_alphanumeric() || b == b'_') << j;
             m.space |= u64::from(b.is_ascii_whitespace() || b == 0x0b) << j;
+            m.newline |= u64::from(b == b'\n') << j;
             m.high |= u64::from(!b.is_ascii()) << j;
         }
         m

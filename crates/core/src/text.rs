@@ -69,8 +69,8 @@ const ABBREVIATIONS: &[&str] = &[
 impl<'a> Text<'a> {
     /// Analyses `text` into sentences and tokens.
     pub fn new(text: &'a str) -> Text<'a> {
-        let Scan { starts, tokens, start_tokens, .. } = scan(text);
-        let sentences = split_sentences(text, &tokens);
+        let Scan { starts, tokens, start_tokens, newlines, .. } = scan(text);
+        let sentences = split_sentences(text, &tokens, &newlines);
         Text { text, sentences, tokens, starts, start_tokens }
     }
 
@@ -277,6 +277,7 @@ fn scan(text: &str) -> Scan<'_> {
         starts: Vec::with_capacity(bytes.len() / 5 + 8),
         tokens: Vec::with_capacity(bytes.len() / 4 + 8),
         start_tokens: Vec::with_capacity(bytes.len() / 5 + 8),
+        newlines: Vec::new(),
         end: 0,
     };
     let mut p = 0;
@@ -324,19 +325,21 @@ fn scan(text: &str) -> Scan<'_> {
                     next = at + n;
                     break;
                 }
-                let first = bytes[at];
-                let keys = match bytes.get(at..at + 8) {
-                    // The common word: eight bytes or fewer, all ASCII, in one load.
-                    Some(b) if n <= 8 => phrase::short_keys(
-                        u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) & (u64::MAX >> (64 - 8 * n)),
-                    ),
-                    _ => phrase::keys_of(bytes, at, n),
+                let (keys, first, after) = match bytes.get(at..at + 8) {
+                    // The common word: fewer than eight bytes, all ASCII, and the byte after
+                    // it in one load.
+                    Some(b) if n < 8 => {
+                        let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+                        (phrase::short_keys(x & (u64::MAX >> (64 - 8 * n))), x as u8, (x >> (8 * n)) as u8)
+                    }
+                    _ => (phrase::keys_of(bytes, at, n), bytes[at], bytes[at + n]),
                 };
                 let w = WordStart::new(at, n, first.is_ascii_uppercase(), keys);
                 // A run that begins with a letter and is followed by neither an apostrophe nor
                 // a hyphen (an ASCII byte: the run ends inside the block) is a whole word.
-                let after = bytes[at + n];
-                if at >= s.end && first.is_ascii_alphabetic() && after != b'\'' && after != b'-' {
+                // (One branch: `&` evaluates every test.)
+                let letter = (first | 0x20).wrapping_sub(b'a') < 26;
+                if (at >= s.end) & letter & (after != b'\'') & (after != b'-') {
                     s.start_tokens.push(s.tokens.len() as u32);
                     s.tokens.push(Token { start: at as u32, end: (at + n) as u32, kind: TokenKind::Word });
                     s.starts.push(w);
@@ -344,6 +347,13 @@ fn scan(text: &str) -> Scan<'_> {
                 } else {
                     s.word(w);
                 }
+            }
+            // The line feeds up to where the next block starts (a word read on holds none).
+            let upto = next - p;
+            let mut newlines = masks.newline & if upto >= 64 { valid } else { valid & ((1u64 << upto) - 1) };
+            while newlines != 0 {
+                s.newlines.push((p + newlines.trailing_zeros() as usize) as u32);
+                newlines &= newlines - 1;
             }
             p = next;
             continue;
@@ -373,6 +383,8 @@ struct Scan<'a> {
     starts: Vec<WordStart>,
     tokens: Vec<Token>,
     start_tokens: Vec<u32>,
+    /// Where the line feeds are, in order (for the sentences).
+    newlines: Vec<u32>,
     /// Where the tokens so far end.
     end: usize,
 }
@@ -519,14 +531,21 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
     }
 }
 
-fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Span> {
+/// Sentences off the tokens, `newlines` being where the text's line feeds are, in order.
+fn split_sentences(text: &str, tokens: &[Token], newlines: &[u32]) -> Vec<Span> {
     let mut sentences = Vec::new();
     let mut start: Option<usize> = None;
     let mut last_end = 0usize;
     let bytes = text.as_bytes();
     // The next newline at or after the last token: no token holds one, so a token that
     // starts past it has a newline before it, and the newlines are looked for once each.
-    let next_newline = |from: usize| text.get(from..).and_then(|t| t.find('\n')).map_or(usize::MAX, |p| from + p);
+    let mut next_line = 0;
+    let mut next_newline = |from: usize| {
+        while newlines.get(next_line).is_some_and(|&n| (n as usize) < from) {
+            next_line += 1;
+        }
+        newlines.get(next_line).map_or(usize::MAX, |&n| n as usize)
+    };
     let mut newline = next_newline(0);
     let mut i = 0;
     while i < tokens.len() {
@@ -720,6 +739,16 @@ mod tests {
             let got: Vec<_> = Text::new(&text).tokens.iter().map(|t| (t.start, t.end, t.kind)).collect();
             let want: Vec<_> = tokenize_reference(&text).iter().map(|t| (t.start, t.end, t.kind)).collect();
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        /// The scan records every line feed once, in order, across blocks, long words and
+        /// characters beyond ASCII.
+        #[test]
+        fn scan_finds_every_line_feed(text in "([a-zA-Z0-9_]{1,70}[ .,'’\\-é٣_\n]{1,3}){0,30}|[a-z \né]{0,300}") {
+            let want: Vec<u32> = text.match_indices('\n').map(|(i, _)| i as u32).collect();
+            proptest::prop_assert_eq!(scan(&text).newlines, want);
         }
     }
 
