@@ -120,12 +120,18 @@ fn mix(h: u64, x: u64) -> u64 {
 #[inline]
 pub fn fold8(x: u64) -> u64 {
     if x & HIGH == 0 {
-        let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
-        let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
-        x | ((at_least_a & !above_z & HIGH) >> 2)
+        fold8_ascii(x)
     } else {
         u64::from_le_bytes(x.to_le_bytes().map(|b| b.to_ascii_lowercase()))
     }
+}
+
+/// [`fold8`] of eight ASCII bytes (none with its high bit set), without the test.
+#[inline(always)]
+fn fold8_ascii(x: u64) -> u64 {
+    let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+    let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+    x | ((at_least_a & !above_z & HIGH) >> 2)
 }
 
 /// `bytes[at..at + len]` (`len` at most eight) in one little-endian word, the bytes past `len`
@@ -171,6 +177,12 @@ pub(crate) fn keys_of(bytes: &[u8], at: usize, len: usize) -> [u64; 2] {
 #[inline(always)]
 pub(crate) fn short_keys(x: u64) -> [u64; 2] {
     [mix(SEED, x), mix(SEED, fold8(x))]
+}
+
+/// [`short_keys`] of a word known to be ASCII (read off a block's masks).
+#[inline(always)]
+pub(crate) fn short_ascii_keys(x: u64) -> [u64; 2] {
+    [mix(SEED, x), mix(SEED, fold8_ascii(x))]
 }
 
 /// The byte length of the run of word characters at the start of `s`.

@@ -286,11 +286,15 @@ fn scan(text: &str) -> Scan<'_> {
     // byte before `p` is in a token, or whitespace.
     while p < bytes.len() {
         let rest = &bytes[p..];
-        let mut tail = [0u8; 64];
+        let tail: [u8; 64];
         let block: &[u8; 64] = match rest.first_chunk::<64>() {
             Some(b) => b,
             None => {
-                tail[..rest.len()].copy_from_slice(rest);
+                // The text's last bytes, then zeros (neither word bytes nor spaces nor beyond
+                // ASCII, and past `m` anyway).
+                let mut last = [0u8; 64];
+                last[..rest.len()].copy_from_slice(rest);
+                tail = last;
                 &tail
             }
         };
@@ -331,15 +335,15 @@ fn scan(text: &str) -> Scan<'_> {
                     next = at + n;
                     break;
                 }
-                let (keys, first, after) = match bytes.get(at..at + 8) {
-                    // The common word: fewer than eight bytes, all ASCII, and the byte after
-                    // it in one load.
-                    Some(b) if n < 8 => {
+                let (keys, first) = match bytes.get(at..at + 8) {
+                    // The common word: eight bytes or fewer, all ASCII, in one load.
+                    Some(b) if n <= 8 => {
                         let x = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-                        (phrase::short_keys(x & (u64::MAX >> (64 - 8 * n))), x as u8, (x >> (8 * n)) as u8)
+                        (phrase::short_ascii_keys(x & (u64::MAX >> (64 - 8 * n))), x as u8)
                     }
-                    _ => (phrase::keys_of(bytes, at, n), bytes[at], bytes[at + n]),
+                    _ => (phrase::keys_of(bytes, at, n), bytes[at]),
                 };
+                let after = bytes[at + n];
                 let w = WordStart::new(at, n, first.is_ascii_uppercase(), keys);
                 // A run that begins with a letter and is followed by neither an apostrophe nor
                 // a hyphen (an ASCII byte: the run ends inside the block) is a whole word.
