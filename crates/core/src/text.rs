@@ -268,8 +268,10 @@ pub(crate) const ASCII_CLASS: [u8; 128] = {
 /// neither an apostrophe nor a hyphen is a whole word token; other runs go through the
 /// char-by-char readers ([`word_end`], [`next_token`]), and what they read past (an
 /// apostrophe, the word joined after it) is then skipped or recorded as joined. A word that
-/// runs to the end of the block is read on by [`phrase::ascii_word`]; non-ASCII characters
-/// go one at a time.
+/// runs to the end of a full block starts the next block (only a word longer than a block,
+/// or one that reaches a character beyond ASCII or the end of the text, is read on by
+/// [`phrase::ascii_word`]); non-ASCII characters go one at a time. The scan also records where
+/// the line feeds are (off the same masks), so that the sentence split need not look for them.
 fn scan(text: &str) -> Scan<'_> {
     let bytes = text.as_bytes();
     let mut s = Scan {
