@@ -88,6 +88,47 @@ pub enum Sem {
     Clock(String),
 }
 
+impl Sem {
+    /// Whether the value of this meaning can depend on the tense of its clause: a date named
+    /// without its year or week ("March 2", "Tuesday", "the third quarter", "the weekend"),
+    /// which `resolve` (lib.rs) places before or after the DCT by the tense; and a complete
+    /// day, which the DCT finder reads only in a past-tense sentence (`dct::inferred`). The
+    /// grammar finds the tense only for these (`Run::push`): finding it cost more than a
+    /// third of the tagger's work past the matching, and most mentions ("2014", "two years",
+    /// "last week", "today") are none of them. Held to `resolve` by the test
+    /// `values_that_read_no_tense_do_not_move_with_it` (tests.rs).
+    pub fn reads_tense(&self) -> bool {
+        match self {
+            Sem::MonthDay { .. }
+            | Sem::Month(_)
+            | Sem::PartOfYear { .. }
+            | Sem::WeekOf { .. }
+            | Sem::Weekend
+            | Sem::WeekdayClock { .. }
+            | Sem::Holiday(_)
+            | Sem::DateTime(..)
+            | Sem::Point(Point::Day(_)) => true,
+            Sem::Weekday { shift, .. } => shift.is_none(),
+            Sem::RelativeMonth { shift, .. } | Sem::RelativeSeason { shift, .. } => *shift == 0,
+            Sem::Value(_)
+            | Sem::Point(_)
+            | Sem::Deictic { .. }
+            | Sem::Relative { .. }
+            | Sem::MonthOfRelativeYear { .. }
+            | Sem::PartOfRelativeYear { .. }
+            | Sem::CurrentQuarter
+            | Sem::ThatUnit(_)
+            | Sem::YearAgoQuarter
+            | Sem::QuarterOfYear(_)
+            | Sem::NextUnit { .. }
+            | Sem::Ago { .. }
+            | Sem::After { .. }
+            | Sem::HolidayIn(..)
+            | Sem::Clock(_) => false,
+        }
+    }
+}
+
 /// One temporal expression found by the grammar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mention {
@@ -97,6 +138,8 @@ pub struct Mention {
     pub sem: Sem,
     pub modifier: Option<&'static str>,
     pub rule: &'static str,
+    /// The tense of the clause, for a meaning that reads it ([`Sem::reads_tense`]); `Neutral`
+    /// for any other.
     pub tense: Tense,
     /// Token index of the first token (for context checks by the DCT finder).
     pub sentence: usize,
@@ -731,6 +774,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if a < b {
             let start = self.tok(a).start;
             let sentence = self.text.sentence_at(start);
+            let tense = if c.sem.reads_tense() { self.tense(sentence, a, b) } else { Tense::Neutral };
             out.push(Mention {
                 start,
                 end: self.tok(b - 1).end,
@@ -738,7 +782,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 sem: c.sem,
                 modifier: c.modifier,
                 rule: c.rule,
-                tense: self.tense(sentence, a, b),
+                tense,
                 sentence,
             });
         }
