@@ -431,14 +431,17 @@ fn begins_nothing_else(w: &Word, l: &str) -> bool {
         && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
 }
 
-/// Whether the only pattern that can begin at a word with no hyphen is a holiday name
-/// (`Run::holiday_core`, which needs the word capitalised): the word is a holiday's first word,
-/// no prefix word (`Run::prefix` passes it by), and every other check `Run::core` makes before
-/// trying a pattern fails for it. The lexicon keeps it for each of its words
-/// ([`Word::holiday_only`]).
-pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
-    let rest = Word { holiday: false, ..*w };
-    w.holiday
+/// Whether the only patterns that can begin at a word with no hyphen are names written with a
+/// capital: a holiday's (`Run::holiday_core`), a month's or a weekday's (`Run::date_at`,
+/// `Run::month_core`, `Run::weekday_core`, each tried only at a capitalised word): the word
+/// is a holiday's first word or a month's or weekday's name or abbreviation ("New", "May",
+/// "March", "Sun"), no prefix word (`Run::prefix` passes it by), and every other check
+/// `Run::core` makes before trying a pattern fails for it. So "may" and "march" written in
+/// lower case (the verbs) begin nothing. The lexicon keeps it for each of its words
+/// ([`Word::capital_only`]).
+pub(crate) fn capital_only(w: &Word, l: &str) -> bool {
+    let rest = Word { holiday: false, month: 0, month_abbr: 0, weekday: 0, weekday_abbr: 0, ..*w };
+    (w.holiday || names_alone(w))
         && !w.grammar
         && w.number.is_none()
         && !w.vague
@@ -466,6 +469,12 @@ pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
                 | "final"
                 | "little"
         )
+}
+
+/// Whether a word is a month's or a weekday's name or abbreviation, which is an expression
+/// alone ("May", "Tues").
+fn names_alone(w: &Word) -> bool {
+    w.month > 0 || w.month_abbr > 0 || w.weekday > 0 || w.weekday_abbr > 0
 }
 
 /// Whether a word is written with a capital (as a token record's `cap`).
@@ -526,8 +535,9 @@ const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
 const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
 /// For a known word, its entry's flag: the word is a tense cue.
 const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
-/// For a known word, its entry's flag: the word begins only holiday names.
-const W_HOLIDAY: u32 = crate::lexicon::KEY_WORD_HOLIDAY;
+/// For a known word, its entry's flag: the word begins only names written with a capital
+/// (see `capital_only`).
+const W_CAPITAL: u32 = crate::lexicon::KEY_WORD_CAPITAL;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -1002,7 +1012,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     ///   before a word that starts nothing ("the world", "about his", "this is"): no prefix
     ///   word is such a word (tested), so the prefix stops there too. A count before a listed
     ///   word it does not read ("a new", see `Run::count_goes_on`) or a mark ("a $"), and a
-    ///   holiday's first word in lower case ("new"), begin nothing either. The words' entries
+    ///   holiday's first word or a month's or weekday's name in lower case ("new", "may",
+    ///   "march", see `capital_only`), begin nothing either. The words' entries
     ///   are unconfirmed: a key collision only names a word for a token in no list, which
     ///   begins nothing.
     /// - A number: every pattern but the year's reads the token after it: a month, a unit or
@@ -1021,8 +1032,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c & KNOWN == 0 || c >> KNOWN_SHIFT == 0 {
                     return true;
                 }
-                if c & W_HOLIDAY != 0 {
-                    return self.holiday_may_begin(i, c);
+                if c & W_CAPITAL != 0 {
+                    return self.capital_may_begin(i, c);
                 }
                 if c & (W_INERT | W_COUNTS) != 0 && next.is_some_and(|n| n.kind == TokenKind::Punct) {
                     // a mark ends the prefix of an inert word and the count of a count word:
@@ -1078,8 +1089,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     }
                 }
                 let next_starts = match next {
-                    // (a word that begins only holiday names begins none written in lower case:
-                    // "the new")
+                    // (a word that begins only names written with a capital begins none written
+                    // in lower case: "the new", "the march")
                     Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => self.known_word_starts(n, nc),
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
                     Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
@@ -1106,23 +1117,26 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
     }
 
-    /// Whether a word that begins only holiday names (`W_HOLIDAY`, code `c`) may begin one at
-    /// token i: only written with a capital (`Run::holiday_core`), and before a word in no
-    /// list only when a holiday is the word alone or goes on with such a word. Out of line:
-    /// few tokens are such words. (A key collision names a word for a token in no list, which
-    /// begins nothing.)
+    /// Whether a word that begins only names written with a capital (`W_CAPITAL`, code `c`:
+    /// a holiday's, a month's, a weekday's) may begin one at token i: only written with a
+    /// capital, and before a word in no list only when it names a month or a weekday alone
+    /// or a holiday is the word alone or goes on with such a word. Out of line: few tokens are
+    /// such words. (A key collision names a word for a token in no list, which begins
+    /// nothing.)
     #[cold]
     #[inline(never)]
-    fn holiday_may_begin(&self, i: usize, c: u32) -> bool {
+    fn capital_may_begin(&self, i: usize, c: u32) -> bool {
         capitalised(self.text.word(i))
-            && (!self.dead(i + 1) || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open))
+            && (!self.dead(i + 1)
+                || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open || names_alone(w)))
     }
 
     /// Whether token `n`, a word known by its key (code `nc`), can start an expression: its
-    /// entry says so, but for a holiday's first word in lower case ("new").
+    /// entry says so, but for a holiday's first word or a month's or weekday's name in lower
+    /// case ("new", "may").
     #[inline(always)]
     fn known_word_starts(&self, n: &Token, nc: u32) -> bool {
-        nc & W_STARTS != 0 && (nc & W_HOLIDAY == 0 || capitalised(n.text(self.text.text)))
+        nc & W_STARTS != 0 && (nc & W_CAPITAL == 0 || capitalised(n.text(self.text.text)))
     }
 
     /// Whether a count goes on with token j, a word known by its key (code `nc`): a unit
@@ -3331,6 +3345,9 @@ mod tests {
             ("Some soldiers left some\ntoday, another said another week, some said.", 1),
             ("Several trading days, a half year, two hundred years, a little over a year.", 4),
             ("The new year began; the New Year's Day parade and the same week.", 1),
+            // a month's or a weekday's name begins one only capitalised
+            ("They may march in May; the march of mid-march ended Monday, sun or no sun.", 3),
+            ("May rain fall? In early may, the last march, Sun. Mar. 3 and MAY 2014.", 2),
             // an inert word the prefix reads alone before a word that starts nothing
             ("About his plan, this is only what nearly everyone said over dinner last week.", 1),
         ];
