@@ -149,6 +149,9 @@ pub struct Word {
     /// capitalised: a holiday's ("New" of "New Year's Day"), a month's or a weekday's ("May",
     /// "March", "Sun") (set by [`Lexicon::parse`] from the grammar's own test).
     pub capital_only: bool,
+    /// Whether the grammar's prefix reads this word ("the", "about", "last", "early": see
+    /// the tagger's `prefix_word`; set by [`Lexicon::parse`]): the prefix stops at any other.
+    pub prefix: bool,
     /// For a holiday's first word: whether a holiday name is the word alone or goes on with a
     /// plain word in no list ("Christmas", "Christmas Eve" with "eve" unlisted), so that a next
     /// word in no list does not rule one out.
@@ -218,6 +221,7 @@ impl Word {
         tense_cue: false,
         prefix_needs: PrefixNeeds::Any,
         capital_only: false,
+        prefix: false,
         holiday_open: false,
     };
 }
@@ -660,6 +664,7 @@ impl Lexicon {
             w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
             w.prefix_needs = if w.inert { crate::tag::prefix_needs(k) } else { PrefixNeeds::Any };
             w.capital_only = crate::tag::capital_only(w, k);
+            w.prefix = crate::tag::prefix_word(k);
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });

@@ -402,6 +402,74 @@ pub(crate) fn prefix_needs(l: &str) -> PrefixNeeds {
     }
 }
 
+/// Whether `Run::prefix` reads the (lower-case) word `l`: the words of its arms. The lexicon
+/// keeps it for each of its words ([`Word::prefix`]), so that the prefix stops at any other
+/// word (most of the words it reaches: the expression's own first word) without comparing it
+/// with each of these; kept in step with `Run::prefix` by the tests that hold the shortcuts
+/// to the plain path.
+pub(crate) fn prefix_word(l: &str) -> bool {
+    matches!(
+        l,
+        "the"
+            | "about"
+            | "around"
+            | "approximately"
+            | "roughly"
+            | "nearly"
+            | "almost"
+            | "some"
+            | "circa"
+            | "just"
+            | "only"
+            | "another"
+            | "fully"
+            | "still"
+            | "fiscal"
+            | "full"
+            | "current"
+            | "calendar"
+            | "whole"
+            | "entire"
+            | "more"
+            | "less"
+            | "fewer"
+            | "at"
+            | "up"
+            | "a"
+            | "over"
+            | "under"
+            | "early"
+            | "mid"
+            | "late"
+            | "beginning"
+            | "start"
+            | "end"
+            | "middle"
+            | "turn"
+            | "close"
+            | "rest"
+            | "remainder"
+            | "earlier"
+            | "later"
+            | "last"
+            | "past"
+            | "previous"
+            | "preceding"
+            | "this"
+            | "next"
+            | "coming"
+            | "following"
+            | "upcoming"
+            | "recent"
+            | "every"
+            | "each"
+            | "per"
+            | "first"
+            | "latest"
+            | "final"
+    )
+}
+
 /// Whether the only patterns that can begin at a word with no hyphen are those of a count
 /// ("a", "two", "several") or of "that": whether `Run::core` turns it away when the next
 /// token is a word in no list ("a government", "two soldiers", "that Baghdad"), but for a
@@ -1244,7 +1312,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         // Every prefix word is a lexicon word: a word the filter turned away ends the prefix.
         while let Some(t) = if self.dead(k) { None } else { self.t(k) } {
             let before = k;
-            if t.word() {
+            // (a word the prefix does not read, known by its entry: see `prefix_word`)
+            if t.word() && (!self.fast || t.lex.is_some_and(|w| w.prefix)) {
                 match t.l {
                     "the" if !p.the || (p.part && !self.is(k - 1, "the")) => {
                         p.the = true;
@@ -3425,7 +3494,11 @@ mod tests {
             "final",
         ];
         for w in words {
-            assert!(lex.get(w).is_some_and(|e| e.starts), "{w}");
+            assert!(lex.get(w).is_some_and(|e| e.starts && e.prefix), "{w}");
+            assert!(prefix_word(w), "{w}");
+        }
+        for no in ["year", "two", "january", "said", "monday", "then", "some'"] {
+            assert!(!prefix_word(no) && !lex.get(no).is_some_and(|e| e.prefix), "{no}");
         }
     }
 
