@@ -545,6 +545,22 @@ fn names_alone(w: &Word) -> bool {
     w.month > 0 || w.month_abbr > 0 || w.weekday > 0 || w.weekday_abbr > 0
 }
 
+/// `s.split_once('-')`, by its bytes: the grammar splits many short tokens ("mid-March",
+/// "third-quarter", or none with a hyphen), and a search for a char cost several times more
+/// than the loop over a token's few bytes.
+#[inline]
+fn split_hyphen(s: &str) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == b'-')?;
+    // (an ASCII byte is a whole character: both slices are on character boundaries)
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// How many full stops `s` holds (as `s.matches('.').count()`, by its bytes).
+#[inline]
+fn dots(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'.').count()
+}
+
 /// Whether a word is written with a capital (as a token record's `cap`).
 fn capitalised(s: &str) -> bool {
     match s.as_bytes().first() {
@@ -1172,7 +1188,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
             TokenKind::Number => {
                 let s = t.text(self.text.text);
-                if (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())) || s.matches('.').count() == 2 {
+                if (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())) || dots(s) == 2 {
                     return true;
                 }
                 let Some(n) = next else { return false };
@@ -1285,7 +1301,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return true;
         }
         let gap = &self.text.text[prev.end..t.start];
-        gap.contains('\n')
+        gap.as_bytes().contains(&b'\n')
             || matches!(
                 prev.s,
                 "." | "!"
@@ -1465,7 +1481,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             || w.season.is_some()
             || w.holiday
             || matches!(t.l, "few" | "couple" | "night" | "morning" | "afternoon" | "evening")
-            || t.l.contains('-')
+            || t.l.as_bytes().contains(&b'-')
     }
 
     /// A numeric count at token i: digits, number words ("twenty-five", "a"), with its end.
@@ -1805,7 +1821,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return None;
         }
         // d.m.yyyy is one token
-        if t.num.is_none() && t.s.matches('.').count() == 2 {
+        if t.num.is_none() && dots(t.s) == 2 {
             let mut it = t.s.split('.');
             let (d, m, y) = (it.next()?, it.next()?, it.next()?);
             if d.len() <= 2 && m.len() <= 2 && y.len() == 4 {
@@ -2029,7 +2045,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// "mid-November", "late-March" written as one word.
     fn hyphen_month(&self, a: usize, k: usize) -> Option<Cand> {
         let t = self.t(k).filter(|t| t.word())?;
-        let (head, rest) = t.l.split_once('-')?;
+        let (head, rest) = split_hyphen(t.l)?;
         let modifier = match head {
             "early" => "START",
             "mid" => "MID",
@@ -2184,7 +2200,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// "period". A bare quarter or period is the reported one of that year.
     fn quarter_of_relative_year(&self, a: usize, j: usize, year_shift: i64) -> Option<Cand> {
         let t = self.t(j)?;
-        let (n, quarter, e) = if let Some((first, second)) = t.l.split_once('-') {
+        let (n, quarter, e) = if let Some((first, second)) = split_hyphen(t.l) {
             (self.g.lex.get(first)?.ordinal as i8, matches!(second, "quarter"), j + 1)
         } else if t.lex().ordinal > 0 && (self.is(j + 1, "quarter") || self.is(j + 1, "half")) {
             (t.lex().ordinal as i8, self.is(j + 1, "quarter"), j + 2)
@@ -2339,7 +2355,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 _ => return None,
             };
             (n, q, k + 2)
-        } else if let Some((first, second)) = lower.split_once('-') {
+        } else if let Some((first, second)) = split_hyphen(lower) {
             let n = self.g.lex.get(first)?.ordinal as i8;
             let q = match second {
                 "quarter" => true,
@@ -2615,7 +2631,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// prefix, or one word "mid-afternoon"): its code and the modifier.
     fn part_of_day_at(&self, k: usize, p: &Prefix) -> Option<(&'static str, &'static str)> {
         let t = self.t(k).filter(|t| t.word())?;
-        if let Some((head, tail)) = t.l.split_once('-') {
+        if let Some((head, tail)) = split_hyphen(t.l) {
             let modifier = match head {
                 "early" => "START",
                 "mid" => "MID",
@@ -3366,6 +3382,13 @@ mod tests {
         #[test]
         fn shortcuts_change_no_mention_in_any_text(s in "\\PC{0,200}") {
             same(&s)?;
+        }
+
+        /// The byte-level helpers are the std calls they replace.
+        #[test]
+        fn byte_helpers_are_the_std_calls(s in "([a-z.\\-\u{2010}é]|\\PC){0,16}") {
+            prop_assert_eq!(split_hyphen(&s), s.split_once('-'));
+            prop_assert_eq!(dots(&s), s.matches('.').count());
         }
     }
 
