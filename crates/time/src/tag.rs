@@ -16,7 +16,8 @@
 //! government", "12 people"); a token's record (lexicon entry, number value ...) is built only
 //! when the grammar first reads it; and each pattern is tried only where the token can begin it
 //! (`Run::core`). The plain path (every token, every pattern) is kept as the reference the
-//! tests compare against.
+//! tests compare against. After a match, the tense of the clause is found only for a meaning
+//! that reads it ([`Sem::reads_tense`]).
 
 use crate::lexicon::{Holiday, Lexicon, PrefixNeeds, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
 use crate::norm::{Point, Tense};
