@@ -145,10 +145,13 @@ pub struct Word {
     /// For an inert word, what must stand after it for the word to begin an expression as a
     /// prefix (set by [`Lexicon::parse`] from the grammar's prefix rules, see [`PrefixNeeds`]).
     pub prefix_needs: PrefixNeeds,
-    /// Whether the only pattern that can begin at this word is a holiday name ("New" of "New
-    /// Year's Day"), which needs the word capitalised (set by [`Lexicon::parse`] from the
-    /// grammar's own test).
-    pub holiday_only: bool,
+    /// Whether the only patterns that can begin at this word are names that need it
+    /// capitalised: a holiday's ("New" of "New Year's Day"), a month's or a weekday's ("May",
+    /// "March", "Sun") (set by [`Lexicon::parse`] from the grammar's own test).
+    pub capital_only: bool,
+    /// Whether the grammar's prefix reads this word ("the", "about", "last", "early": see
+    /// the tagger's `prefix_word`; set by [`Lexicon::parse`]): the prefix stops at any other.
+    pub prefix: bool,
     /// For a holiday's first word: whether a holiday name is the word alone or goes on with a
     /// plain word in no list ("Christmas", "Christmas Eve" with "eve" unlisted), so that a next
     /// word in no list does not rule one out.
@@ -217,7 +220,8 @@ impl Word {
         counts_only: false,
         tense_cue: false,
         prefix_needs: PrefixNeeds::Any,
-        holiday_only: false,
+        capital_only: false,
+        prefix: false,
         holiday_open: false,
     };
 }
@@ -291,8 +295,9 @@ pub const KEY_WORD_INERT: KeyEntry = 16;
 pub const KEY_WORD_COUNTS: KeyEntry = 32;
 /// The listed word the entry names is a tense cue ([`Word::tense_cue`]).
 pub const KEY_WORD_CUE: KeyEntry = 128;
-/// The listed word the entry names begins only holiday names ([`Word::holiday_only`]).
-pub const KEY_WORD_HOLIDAY: KeyEntry = 256;
+/// The listed word the entry names begins only names written with a capital
+/// ([`Word::capital_only`]).
+pub const KEY_WORD_CAPITAL: KeyEntry = 256;
 /// The listed word's index, plus one, sits above this shift (0: the word is listed only as
 /// the first word of longer ones, "year" of "year-end", or not at all).
 pub const KEY_WORD_SHIFT: u32 = 9;
@@ -658,7 +663,8 @@ impl Lexicon {
             w.counts_only = crate::tag::counts_only(w, k);
             w.tense_cue = w.reporting || w.future_with_to || w.scheduled_present || w.future || w.past;
             w.prefix_needs = if w.inert { crate::tag::prefix_needs(k) } else { PrefixNeeds::Any };
-            w.holiday_only = crate::tag::holiday_only(w, k);
+            w.capital_only = crate::tag::capital_only(w, k);
+            w.prefix = crate::tag::prefix_word(k);
         }
         if let Some(long) = words.keys().find(|k| k.len() > MAX_WORD) {
             return Err(LexiconError::Code { what: "word length", code: long.len().to_string(), word: long.clone() });
@@ -687,7 +693,7 @@ impl Lexicon {
                     | if w.inert { KEY_WORD_INERT } else { 0 }
                     | if w.counts_only { KEY_WORD_COUNTS } else { 0 }
                     | if w.tense_cue { KEY_WORD_CUE } else { 0 }
-                    | if w.holiday_only { KEY_WORD_HOLIDAY } else { 0 };
+                    | if w.capital_only { KEY_WORD_CAPITAL } else { 0 };
             }
         }
         let keys = KeyTable::new(&entries);
@@ -933,8 +939,13 @@ mod tests {
             ("youth", |w| w.era_noun),
             ("monday", |w| !w.lower_case_time),
             ("ramadan", |w| w.holiday),
-            ("new", |w| w.holiday && w.starts && w.holiday_only && !w.holiday_open),
-            ("christmas", |w| w.holiday_only && w.holiday_open),
+            ("new", |w| w.holiday && w.starts && w.capital_only && !w.holiday_open),
+            ("christmas", |w| w.capital_only && w.holiday_open),
+            ("may", |w| w.capital_only && w.month == 5),
+            ("march", |w| w.capital_only),
+            ("sun", |w| w.capital_only && w.weekday_abbr > 0),
+            ("monday", |w| w.capital_only),
+            ("second", |w| !w.capital_only),
             ("the", |w| w.grammar && w.starts),
             ("troops", |w| !w.starts),
             ("in", |w| w.date_cue && !w.starts),

@@ -16,7 +16,8 @@
 //! government", "12 people"); a token's record (lexicon entry, number value ...) is built only
 //! when the grammar first reads it; and each pattern is tried only where the token can begin it
 //! (`Run::core`). The plain path (every token, every pattern) is kept as the reference the
-//! tests compare against.
+//! tests compare against. After a match, the tense of the clause is found only for a meaning
+//! that reads it ([`Sem::reads_tense`]).
 
 use crate::lexicon::{Holiday, Lexicon, PrefixNeeds, Unit, Word, KEY_LISTED, KEY_STARTS, KEY_WORD_STARTS};
 use crate::norm::{Point, Tense};
@@ -88,6 +89,47 @@ pub enum Sem {
     Clock(String),
 }
 
+impl Sem {
+    /// Whether the value of this meaning can depend on the tense of its clause: a date named
+    /// without its year or week ("March 2", "Tuesday", "the third quarter", "the weekend"),
+    /// which `resolve` (lib.rs) places before or after the DCT by the tense; and a complete
+    /// day, which the DCT finder reads only in a past-tense sentence (`dct::inferred`). The
+    /// grammar finds the tense only for these (`Run::push`): finding it cost more than a
+    /// third of the tagger's work past the matching, and most mentions ("2014", "two years",
+    /// "last week", "today") are none of them. Held to `resolve` by the test
+    /// `values_that_read_no_tense_do_not_move_with_it` (tests.rs).
+    pub fn reads_tense(&self) -> bool {
+        match self {
+            Sem::MonthDay { .. }
+            | Sem::Month(_)
+            | Sem::PartOfYear { .. }
+            | Sem::WeekOf { .. }
+            | Sem::Weekend
+            | Sem::WeekdayClock { .. }
+            | Sem::Holiday(_)
+            | Sem::DateTime(..)
+            | Sem::Point(Point::Day(_)) => true,
+            Sem::Weekday { shift, .. } => shift.is_none(),
+            Sem::RelativeMonth { shift, .. } | Sem::RelativeSeason { shift, .. } => *shift == 0,
+            Sem::Value(_)
+            | Sem::Point(_)
+            | Sem::Deictic { .. }
+            | Sem::Relative { .. }
+            | Sem::MonthOfRelativeYear { .. }
+            | Sem::PartOfRelativeYear { .. }
+            | Sem::CurrentQuarter
+            | Sem::ThatUnit(_)
+            | Sem::YearAgoQuarter
+            | Sem::QuarterOfYear(_)
+            | Sem::NextUnit { .. }
+            | Sem::Ago { .. }
+            | Sem::After { .. }
+            | Sem::HolidayIn(..)
+            | Sem::Clock(_) => false,
+        }
+    }
+}
+
 /// One temporal expression found by the grammar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mention {
@@ -97,6 +139,8 @@ pub struct Mention {
     pub sem: Sem,
     pub modifier: Option<&'static str>,
     pub rule: &'static str,
+    /// The tense of the clause, for a meaning that reads it ([`Sem::reads_tense`]); `Neutral`
+    /// for any other.
     pub tense: Tense,
     /// Token index of the first token (for context checks by the DCT finder).
     pub sentence: usize,
@@ -359,6 +403,74 @@ pub(crate) fn prefix_needs(l: &str) -> PrefixNeeds {
     }
 }
 
+/// Whether `Run::prefix` reads the (lower-case) word `l`: the words of its arms. The lexicon
+/// keeps it for each of its words ([`Word::prefix`]), so that the prefix stops at any other
+/// word (most of the words it reaches: the expression's own first word) without comparing it
+/// with each of these; kept in step with `Run::prefix` by the tests that hold the shortcuts
+/// to the plain path.
+pub(crate) fn prefix_word(l: &str) -> bool {
+    matches!(
+        l,
+        "the"
+            | "about"
+            | "around"
+            | "approximately"
+            | "roughly"
+            | "nearly"
+            | "almost"
+            | "some"
+            | "circa"
+            | "just"
+            | "only"
+            | "another"
+            | "fully"
+            | "still"
+            | "fiscal"
+            | "full"
+            | "current"
+            | "calendar"
+            | "whole"
+            | "entire"
+            | "more"
+            | "less"
+            | "fewer"
+            | "at"
+            | "up"
+            | "a"
+            | "over"
+            | "under"
+            | "early"
+            | "mid"
+            | "late"
+            | "beginning"
+            | "start"
+            | "end"
+            | "middle"
+            | "turn"
+            | "close"
+            | "rest"
+            | "remainder"
+            | "earlier"
+            | "later"
+            | "last"
+            | "past"
+            | "previous"
+            | "preceding"
+            | "this"
+            | "next"
+            | "coming"
+            | "following"
+            | "upcoming"
+            | "recent"
+            | "every"
+            | "each"
+            | "per"
+            | "first"
+            | "latest"
+            | "final"
+    )
+}
+
 /// Whether the only patterns that can begin at a word with no hyphen are those of a count
 /// ("a", "two", "several") or of "that": whether `Run::core` turns it away when the next
 /// token is a word in no list ("a government", "two soldiers", "that Baghdad"), but for a
@@ -388,14 +500,17 @@ fn begins_nothing_else(w: &Word, l: &str) -> bool {
         && !matches!(l, "current" | "latest" | "quarter" | "period" | "last" | "final")
 }
 
-/// Whether the only pattern that can begin at a word with no hyphen is a holiday name
-/// (`Run::holiday_core`, which needs the word capitalised): the word is a holiday's first word,
-/// no prefix word (`Run::prefix` passes it by), and every other check `Run::core` makes before
-/// trying a pattern fails for it. The lexicon keeps it for each of its words
-/// ([`Word::holiday_only`]).
-pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
-    let rest = Word { holiday: false, ..*w };
-    w.holiday
+/// Whether the only patterns that can begin at a word with no hyphen are names written with a
+/// capital: a holiday's (`Run::holiday_core`), a month's or a weekday's (`Run::date_at`,
+/// `Run::month_core`, `Run::weekday_core`, each tried only at a capitalised word): the word
+/// is a holiday's first word or a month's or weekday's name or abbreviation ("New", "May",
+/// "March", "Sun"), no prefix word (`Run::prefix` passes it by), and every other check
+/// `Run::core` makes before trying a pattern fails for it. So "may" and "march" written in
+/// lower case (the verbs) begin nothing. The lexicon keeps it for each of its words
+/// ([`Word::capital_only`]).
+pub(crate) fn capital_only(w: &Word, l: &str) -> bool {
+    let rest = Word { holiday: false, month: 0, month_abbr: 0, weekday: 0, weekday_abbr: 0, ..*w };
+    (w.holiday || names_alone(w))
         && !w.grammar
         && w.number.is_none()
         && !w.vague
@@ -423,6 +538,28 @@ pub(crate) fn holiday_only(w: &Word, l: &str) -> bool {
                 | "final"
                 | "little"
         )
+}
+
+/// Whether a word is a month's or a weekday's name or abbreviation, which is an expression
+/// alone ("May", "Tues").
+fn names_alone(w: &Word) -> bool {
+    w.month > 0 || w.month_abbr > 0 || w.weekday > 0 || w.weekday_abbr > 0
+}
+
+/// `s.split_once('-')`, by its bytes: the grammar splits many short tokens ("mid-March",
+/// "third-quarter", or none with a hyphen), and a search for a char cost several times more
+/// than the loop over a token's few bytes.
+#[inline]
+fn split_hyphen(s: &str) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == b'-')?;
+    // (an ASCII byte is a whole character: both slices are on character boundaries)
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// How many full stops `s` holds (as `s.matches('.').count()`, by its bytes).
+#[inline]
+fn dots(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'.').count()
 }
 
 /// Whether a word is written with a capital (as a token record's `cap`).
@@ -483,8 +620,9 @@ const W_INERT: u32 = crate::lexicon::KEY_WORD_INERT;
 const W_COUNTS: u32 = crate::lexicon::KEY_WORD_COUNTS;
 /// For a known word, its entry's flag: the word is a tense cue.
 const W_CUE: u32 = crate::lexicon::KEY_WORD_CUE;
-/// For a known word, its entry's flag: the word begins only holiday names.
-const W_HOLIDAY: u32 = crate::lexicon::KEY_WORD_HOLIDAY;
+/// For a known word, its entry's flag: the word begins only names written with a capital
+/// (see `capital_only`).
+const W_CAPITAL: u32 = crate::lexicon::KEY_WORD_CAPITAL;
 
 /// What a token's record is built from.
 struct Source<'a, 'l> {
@@ -731,6 +869,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if a < b {
             let start = self.tok(a).start;
             let sentence = self.text.sentence_at(start);
+            let tense = if c.sem.reads_tense() { self.tense(sentence, a, b) } else { Tense::Neutral };
             out.push(Mention {
                 start,
                 end: self.tok(b - 1).end,
@@ -738,7 +877,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 sem: c.sem,
                 modifier: c.modifier,
                 rule: c.rule,
-                tense: self.tense(sentence, a, b),
+                tense,
                 sentence,
             });
         }
@@ -958,7 +1097,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     ///   before a word that starts nothing ("the world", "about his", "this is"): no prefix
     ///   word is such a word (tested), so the prefix stops there too. A count before a listed
     ///   word it does not read ("a new", see `Run::count_goes_on`) or a mark ("a $"), and a
-    ///   holiday's first word in lower case ("new"), begin nothing either. The words' entries
+    ///   holiday's first word or a month's or weekday's name in lower case ("new", "may",
+    ///   "march", see `capital_only`), begin nothing either. The words' entries
     ///   are unconfirmed: a key collision only names a word for a token in no list, which
     ///   begins nothing.
     /// - A number: every pattern but the year's reads the token after it: a month, a unit or
@@ -977,8 +1117,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 if c & KNOWN == 0 || c >> KNOWN_SHIFT == 0 {
                     return true;
                 }
-                if c & W_HOLIDAY != 0 {
-                    return self.holiday_may_begin(i, c);
+                if c & W_CAPITAL != 0 {
+                    return self.capital_may_begin(i, c);
                 }
                 if c & (W_INERT | W_COUNTS) != 0 && next.is_some_and(|n| n.kind == TokenKind::Punct) {
                     // a mark ends the prefix of an inert word and the count of a count word:
@@ -1034,8 +1174,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     }
                 }
                 let next_starts = match next {
-                    // (a word that begins only holiday names begins none written in lower case:
-                    // "the new")
+                    // (a word that begins only names written with a capital begins none written
+                    // in lower case: "the new", "the march")
                     Some(n) if n.kind == TokenKind::Word && nc & KNOWN != 0 => self.known_word_starts(n, nc),
                     // a word with inner words ("company's"): its first word's entry, or a hyphen
                     Some(n) if n.kind == TokenKind::Word && nc & (INNER | MAY_START) == INNER => {
@@ -1049,7 +1189,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             TokenKind::Punct => next.is_some_and(|n| n.kind == TokenKind::Number),
             TokenKind::Number => {
                 let s = t.text(self.text.text);
-                if (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())) || s.matches('.').count() == 2 {
+                if (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())) || dots(s) == 2 {
                     return true;
                 }
                 let Some(n) = next else { return false };
@@ -1062,23 +1202,26 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         }
     }
 
-    /// Whether a word that begins only holiday names (`W_HOLIDAY`, code `c`) may begin one at
-    /// token i: only written with a capital (`Run::holiday_core`), and before a word in no
-    /// list only when a holiday is the word alone or goes on with such a word. Out of line:
-    /// few tokens are such words. (A key collision names a word for a token in no list, which
-    /// begins nothing.)
+    /// Whether a word that begins only names written with a capital (`W_CAPITAL`, code `c`:
+    /// a holiday's, a month's, a weekday's) may begin one at token i: only written with a
+    /// capital, and before a word in no list only when it names a month or a weekday alone
+    /// or a holiday is the word alone or goes on with such a word. Out of line: few tokens are
+    /// such words. (A key collision names a word for a token in no list, which begins
+    /// nothing.)
     #[cold]
     #[inline(never)]
-    fn holiday_may_begin(&self, i: usize, c: u32) -> bool {
+    fn capital_may_begin(&self, i: usize, c: u32) -> bool {
         capitalised(self.text.word(i))
-            && (!self.dead(i + 1) || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open))
+            && (!self.dead(i + 1)
+                || self.g.lex.word(c >> KNOWN_SHIFT).is_some_and(|w| w.holiday_open || names_alone(w)))
     }
 
     /// Whether token `n`, a word known by its key (code `nc`), can start an expression: its
-    /// entry says so, but for a holiday's first word in lower case ("new").
+    /// entry says so, but for a holiday's first word or a month's or weekday's name in lower
+    /// case ("new", "may").
     #[inline(always)]
     fn known_word_starts(&self, n: &Token, nc: u32) -> bool {
-        nc & W_STARTS != 0 && (nc & W_HOLIDAY == 0 || capitalised(n.text(self.text.text)))
+        nc & W_STARTS != 0 && (nc & W_CAPITAL == 0 || capitalised(n.text(self.text.text)))
     }
 
     /// Whether a count goes on with token j, a word known by its key (code `nc`): a unit
@@ -1159,7 +1302,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return true;
         }
         let gap = &self.text.text[prev.end..t.start];
-        gap.contains('\n')
+        gap.as_bytes().contains(&b'\n')
             || matches!(
                 prev.s,
                 "." | "!"
@@ -1186,7 +1329,8 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         // Every prefix word is a lexicon word: a word the filter turned away ends the prefix.
         while let Some(t) = if self.dead(k) { None } else { self.t(k) } {
             let before = k;
-            if t.word() {
+            // (a word the prefix does not read, known by its entry: see `prefix_word`)
+            if t.word() && (!self.fast || t.lex.is_some_and(|w| w.prefix)) {
                 match t.l {
                     "the" if !p.the || (p.part && !self.is(k - 1, "the")) => {
                         p.the = true;
@@ -1338,7 +1482,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             || w.season.is_some()
             || w.holiday
             || matches!(t.l, "few" | "couple" | "night" | "morning" | "afternoon" | "evening")
-            || t.l.contains('-')
+            || t.l.as_bytes().contains(&b'-')
     }
 
     /// A numeric count at token i: digits, number words ("twenty-five", "a"), with its end.
@@ -1678,7 +1822,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return None;
         }
         // d.m.yyyy is one token
-        if t.num.is_none() && t.s.matches('.').count() == 2 {
+        if t.num.is_none() && dots(t.s) == 2 {
             let mut it = t.s.split('.');
             let (d, m, y) = (it.next()?, it.next()?, it.next()?);
             if d.len() <= 2 && m.len() <= 2 && y.len() == 4 {
@@ -1902,7 +2046,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// "mid-November", "late-March" written as one word.
     fn hyphen_month(&self, a: usize, k: usize) -> Option<Cand> {
         let t = self.t(k).filter(|t| t.word())?;
-        let (head, rest) = t.l.split_once('-')?;
+        let (head, rest) = split_hyphen(t.l)?;
         let modifier = match head {
             "early" => "START",
             "mid" => "MID",
@@ -2057,7 +2201,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// "period". A bare quarter or period is the reported one of that year.
     fn quarter_of_relative_year(&self, a: usize, j: usize, year_shift: i64) -> Option<Cand> {
         let t = self.t(j)?;
-        let (n, quarter, e) = if let Some((first, second)) = t.l.split_once('-') {
+        let (n, quarter, e) = if let Some((first, second)) = split_hyphen(t.l) {
             (self.g.lex.get(first)?.ordinal as i8, matches!(second, "quarter"), j + 1)
         } else if t.lex().ordinal > 0 && (self.is(j + 1, "quarter") || self.is(j + 1, "half")) {
             (t.lex().ordinal as i8, self.is(j + 1, "quarter"), j + 2)
@@ -2212,7 +2356,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 _ => return None,
             };
             (n, q, k + 2)
-        } else if let Some((first, second)) = lower.split_once('-') {
+        } else if let Some((first, second)) = split_hyphen(lower) {
             let n = self.g.lex.get(first)?.ordinal as i8;
             let q = match second {
                 "quarter" => true,
@@ -2488,7 +2632,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     /// prefix, or one word "mid-afternoon"): its code and the modifier.
     fn part_of_day_at(&self, k: usize, p: &Prefix) -> Option<(&'static str, &'static str)> {
         let t = self.t(k).filter(|t| t.word())?;
-        if let Some((head, tail)) = t.l.split_once('-') {
+        if let Some((head, tail)) = split_hyphen(t.l) {
             let modifier = match head {
                 "early" => "START",
                 "mid" => "MID",
@@ -3240,6 +3384,13 @@ mod tests {
         fn shortcuts_change_no_mention_in_any_text(s in "\\PC{0,200}") {
             same(&s)?;
         }
+
+        /// The byte-level helpers are the std calls they replace.
+        #[test]
+        fn byte_helpers_are_the_std_calls(s in "([a-z.\\-\u{2010}é]|\\PC){0,16}") {
+            prop_assert_eq!(split_hyphen(&s), s.split_once('-'));
+            prop_assert_eq!(dots(&s), s.matches('.').count());
+        }
     }
 
     /// Sentences where a count or a prefix word stands before a word in no list, which the
@@ -3287,6 +3438,9 @@ mod tests {
             ("Some soldiers left some\ntoday, another said another week, some said.", 1),
             ("Several trading days, a half year, two hundred years, a little over a year.", 4),
             ("The new year began; the New Year's Day parade and the same week.", 1),
+            // a month's or a weekday's name begins one only capitalised
+            ("They may march in May; the march of mid-march ended Monday, sun or no sun.", 3),
+            ("May rain fall? In early may, the last march, Sun. Mar. 3 and MAY 2014.", 2),
             // an inert word the prefix reads alone before a word that starts nothing
             ("About his plan, this is only what nearly everyone said over dinner last week.", 1),
         ];
@@ -3364,7 +3518,11 @@ mod tests {
             "final",
         ];
         for w in words {
-            assert!(lex.get(w).is_some_and(|e| e.starts), "{w}");
+            assert!(lex.get(w).is_some_and(|e| e.starts && e.prefix), "{w}");
+            assert!(prefix_word(w), "{w}");
+        }
+        for no in ["year", "two", "january", "said", "monday", "then", "some'"] {
+            assert!(!prefix_word(no) && !lex.get(no).is_some_and(|e| e.prefix), "{no}");
         }
     }
 

@@ -540,3 +540,92 @@ proptest::proptest! {
         let _ = tagger.tag_with_dct(&words.concat(), Some(date(2099, 12, 31)));
     }
 }
+
+/// The grammar finds the tense only for meanings that read it (`Sem::reads_tense`): every
+/// other meaning must resolve to the same value in a past, a future and a neutral clause,
+/// whatever the DCT and the dates named before it; and a complete day, which the DCT finder
+/// reads only in past-tense sentences, must read it.
+#[test]
+fn values_that_read_no_tense_do_not_move_with_it() {
+    use crate::tag::{Mention, Sem};
+    let tagger = Tagger::new();
+    let day = date(2014, 9, 23);
+    let sems = [
+        Sem::Value("P5Y".into()),
+        Sem::Point(Point::Day(day)),
+        Sem::Point(Point::Year(2014)),
+        Sem::Point(Point::Month { year: 2014, month: 3 }),
+        Sem::Point(Point::Quarter { year: 2014, quarter: 2 }),
+        Sem::Point(Point::Season { year: 2014, season: "SU" }),
+        Sem::Point(Point::Decade(199)),
+        Sem::DateTime(day, "18:58".into()),
+        Sem::MonthDay { month: 3, day: 2, clock: None },
+        Sem::MonthDay { month: 11, day: 30, clock: Some("19:30".into()) },
+        Sem::Month(3),
+        Sem::Month(11),
+        Sem::Weekday { weekday: 2, part: None, shift: None },
+        Sem::Weekday { weekday: 5, part: Some("MO"), shift: Some(-1) },
+        Sem::Weekday { weekday: 4, part: None, shift: Some(1) },
+        Sem::Deictic { days: -1, part: Some("NI") },
+        Sem::Relative { unit: Unit::Week, shift: -1 },
+        Sem::Relative { unit: Unit::Weekend, shift: 1 },
+        Sem::RelativeMonth { month: 10, shift: -1 },
+        Sem::RelativeMonth { month: 3, shift: 1 },
+        Sem::RelativeMonth { month: 6, shift: 0 },
+        Sem::MonthOfRelativeYear { month: 3, year_shift: -1 },
+        Sem::PartOfRelativeYear { quarter: true, n: 4, year_shift: -1 },
+        Sem::RelativeSeason { season: "SP", shift: -1 },
+        Sem::RelativeSeason { season: "FA", shift: 1 },
+        Sem::RelativeSeason { season: "FA", shift: 0 },
+        Sem::PartOfYear { quarter: true, n: 3 },
+        Sem::PartOfYear { quarter: false, n: 2 },
+        Sem::CurrentQuarter,
+        Sem::ThatUnit(Unit::Year),
+        Sem::ThatUnit(Unit::Day),
+        Sem::YearAgoQuarter,
+        Sem::QuarterOfYear(1988),
+        Sem::WeekOf { month: 3, day: 6 },
+        Sem::NextUnit { unit: Unit::Month, shift: 1 },
+        Sem::Weekend,
+        Sem::Ago { n: 2, unit: Unit::Year, sign: -1 },
+        Sem::Ago { n: 1, unit: Unit::Year, sign: -1 },
+        Sem::After { n: 1, unit: Unit::Day, sign: 1 },
+        Sem::After { n: 1, unit: Unit::Year, sign: -1 },
+        Sem::WeekdayClock { weekday: 3, clock: "22:00".into() },
+        Sem::Holiday(0),
+        Sem::HolidayIn(0, 2014),
+        Sem::Clock("07:30".into()),
+    ];
+    let dcts = [None, Some(date(2015, 1, 22)), Some(date(2014, 6, 30)), Some(date(2016, 11, 5))];
+    let points =
+        [None, Some(Point::Day(day)), Some(Point::Quarter { year: 2014, quarter: 3 }), Some(Point::Year(2013))];
+    for sem in sems {
+        let mention = |tense| Mention {
+            start: 0,
+            end: 1,
+            kind: TimexType::Date,
+            sem: sem.clone(),
+            modifier: None,
+            rule: "test",
+            tense,
+            sentence: 0,
+        };
+        if dct::complete(&mention(Tense::Past)).is_some() {
+            assert!(sem.reads_tense(), "{sem:?} is a complete day: the DCT finder reads its tense");
+        }
+        if sem.reads_tense() {
+            continue;
+        }
+        for dct in dcts {
+            for anchor in points {
+                for period in points {
+                    let value = |tense| tagger.resolve(&mut mention(tense), dct, anchor, anchor, period);
+                    let neutral = value(Tense::Neutral);
+                    for tense in [Tense::Past, Tense::Future] {
+                        assert_eq!(value(tense), neutral, "{sem:?} at {dct:?} after {anchor:?}, {period:?}");
+                    }
+                }
+            }
+        }
+    }
+}
