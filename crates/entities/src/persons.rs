@@ -96,6 +96,7 @@ impl SmallSet {
 /// The surnames of the persons named in full in a document ([`NameRules::coreference`]):
 /// each surname once, lower-cased, and every person each names. Two buffers a document, not
 /// two allocations a surname.
+#[derive(Default)]
 struct Surnames {
     /// Each surname: [`word_key`] of its lower-cased text, folded (the key of the text's
     /// words that may be it), and where that text stands in `lower`.
@@ -108,6 +109,12 @@ struct Surnames {
 }
 
 impl Surnames {
+    fn clear(&mut self) {
+        self.names.clear();
+        self.lower.clear();
+        self.owners.clear();
+    }
+
     /// The lower-cased text of the `i`th surname.
     fn lower(&self, i: usize) -> &str {
         let (_, start, end) = self.names[i];
@@ -188,15 +195,55 @@ impl Name<'_> {
     }
 }
 
-/// A capitalised word token: its index, and the word start there (a word token starts a word
-/// unless glued to a number or an underscore: "2nd", "_Foo").
-pub(crate) struct CapWord<'t> {
+/// A capitalised word token: its index, and the index of the word start there (a word token
+/// starts a word unless glued to a number or an underscore: "2nd", "_Foo"), or [`NO_START`].
+/// (Indices, not references: a thread's buffer of them outlives each document.)
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CapWord {
     pub(crate) token: u32,
-    pub(crate) start: Option<&'t WordStart>,
+    start: u32,
     /// False only when it cannot be a one-word given name: it is its word start's whole word
     /// and that word's key misses the given names' filter ([`NameRules::given_name_persons`]
     /// then skips it without reading its token again).
     pub(crate) may_be_given: bool,
+}
+
+/// No word start at a [`CapWord`]'s token.
+const NO_START: u32 = u32::MAX;
+
+impl CapWord {
+    /// The word start at its token, if one starts there.
+    #[inline]
+    pub(crate) fn start<'t>(&self, text: &'t Text) -> Option<&'t WordStart> {
+        if self.start == NO_START {
+            None
+        } else {
+            text.word_starts().get(self.start as usize)
+        }
+    }
+}
+
+/// The buffers of the person rules, kept from document to document ([`crate::Scratch`]).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    surnames: Surnames,
+    added: Vec<Mention>,
+    lower: String,
+    /// A name's canonical, written before it is looked up or kept.
+    canonical: String,
+}
+
+/// [`capitalised_words_into`] into new vectors.
+#[cfg(test)]
+pub(crate) fn capitalised_words(
+    text: &Text,
+    newlines: &[usize],
+    maybe: &[u32],
+    given: Option<&WordTable<()>>,
+) -> (Vec<CapWord>, Vec<Span>) {
+    let (mut caps, mut headlines) = (Vec::new(), Vec::new());
+    capitalised_words_into(text, newlines, maybe, given, &mut caps, &mut headlines);
+    (caps, headlines)
 }
 
 /// The capitalised word tokens of `text`, and its headlines: lines whose words are nearly
@@ -216,17 +263,20 @@ pub(crate) struct CapWord<'t> {
 /// `maybe` are the indices of the word starts whose first byte is no lower-case ASCII letter,
 /// in order (the alias walk collects them on its way): no capitalised word token starts in
 /// the others' words. `given`: the one-word given names, whose filter sets
-/// [`CapWord::may_be_given`] on the way (None: set on every capital).
-pub(crate) fn capitalised_words<'t>(
-    text: &'t Text,
+/// [`CapWord::may_be_given`] on the way (None: set on every capital). Into `caps` and
+/// `headlines` (cleared first).
+pub(crate) fn capitalised_words_into(
+    text: &Text,
     newlines: &[usize],
     maybe: &[u32],
     given: Option<&WordTable<()>>,
-) -> (Vec<CapWord<'t>>, Vec<Span>) {
+    caps: &mut Vec<CapWord>,
+    headlines: &mut Vec<Span>,
+) {
     let bytes = text.text.as_bytes();
     let tokens = &text.tokens;
     let starts = text.word_starts();
-    let mut caps: Vec<CapWord<'t>> = Vec::with_capacity(maybe.len());
+    caps.clear();
     for &i in maybe {
         let w = &starts[i as usize];
         let b = bytes[w.at];
@@ -236,7 +286,7 @@ pub(crate) fn capitalised_words<'t>(
         if w.capital {
             if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
-                caps.push(CapWord { token: k as u32, start: Some(w), may_be_given });
+                caps.push(CapWord { token: k as u32, start: i, may_be_given });
             }
             continue;
         }
@@ -260,13 +310,12 @@ pub(crate) fn capitalised_words<'t>(
         let mut k = k + usize::from(tokens.get(k).is_some_and(|t| t.start as usize <= w.at));
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
-                caps.push(CapWord { token: k as u32, start: None, may_be_given: true });
+                caps.push(CapWord { token: k as u32, start: NO_START, may_be_given: true });
             }
             k += 1;
         }
     }
-    let headlines = headlines(text, newlines, &caps);
-    (caps, headlines)
+    find_headlines(text, newlines, caps, headlines);
 }
 
 /// The word starts that may hold a capitalised word token, for [`capitalised_words`]: those
@@ -279,12 +328,12 @@ pub(crate) fn maybe_capitals(text: &Text) -> Vec<u32> {
         .collect()
 }
 
-/// The headlines among the lines holding `caps` ([`capitalised_words`]): two word tokens or
-/// more, three in four of them capitalised.
-fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
+/// The headlines among the lines holding `caps` ([`capitalised_words_into`]): two word tokens or
+/// more, three in four of them capitalised. Into `out` (cleared first).
+fn find_headlines(text: &Text, newlines: &[usize], caps: &[CapWord], out: &mut Vec<Span>) {
     let tokens = &text.tokens;
     let len = text.text.len();
-    let mut out = Vec::new();
+    out.clear();
     let mut line = 0;
     let mut i = 0;
     while i < caps.len() {
@@ -322,7 +371,6 @@ fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
             out.push(Span::new(line_start, line_end));
         }
     }
-    out
 }
 
 /// Whether `bytes[start..end]` is ASCII: a token of eight bytes or fewer in one load.
@@ -384,14 +432,16 @@ impl NameRules {
         }
     }
 
-    /// [`capitalised_words`] of `text`, each marked by the given names' filter.
-    pub(crate) fn capitalised_words<'t>(
+    /// [`capitalised_words_into`] of `text`, each marked by the given names' filter, into buffers.
+    pub(crate) fn capitalised_words(
         &self,
-        text: &'t Text,
+        text: &Text,
         newlines: &[usize],
         maybe: &[u32],
-    ) -> (Vec<CapWord<'t>>, Vec<Span>) {
-        capitalised_words(text, newlines, maybe, Some(&self.given_words))
+        caps: &mut Vec<CapWord>,
+        headlines: &mut Vec<Span>,
+    ) {
+        capitalised_words_into(text, newlines, maybe, Some(&self.given_words), caps, headlines)
     }
 
     /// Whether `w` (one word token) can be part of a name.
@@ -499,8 +549,8 @@ impl NameRules {
 
     /// Persons after a title: "Prime Minister Haider al-Abadi", "Gen. Joseph Dunford",
     /// "Mr Masum" (a lone surname after an honorific).
-    pub(crate) fn title_persons(&self, text: &Text, titles: &[Span], out: &mut Vec<Candidate>) {
-        let mut buf = String::new();
+    pub(crate) fn title_persons(&self, text: &Text, titles: &[Span], out: &mut Vec<Candidate>, scratch: &mut Scratch) {
+        let buf = &mut scratch.canonical;
         for title in titles {
             let gap_ok = text.text[title.end..].starts_with(' ') && !text.text[title.end..].starts_with("  ");
             if !gap_ok {
@@ -509,7 +559,7 @@ impl NameRules {
             let from = text.token_at(title.end);
             let Some(name) = self.read(text, from) else { continue };
             let honorific = self.honorifics.contains(title.of(text.text));
-            let canonical = name.canonical(&mut buf);
+            let canonical = name.canonical(buf);
             if name.words >= 2 || honorific || self.known_name(canonical).is_some() {
                 out.push(Candidate {
                     span: name.span,
@@ -563,13 +613,19 @@ impl NameRules {
     }
 
     /// Persons by a common given name and a surname: "Brett McGurk said". `caps` are the
-    /// capitalised word tokens ([`capitalised_words`]).
-    pub(crate) fn given_name_persons(&self, text: &Text, caps: &[CapWord], out: &mut Vec<Candidate>) {
+    /// capitalised word tokens ([`capitalised_words_into`]).
+    pub(crate) fn given_name_persons(
+        &self,
+        text: &Text,
+        caps: &[CapWord],
+        out: &mut Vec<Candidate>,
+        scratch: &mut Scratch,
+    ) {
         if self.given_names.is_empty() {
             return;
         }
         let mut next = 0;
-        let mut buf = String::new();
+        let buf = &mut scratch.canonical;
         for cap in caps {
             let i = cap.token as usize;
             if !cap.may_be_given || i < next {
@@ -577,7 +633,7 @@ impl NameRules {
             }
             let t = text.tokens[i];
             // By key where the token is its word start's whole word (it nearly always is).
-            let given = match cap.start {
+            let given = match cap.start(text) {
                 Some(w) if w.word_len() == (t.end - t.start) as usize => {
                     self.given_words.get(w, text.text.as_bytes()).is_some()
                 }
@@ -591,7 +647,7 @@ impl NameRules {
                     next = text.token_at(name.span.end).max(i + 1);
                     out.push(Candidate {
                         span: name.span,
-                        canonical: self.canonical(name.canonical(&mut buf)),
+                        canonical: self.canonical(name.canonical(buf)),
                         kind: EntityType::Person,
                         rule: "given_name_person",
                         priority: 2,
@@ -605,11 +661,18 @@ impl NameRules {
 
     /// Later surnames of the persons named in full: "Kerry", "Mr Masum", "Abadi", "KERRY".
     /// A lone word tagged as a city or region that is such a surname is the person ("Austin").
-    /// `caps` are the capitalised word tokens ([`capitalised_words`]).
-    pub(crate) fn coreference(&self, text: &Text, caps: &[CapWord], mentions: &mut Vec<Mention>) {
+    /// `caps` are the capitalised word tokens ([`capitalised_words_into`]).
+    pub(crate) fn coreference(
+        &self,
+        text: &Text,
+        caps: &[CapWord],
+        mentions: &mut Vec<Mention>,
+        scratch: &mut Scratch,
+    ) {
         // The surnames, lower-cased, each with its key (folded) and the persons it names.
-        let mut surnames =
-            Surnames { names: Vec::with_capacity(8), lower: String::with_capacity(64), owners: Vec::with_capacity(8) };
+        let Scratch { surnames, added, lower, .. } = scratch;
+        surnames.clear();
+        added.clear();
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
             let Some(space) = m.canonical.as_bytes().iter().rposition(|&b| b == b' ') else { continue };
             let last = &m.canonical[space + 1..];
@@ -637,11 +700,9 @@ impl NameRules {
             bloom[bit / 64] |= 1 << (bit % 64);
         }
         let bytes = text.text.as_bytes();
-        let mut added: Vec<Mention> = Vec::new();
-        let mut lower = String::new();
         for cap in caps {
             let t = text.tokens[cap.token as usize];
-            if let Some(s) = cap.start {
+            if let Some(s) = cap.start(text) {
                 let bit = (s.key(true) >> 54) as usize;
                 if bloom[bit / 64] & (1 << (bit % 64)) == 0 && ascii(bytes, t.start as usize, t.end as usize) {
                     continue;
@@ -652,7 +713,7 @@ impl NameRules {
             if w.len() < 64 && ascii && lengths & (1 << w.len()) == 0 {
                 continue;
             }
-            let surname = match cap.start {
+            let surname = match cap.start(text) {
                 // An ASCII word that is its word start's whole word: by the key it has.
                 Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(s.key(true), w),
                 _ => {
@@ -668,7 +729,7 @@ impl NameRules {
             };
             let span = Span::new(t.start as usize, t.start as usize + w.len());
             let Some(owner) = surname.and_then(|i| surnames.owner(i, span.start)) else { continue };
-            refer(span, owner, mentions, &mut added);
+            refer(span, owner, mentions, added);
         }
         if !added.is_empty() {
             // Both in text order, and no added span is a mention's: merged, as a stable sort
@@ -732,7 +793,7 @@ impl NameRules {
 /// [`capitalised_words`] as first written: one walk over every token, the lines found on the
 /// way; the property tests hold the walk by capitals to it.
 #[cfg(test)]
-pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]) -> (Vec<CapWord<'t>>, Vec<Span>) {
+pub(crate) fn capitalised_words_by_tokens(text: &Text, newlines: &[usize]) -> (Vec<CapWord>, Vec<Span>) {
     let bytes = text.text.as_bytes();
     // The `k`th newline (the text's length past the last).
     let newline = |k: usize| newlines.get(k).copied().unwrap_or(bytes.len());
@@ -773,7 +834,9 @@ pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]
         let capital = if b < 128 { b.is_ascii_uppercase() } else { capitalised(t.text(text.text)) };
         if capital {
             capitals += 1;
-            caps.push(CapWord { token: i as u32, start: starts.at(start), may_be_given: true });
+            let at = starts.at(start).map(|w| w.at);
+            let index = at.map_or(NO_START, |at| text.word_starts().partition_point(|w| w.at < at) as u32);
+            caps.push(CapWord { token: i as u32, start: index, may_be_given: true });
         }
     }
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
@@ -840,11 +903,12 @@ mod tests {
         for c in &caps {
             let start = text.tokens[c.token as usize].start as usize;
             let at_start = text.word_starts().iter().find(|w| w.at == start).map(|w| w.at);
-            proptest::prop_assert_eq!(c.start.map(|w| w.at), at_start);
+            proptest::prop_assert_eq!(c.start(&text).map(|w| w.at), at_start);
         }
         let (old_caps, old_headlines) = capitalised_words_by_tokens(&text, &newlines(s));
         proptest::prop_assert_eq!(headlines, old_headlines);
-        let starts = |caps: &[CapWord]| caps.iter().map(|c| (c.token, c.start.map(|w| w.at))).collect::<Vec<_>>();
+        let starts =
+            |caps: &[CapWord]| caps.iter().map(|c| (c.token, c.start(&text).map(|w| w.at))).collect::<Vec<_>>();
         proptest::prop_assert_eq!(starts(&caps), starts(&old_caps));
         Ok(())
     }
@@ -937,7 +1001,7 @@ mod tests {
             mentions.sort_by_key(|m| (m.span.start, m.span.end));
             let mut want = mentions.clone();
             rules.coreference_as_first_written(&text, &caps, &mut want);
-            rules.coreference(&text, &caps, &mut mentions);
+            rules.coreference(&text, &caps, &mut mentions, &mut Scratch::default());
             proptest::prop_assert_eq!(mentions, want, "{:?}", s);
         }
 

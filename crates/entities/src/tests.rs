@@ -521,7 +521,7 @@ proptest::proptest! {
             })
             .collect();
         proptest::prop_assert_eq!(
-            select_flat(text, candidates.clone()),
+            select_flat(text, &candidates, &mut Vec::new()),
             select_flat_as_first_written(text, candidates)
         );
     }
