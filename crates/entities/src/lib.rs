@@ -374,6 +374,11 @@ impl GazetteerBuilder {
             .map(|p| memchr::memchr2(b'-', 0x91, p.as_bytes()).is_some() && led_at(&p.to_ascii_lowercase()).is_some())
             .collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
+        // (An exact-case alias is found only as written: whether the text's word is one of
+        // these words is known from its pattern.)
+        let acronyms: HashSet<&str> = self.rules.case.word_acronyms.iter().map(String::as_str).collect();
+        let word_acronyms =
+            patterns.iter().zip(&owners).map(|(p, &(_, case))| case == Case::Exact && acronyms.contains(p)).collect();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
         for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.kind == EntityType::Person && e.role == Role::Name {
@@ -413,7 +418,7 @@ impl GazetteerBuilder {
             entries: self.entries,
             heads: set(&self.rules.demonym.heads),
             modifiers: set(&self.rules.demonym.modifiers),
-            word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
+            word_acronyms,
             demonym_exceptions: set(&self.rules.demonym.exceptions),
             credit_words,
             line_prefixes: chrome::Prefixes::new(&self.rules.chrome.line_prefixes),
@@ -443,6 +448,7 @@ impl Patterns {
         self.ends.len()
     }
 
+    #[inline]
     fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
@@ -523,7 +529,9 @@ struct GazetteerInner {
     entries: Vec<Entry>,
     heads: HashSet<String>,
     modifiers: HashSet<String>,
-    word_acronyms: HashSet<String>,
+    /// Whether each pattern is an exact-case alias that is also a word ("IS", "US"): found
+    /// only where it stands as an acronym ([`acronym_stands`]).
+    word_acronyms: Vec<bool>,
     demonym_exceptions: HashSet<String>,
     chrome: data::ChromeRules,
     /// The chrome's credit words.
@@ -612,7 +620,7 @@ impl GazetteerInner {
                     }
                 }
                 Role::Name => {
-                    if case == Case::Exact && !self.acronym_stands(text.text, span) {
+                    if case == Case::Exact && self.word_acronyms[pattern] && !acronym_stands(text.text, span) {
                         continue;
                     }
                     if entry.kind == EntityType::Country && currency_follows(text.text, span) {
@@ -844,21 +852,6 @@ impl GazetteerInner {
             i += 1;
         }
         false
-    }
-
-    /// Whether an exact-case acronym stands as one ("IS" in a sentence, not in "WHAT IS NEXT").
-    fn acronym_stands(&self, text: &str, span: Span) -> bool {
-        let found = span.of(text);
-        if !self.word_acronyms.contains(found) {
-            return true;
-        }
-        let shouting =
-            |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
-        let before = text[..span.start].trim_end_matches([' ', '\t']);
-        let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        let after = text[span.end..].trim_start_matches([' ', '\t']);
-        let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        !(shouting(prev_word) && prev_word.len() >= 3 || shouting(next_word) && next_word.len() >= 3)
     }
 
     /// Spans of page chrome: lines of credits, "Source:" lines, bylines, banners; photo
@@ -1093,6 +1086,17 @@ fn credit_after_slash(text: &str, span: Span) -> bool {
 fn rest_of_line_blank(text: &str, at: usize) -> bool {
     let rest = text[at..].trim_start_matches([' ', '\t', '\r']);
     rest.is_empty() || rest.starts_with('\n')
+}
+
+/// Whether an exact-case acronym that is also a word ("IS") stands as an acronym: in a
+/// sentence, not in a shouted line ("WHAT IS NEXT").
+fn acronym_stands(text: &str, span: Span) -> bool {
+    let shouting = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
+    let before = text[..span.start].trim_end_matches([' ', '\t']);
+    let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let after = text[span.end..].trim_start_matches([' ', '\t']);
+    let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    !(shouting(prev_word) && prev_word.len() >= 3 || shouting(next_word) && next_word.len() >= 3)
 }
 
 /// "US $13 million", "US$718 million": a currency, not the country.

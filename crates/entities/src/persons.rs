@@ -202,6 +202,9 @@ impl Name<'_> {
 pub(crate) struct CapWord {
     pub(crate) token: u32,
     start: u32,
+    /// The folded key of the word start's word ([`WordStart::key`]), 0 without one: the
+    /// coreference turns most capitals away by it without reading their word start.
+    key: u64,
     /// False only when it cannot be a one-word given name: it is its word start's whole word
     /// and that word's key misses the given names' filter ([`NameRules::given_name_persons`]
     /// then skips it without reading its token again).
@@ -286,7 +289,7 @@ pub(crate) fn capitalised_words_into(
         if w.capital {
             if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
-                caps.push(CapWord { token: k as u32, start: i, may_be_given });
+                caps.push(CapWord { token: k as u32, start: i, key: w.key(true), may_be_given });
             }
             continue;
         }
@@ -310,7 +313,7 @@ pub(crate) fn capitalised_words_into(
         let mut k = k + usize::from(tokens.get(k).is_some_and(|t| t.start as usize <= w.at));
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
-                caps.push(CapWord { token: k as u32, start: NO_START, may_be_given: true });
+                caps.push(CapWord { token: k as u32, start: NO_START, key: 0, may_be_given: true });
             }
             k += 1;
         }
@@ -701,13 +704,16 @@ impl NameRules {
         }
         let bytes = text.text.as_bytes();
         for cap in caps {
-            let t = text.tokens[cap.token as usize];
-            if let Some(s) = cap.start(text) {
-                let bit = (s.key(true) >> 54) as usize;
-                if bloom[bit / 64] & (1 << (bit % 64)) == 0 && ascii(bytes, t.start as usize, t.end as usize) {
-                    continue;
+            if cap.start != NO_START {
+                let bit = (cap.key >> 54) as usize;
+                if bloom[bit / 64] & (1 << (bit % 64)) == 0 {
+                    let t = text.tokens[cap.token as usize];
+                    if ascii(bytes, t.start as usize, t.end as usize) {
+                        continue;
+                    }
                 }
             }
+            let t = text.tokens[cap.token as usize];
             let w = strip_possessive(t.text(text.text));
             let ascii = w.is_ascii();
             if w.len() < 64 && ascii && lengths & (1 << w.len()) == 0 {
@@ -715,7 +721,7 @@ impl NameRules {
             }
             let surname = match cap.start(text) {
                 // An ASCII word that is its word start's whole word: by the key it has.
-                Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(s.key(true), w),
+                Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(cap.key, w),
                 _ => {
                     lower.clear();
                     if ascii {
@@ -836,7 +842,8 @@ pub(crate) fn capitalised_words_by_tokens(text: &Text, newlines: &[usize]) -> (V
             capitals += 1;
             let at = starts.at(start).map(|w| w.at);
             let index = at.map_or(NO_START, |at| text.word_starts().partition_point(|w| w.at < at) as u32);
-            caps.push(CapWord { token: i as u32, start: index, may_be_given: true });
+            let key = starts.at(start).map_or(0, |w| w.key(true));
+            caps.push(CapWord { token: i as u32, start: index, key, may_be_given: true });
         }
     }
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
