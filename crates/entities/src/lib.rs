@@ -692,9 +692,19 @@ impl GazetteerInner {
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
         let starts = text.word_starts();
-        // The loop every word start goes through: a table look-up by its first byte and a
-        // bit test of its key; the rest is for the few that pass.
-        for (i, w) in starts.iter().enumerate() {
+        let mut i = 0;
+        loop {
+            // The loop every word start goes through: a table look-up by its first byte and a
+            // bit test of its key, one branch on both; the rest is for the few that pass. (A
+            // loop of its own, so that what the few need does not crowd its registers.)
+            while let Some(w) = starts.get(i) {
+                // (The first-word table folds: its keys are the folded ones.)
+                if (self.first_bytes[bytes[w.at] as usize] != 0) | self.first_words.may_hold_key(w.key(true)) {
+                    break;
+                }
+                i += 1;
+            }
+            let Some(w) = starts.get(i) else { break };
             let class = self.first_bytes[bytes[w.at] as usize];
             if class != 0 {
                 if class & MAYBE_CAPITAL != 0 {
@@ -704,11 +714,11 @@ impl GazetteerInner {
                     credits.extend(c.at(bytes, w.at));
                 }
             }
-            // (The first-word table folds: its keys are the folded ones.)
             let first = w.key(true);
             if self.first_words.may_hold_key(first) && self.may_open(starts, i, first) {
                 self.aliases_at(text, w, found);
             }
+            i += 1;
         }
     }
 

@@ -32,6 +32,9 @@ pub(crate) struct NameRules {
     /// name read from a text) is looked up without lower-casing it, and can only be one of
     /// these (it lower-cases to ASCII).
     known_ascii: Vec<(u64, Box<str>, Arc<str>)>,
+    /// The known ASCII names as a filter ([`SmallSet::bit`] of each): most names read are
+    /// none of them, and are turned away before they are hashed.
+    known_filter: Box<[u64; SMALL_SET_WORDS]>,
 }
 
 /// A hash of `s` with its ASCII letters folded, eight bytes at a time: the same for an ASCII
@@ -48,27 +51,64 @@ fn folded_hash(s: &[u8]) -> u64 {
     h
 }
 
+/// Whether `lower` is `w` with its ASCII capitals lower-cased (`lower` holds none), as
+/// `lower.eq_ignore_ascii_case(w)` would say: eight bytes at a time when there are eight
+/// (the last eight overlapping the ones before), else byte by byte.
+fn lower_case_of(lower: &[u8], w: &[u8]) -> bool {
+    let len = w.len();
+    if lower.len() != len {
+        return false;
+    }
+    if len < 8 {
+        return lower.iter().zip(w).all(|(&l, &c)| l == c.to_ascii_lowercase());
+    }
+    let eight = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let mut at = 0;
+    while at + 8 < len {
+        if eight(lower, at) != chronicle_core::fold8(eight(w, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    eight(lower, len - 8) == chronicle_core::fold8(eight(w, len - 8))
+}
+
 /// A short word list (titles, particles, suffixes): a word is hashed only when a word of the
-/// list has its length and its first byte, which turns most of a name's words away at once.
+/// list has its length, its first byte and its last byte (one bit of a small filter), which
+/// turns nearly all of a name's words away at once. (A filter by length and first byte apart
+/// let most words through: the list of words that start no name is long.)
 #[derive(Debug)]
 struct SmallSet {
     words: HashSet<String>,
-    /// Bit `n` set: some word has `n` bytes (the last bit: 63 or more).
-    lengths: u64,
-    /// Bit `b` set: some word begins with byte `b`.
-    firsts: [u64; 4],
+    /// Bit [`SmallSet::bit`] set for each word.
+    filter: Box<[u64; SMALL_SET_WORDS]>,
 }
+
+/// The 64-bit words of a [`SmallSet`]'s filter: 4096 bits, for lists of a few hundred words.
+const SMALL_SET_WORDS: usize = 64;
 
 impl SmallSet {
     fn new(words: impl IntoIterator<Item = String>) -> SmallSet {
         let words: HashSet<String> = words.into_iter().collect();
-        let (mut lengths, mut firsts) = (0u64, [0u64; 4]);
+        let mut filter = Box::new([0u64; SMALL_SET_WORDS]);
         for w in &words {
-            lengths |= 1 << w.len().min(63);
-            let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
-            firsts[b / 64] |= 1 << (b % 64);
+            let bit = Self::bit(w.as_bytes());
+            filter[bit / 64] |= 1 << (bit % 64);
         }
-        SmallSet { words, lengths, firsts }
+        SmallSet { words, filter }
+    }
+
+    /// The filter's bit of a word: a mix of its length, first and last bytes.
+    #[inline]
+    fn bit(w: &[u8]) -> usize {
+        Self::bit_of(w.len(), w.first().copied().unwrap_or(0), w.last().copied().unwrap_or(0))
+    }
+
+    /// The filter's bit of a word of `len` bytes that begins with `first` and ends with `last`.
+    #[inline]
+    fn bit_of(len: usize, first: u8, last: u8) -> usize {
+        let x = (len.min(255) as u32) | u32::from(first) << 8 | u32::from(last) << 16;
+        (x.wrapping_mul(0x9e37_79b1) >> (32 - 12)) as usize
     }
 
     /// Whether `w` lower-cased is in the set (lower-cased on the stack when ASCII and short).
@@ -86,10 +126,8 @@ impl SmallSet {
 
     #[inline]
     fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
-        self.lengths & (1 << w.len().min(63)) != 0
-            && self.firsts[b / 64] & (1 << (b % 64)) != 0
-            && self.words.contains(w)
+        let bit = Self::bit(w.as_bytes());
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0 && self.words.contains(w)
     }
 }
 
@@ -128,8 +166,7 @@ impl Surnames {
 
     /// The index of the surname an ASCII word `w` of key `key` (folded) is, in any case.
     fn find_ascii(&self, key: u64, w: &str) -> Option<usize> {
-        (0..self.names.len())
-            .find(|&i| self.names[i].0 == key && self.lower(i).as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+        (0..self.names.len()).find(|&i| self.names[i].0 == key && lower_case_of(self.lower(i).as_bytes(), w.as_bytes()))
     }
 
     /// Adds `k` as the surname of `person`, named at `at`. A surname seen before is found
@@ -137,8 +174,11 @@ impl Surnames {
     /// has the same folded key).
     fn add(&mut self, k: &str, at: usize, person: &Arc<str>) {
         let i = if k.is_ascii() {
-            let key = word_key(k, true);
-            self.find_ascii(key, k).unwrap_or_else(|| {
+            // (Its text decides: the same folded text has the same folded key, which is
+            // computed only for a new surname.)
+            let seen = (0..self.names.len()).find(|&i| lower_case_of(self.lower(i).as_bytes(), k.as_bytes()));
+            seen.unwrap_or_else(|| {
+                let key = word_key(k, true);
                 let start = self.lower.len();
                 self.lower.push_str(k);
                 self.lower[start..].make_ascii_lowercase();
@@ -282,7 +322,6 @@ pub(crate) fn capitalised_words_into(
     caps.clear();
     for &i in maybe {
         let w = &starts[i as usize];
-        let b = bytes[w.at];
         // The token holding the word start (the first that ends past it): the token that
         // starts there, if one does.
         let k = text.start_token(i as usize);
@@ -293,6 +332,7 @@ pub(crate) fn capitalised_words_into(
             }
             continue;
         }
+        let b = bytes[w.at];
         if b.is_ascii_lowercase() {
             continue;
         }
@@ -422,6 +462,14 @@ impl NameRules {
             suffixes: SmallSet::new(rules.suffixes.iter().cloned()),
             not_names: SmallSet::new(not_names),
             given_names,
+            known_filter: {
+                let mut filter = Box::new([0u64; SMALL_SET_WORDS]);
+                for k in known.keys().filter(|k| k.is_ascii()) {
+                    let bit = SmallSet::bit(k.as_bytes());
+                    filter[bit / 64] |= 1 << (bit % 64);
+                }
+                filter
+            },
             known_ascii: {
                 let mut v: Vec<(u64, Box<str>, Arc<str>)> = known
                     .iter()
@@ -539,6 +587,15 @@ impl NameRules {
             return None;
         }
         if name.is_ascii() {
+            // (A known name is lower-cased: the name's length and its first and last bytes
+            // lower-cased give its bit.)
+            let b = name.as_bytes();
+            let first = b.first().map_or(0, u8::to_ascii_lowercase);
+            let last = b.last().map_or(0, u8::to_ascii_lowercase);
+            let bit = SmallSet::bit_of(b.len(), first, last);
+            if self.known_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                return None;
+            }
             let hash = folded_hash(name.as_bytes());
             let at = self.known_ascii.partition_point(|k| k.0 < hash);
             return self.known_ascii[at..]
@@ -931,6 +988,32 @@ mod tests {
             "\n",
         ] {
             agree(s).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        /// A small set holds what its words' set holds: its filter turns no word of it away.
+        #[test]
+        fn small_sets_hold_their_words_and_no_other(
+            words in proptest::collection::vec("[a-cA-Cé.\\-]{0,6}", 0..30),
+            probe in "[a-cA-Cé.\\-]{0,6}",
+        ) {
+            let set = SmallSet::new(words.iter().cloned());
+            for w in words.iter().chain([&probe]) {
+                proptest::prop_assert_eq!(set.contains(w), words.contains(w), "{:?}", w);
+            }
+        }
+
+        /// A lower-cased word is found eight bytes at a time as byte by byte.
+        #[test]
+        fn lower_case_of_is_eq_ignore_ascii_case_against_lower_case(
+            lower in "[a-cé_\\- ]{0,19}",
+            w in "[a-cA-Cé_\\- ]{0,19}",
+        ) {
+            let want = lower.as_bytes().eq_ignore_ascii_case(w.as_bytes());
+            proptest::prop_assert_eq!(lower_case_of(lower.as_bytes(), w.as_bytes()), want);
+            let same = w.to_ascii_lowercase();
+            proptest::prop_assert!(lower_case_of(same.as_bytes(), w.as_bytes()));
         }
     }
 
