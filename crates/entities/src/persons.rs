@@ -241,6 +241,8 @@ impl Name<'_> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CapWord {
     pub(crate) token: u32,
+    /// Where its token starts (the headlines compare it with the lines' ends).
+    at: u32,
     start: u32,
     /// The folded key of the word start's word ([`WordStart::key`]), 0 without one: the
     /// coreference turns most capitals away by it without reading their word start.
@@ -328,7 +330,7 @@ pub(crate) fn capitalised_words_into(
         if w.capital {
             if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
-                caps.push(CapWord { token: k as u32, start: i, key: w.key(true), may_be_given });
+                caps.push(CapWord { token: k as u32, at: t.start, start: i, key: w.key(true), may_be_given });
             }
             continue;
         }
@@ -353,7 +355,7 @@ pub(crate) fn capitalised_words_into(
         let mut k = k + usize::from(tokens.get(k).is_some_and(|t| t.start as usize <= w.at));
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
-                caps.push(CapWord { token: k as u32, start: NO_START, key: 0, may_be_given: true });
+                caps.push(CapWord { token: k as u32, at: t.start, start: NO_START, key: 0, may_be_given: true });
             }
             k += 1;
         }
@@ -381,14 +383,14 @@ fn find_headlines(text: &Text, newlines: &[usize], caps: &[CapWord], out: &mut V
     let mut i = 0;
     while i < caps.len() {
         let first = caps[i].token as usize;
-        let start = tokens[first].start as usize;
+        let start = caps[i].at as usize;
         while newlines.get(line).is_some_and(|&n| n < start) {
             line += 1;
         }
         let line_start = if line == 0 { 0 } else { newlines[line - 1] + 1 };
         let line_end = newlines.get(line).map_or(len, |&n| n + 1);
         let mut j = i + 1;
-        while j < caps.len() && (tokens[caps[j].token as usize].start as usize) < line_end {
+        while j < caps.len() && (caps[j].at as usize) < line_end {
             j += 1;
         }
         let capitals = j - i;
@@ -398,7 +400,9 @@ fn find_headlines(text: &Text, newlines: &[usize], caps: &[CapWord], out: &mut V
         }
         // The line's word tokens, counted out from its first capital until a headline's
         // share of capitals is out of reach.
-        let too_many = |words: usize| words * 3 > capitals * 4;
+        // (words * 3 > capitals * 4, for whole numbers of words.)
+        let most = capitals * 4 / 3;
+        let too_many = |words: usize| words > most;
         let mut words = 0;
         let mut t = first;
         while t > 0 && tokens[t - 1].start as usize >= line_start && !too_many(words) {
@@ -900,7 +904,7 @@ pub(crate) fn capitalised_words_by_tokens(text: &Text, newlines: &[usize]) -> (V
             let at = starts.at(start).map(|w| w.at);
             let index = at.map_or(NO_START, |at| text.word_starts().partition_point(|w| w.at < at) as u32);
             let key = starts.at(start).map_or(0, |w| w.key(true));
-            caps.push(CapWord { token: i as u32, start: index, key, may_be_given: true });
+            caps.push(CapWord { token: i as u32, at: t.start, start: index, key, may_be_given: true });
         }
     }
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
