@@ -874,7 +874,7 @@ impl GazetteerInner {
         let last = (newlines.last().map_or(0, |&n| n + 1) < text.text.len()).then(|| text.text.len() - 1);
         for &nl in newlines.iter().chain(&last) {
             let line = &text.text[start..nl + 1];
-            let trimmed = line.trim_start();
+            let trimmed = trim_start(line);
             let byline = self.short_line_prefixes.may_begin(trimmed)
                 && trimmed.trim_end().len() < 120
                 && self.short_line_prefixes.candidates(trimmed).any(|p| {
@@ -1090,6 +1090,18 @@ fn led_at(s: &str) -> Option<usize> {
 /// photo.
 fn credit_after_slash(text: &str, span: Span) -> bool {
     text[..span.start].trim_end_matches(' ').ends_with('/') && rest_of_line_blank(text, span.end)
+}
+
+/// `line.trim_start()`: ASCII whitespace skipped byte by byte (a line nearly always begins
+/// with none, or with ASCII), the rest as chars.
+fn trim_start(line: &str) -> &str {
+    let b = line.as_bytes();
+    let skip = b.iter().position(|&c| !matches!(c, b'\t'..=b'\r' | b' ')).unwrap_or(b.len());
+    // (A position before an ASCII byte, or the end, is a char boundary.)
+    match b.get(skip) {
+        Some(&c) if c >= 128 => line[skip..].trim_start(),
+        _ => &line[skip..],
+    }
 }
 
 /// Whether only spaces stand between `at` and the end of its line (bounded: no line scan).
