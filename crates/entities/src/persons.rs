@@ -708,7 +708,13 @@ impl NameRules {
             }
             if let Some(name) = self.read(text, i) {
                 if name.words >= 2 {
-                    next = text.token_at(name.span.end).max(i + 1);
+                    // (The first token at or past its end, [`Text::token_at`], counted on
+                    // from its first: a name is a few tokens long.)
+                    let mut past = i + 1;
+                    while text.tokens.get(past).is_some_and(|t| (t.start as usize) < name.span.end) {
+                        past += 1;
+                    }
+                    next = past;
                     out.push(Candidate {
                         span: name.span,
                         canonical: self.canonical(name.canonical(buf)),
