@@ -374,6 +374,11 @@ impl GazetteerBuilder {
             .map(|p| memchr::memchr2(b'-', 0x91, p.as_bytes()).is_some() && led_at(&p.to_ascii_lowercase()).is_some())
             .collect();
         let set = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<String>>();
+        // (An exact-case alias is found only as written: whether the text's word is one of
+        // these words is known from its pattern.)
+        let acronyms: HashSet<&str> = self.rules.case.word_acronyms.iter().map(String::as_str).collect();
+        let word_acronyms =
+            patterns.iter().zip(&owners).map(|(p, &(_, case))| case == Case::Exact && acronyms.contains(p)).collect();
         let mut persons: HashMap<String, Arc<str>> = HashMap::default();
         for (alias, e) in self.aliases.iter().zip(&self.entries) {
             if e.kind == EntityType::Person && e.role == Role::Name {
@@ -413,7 +418,7 @@ impl GazetteerBuilder {
             entries: self.entries,
             heads: set(&self.rules.demonym.heads),
             modifiers: set(&self.rules.demonym.modifiers),
-            word_acronyms: self.rules.case.word_acronyms.iter().cloned().collect(),
+            word_acronyms,
             demonym_exceptions: set(&self.rules.demonym.exceptions),
             credit_words,
             line_prefixes: chrome::Prefixes::new(&self.rules.chrome.line_prefixes),
@@ -443,6 +448,7 @@ impl Patterns {
         self.ends.len()
     }
 
+    #[inline]
     fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
@@ -523,7 +529,9 @@ struct GazetteerInner {
     entries: Vec<Entry>,
     heads: HashSet<String>,
     modifiers: HashSet<String>,
-    word_acronyms: HashSet<String>,
+    /// Whether each pattern is an exact-case alias that is also a word ("IS", "US"): found
+    /// only where it stands as an acronym ([`acronym_stands`]).
+    word_acronyms: Vec<bool>,
     demonym_exceptions: HashSet<String>,
     chrome: data::ChromeRules,
     /// The chrome's credit words.
@@ -534,16 +542,63 @@ struct GazetteerInner {
     names: persons::NameRules,
 }
 
+/// The buffers one document's tagging fills and empties again: kept from document to
+/// document (one set a thread), so that a document costs no allocation but its output's.
+#[derive(Default)]
+struct Scratch {
+    found: [AliasHits; 3],
+    credits: Vec<(usize, usize)>,
+    maybe_capitals: Vec<u32>,
+    newlines: Vec<usize>,
+    chrome: Vec<Span>,
+    candidates: Vec<Candidate>,
+    titles: Vec<Span>,
+    town_cues: Vec<Span>,
+    caps: Vec<persons::CapWord>,
+    headlines: Vec<Span>,
+    order: Vec<u128>,
+    persons: persons::Scratch,
+}
+
+thread_local! {
+    /// This thread's [`Scratch`].
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 impl GazetteerInner {
     fn tag(&self, text: &Text) -> Vec<Mention> {
-        let (found, credits, maybe_capitals) = self.aliases(text);
-        let newlines = newlines(text);
-        let chrome = self.chrome_lines(text, &newlines, &credits);
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.tag_with(text, &mut scratch),
+            // (Never: tagging does not tag again inside.)
+            Err(_) => self.tag_with(text, &mut Scratch::default()),
+        })
+    }
+
+    /// [`GazetteerInner::tag`] with `scratch`'s buffers (each cleared before use).
+    fn tag_with(&self, text: &Text, scratch: &mut Scratch) -> Vec<Mention> {
+        let Scratch {
+            found,
+            credits,
+            maybe_capitals,
+            newlines,
+            chrome,
+            candidates,
+            titles,
+            town_cues,
+            caps,
+            headlines,
+            order,
+            persons,
+        } = scratch;
+        self.aliases_into(text, found, credits, maybe_capitals);
+        newlines_into(text, newlines);
+        self.chrome_lines_into(text, newlines, credits, chrome);
+        let chrome = &*chrome;
         let in_chrome = |span: Span| chrome.iter().any(|c| c.contains(span));
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut titles: Vec<Span> = Vec::new();
-        let mut town_cues: Vec<Span> = Vec::new();
-        for (span, pattern) in found.into_iter().flatten() {
+        candidates.clear();
+        titles.clear();
+        town_cues.clear();
+        for &(span, pattern) in found.iter().flatten() {
             // (Phrase sets match on word boundaries only.)
             if in_chrome(span) {
                 continue;
@@ -565,7 +620,7 @@ impl GazetteerInner {
                     }
                 }
                 Role::Name => {
-                    if case == Case::Exact && !self.acronym_stands(text.text, span) {
+                    if case == Case::Exact && self.word_acronyms[pattern] && !acronym_stands(text.text, span) {
                         continue;
                     }
                     if entry.kind == EntityType::Country && currency_follows(text.text, span) {
@@ -589,11 +644,11 @@ impl GazetteerInner {
                 }
             }
         }
-        self.names.title_persons(text, &titles, &mut candidates);
-        self.names.town_places(text, &town_cues, &mut candidates);
-        let (caps, headlines) = self.names.capitalised_words(text, &newlines, &maybe_capitals);
+        self.names.title_persons(text, titles, candidates, persons);
+        self.names.town_places(text, town_cues, candidates);
+        self.names.capitalised_words(text, newlines, maybe_capitals, caps, headlines);
         let before = candidates.len();
-        self.names.given_name_persons(text, &caps, &mut candidates);
+        self.names.given_name_persons(text, caps, candidates, persons);
         // Lines of capitalised words are headlines or bylines: no "Firstname Lastname" there.
         let mut i = before;
         while i < candidates.len() {
@@ -604,29 +659,52 @@ impl GazetteerInner {
             }
         }
         candidates.retain(|c| !in_chrome(c.span));
-        let mut mentions = select_flat(text.text, candidates);
-        self.names.coreference(text, &caps, &mut mentions);
+        let mut mentions = select_flat(text.text, candidates, order);
+        candidates.clear();
+        self.names.coreference(text, caps, &mut mentions, persons);
         mentions.retain(|m| !in_chrome(m.span));
         mentions
     }
 
+    /// [`GazetteerInner::aliases_into`] into new vectors.
+    #[cfg(test)]
+    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
+        let (mut found, mut credits, mut maybe_capitals) = Default::default();
+        self.aliases_into(text, &mut found, &mut credits, &mut maybe_capitals);
+        (found, credits, maybe_capitals)
+    }
+
     /// The longest alias of each trie at each word start ("counter-ISIS" has two), by trie;
     /// the credit words at word starts (when they may be looked for there); and, on the way,
-    /// the word starts that may hold a capitalised word ([`persons::capitalised_words`]).
+    /// the word starts that may hold a capitalised word ([`persons::capitalised_words_into`]).
+    /// Into buffers (cleared first).
     #[inline(never)]
-    fn aliases(&self, text: &Text) -> ([AliasHits; 3], Vec<(usize, usize)>, Vec<u32>) {
-        // About one word in twenty is an alias (most of them names, in the second trie).
-        let n = text.word_starts().len();
-        let mut found: [AliasHits; 3] =
-            [Vec::with_capacity(n / 64), Vec::with_capacity(n / 16), Vec::with_capacity(n / 64)];
-        let mut credits = Vec::new();
+    fn aliases_into(
+        &self,
+        text: &Text,
+        found: &mut [AliasHits; 3],
+        credits: &mut Vec<(usize, usize)>,
+        maybe_capitals: &mut Vec<u32>,
+    ) {
+        found.iter_mut().for_each(Vec::clear);
+        credits.clear();
+        maybe_capitals.clear();
         let credit_words = self.credit_words.as_ref().filter(|c| c.at_word_starts());
         let bytes = text.text.as_bytes();
         let starts = text.word_starts();
-        let mut maybe_capitals = Vec::with_capacity(starts.len() / 4);
-        // The loop every word start goes through: a table look-up by its first byte and a
-        // bit test of its key; the rest is for the few that pass.
-        for (i, w) in starts.iter().enumerate() {
+        let mut i = 0;
+        loop {
+            // The loop every word start goes through: a table look-up by its first byte and a
+            // bit test of its key, one branch on both; the rest is for the few that pass. (A
+            // loop of its own, so that what the few need does not crowd its registers.)
+            while let Some(w) = starts.get(i) {
+                // (The first-word table folds: its keys are the folded ones.)
+                if (self.first_bytes[bytes[w.at] as usize] != 0) | self.first_words.may_hold_key(w.key(true)) {
+                    break;
+                }
+                i += 1;
+            }
+            let Some(w) = starts.get(i) else { break };
             let class = self.first_bytes[bytes[w.at] as usize];
             if class != 0 {
                 if class & MAYBE_CAPITAL != 0 {
@@ -636,13 +714,12 @@ impl GazetteerInner {
                     credits.extend(c.at(bytes, w.at));
                 }
             }
-            // (The first-word table folds: its keys are the folded ones.)
             let first = w.key(true);
             if self.first_words.may_hold_key(first) && self.may_open(starts, i, first) {
-                self.aliases_at(text, w, &mut found);
+                self.aliases_at(text, w, found);
             }
+            i += 1;
         }
-        (found, credits, maybe_capitals)
     }
 
     /// Whether an alias may start at the `i`th word start: its word alone, or its word and
@@ -674,7 +751,7 @@ impl GazetteerInner {
     }
 
     /// The aliases as first found: every trie walked from its root at every word start that
-    /// passes the first-word filters. [`GazetteerInner::aliases`] must find the same.
+    /// passes the first-word filters. [`GazetteerInner::aliases_into`] must find the same.
     #[cfg(test)]
     fn aliases_from_roots(&self, text: &Text) -> [AliasHits; 3] {
         let mut found: [AliasHits; 3] = Default::default();
@@ -787,32 +864,17 @@ impl GazetteerInner {
         false
     }
 
-    /// Whether an exact-case acronym stands as one ("IS" in a sentence, not in "WHAT IS NEXT").
-    fn acronym_stands(&self, text: &str, span: Span) -> bool {
-        let found = span.of(text);
-        if !self.word_acronyms.contains(found) {
-            return true;
-        }
-        let shouting =
-            |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
-        let before = text[..span.start].trim_end_matches([' ', '\t']);
-        let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        let after = text[span.end..].trim_start_matches([' ', '\t']);
-        let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        !(shouting(prev_word) && prev_word.len() >= 3 || shouting(next_word) && next_word.len() >= 3)
-    }
-
     /// Spans of page chrome: lines of credits, "Source:" lines, bylines, banners; photo
     /// credits inside a line ("(AP Photo/Cliff Owen)", "AFP PHOTO / SAFIN HAMED").
     #[inline(never)]
-    fn chrome_lines(&self, text: &Text, newlines: &[usize], credits: &[(usize, usize)]) -> Vec<Span> {
-        let mut out = Vec::new();
+    fn chrome_lines_into(&self, text: &Text, newlines: &[usize], credits: &[(usize, usize)], out: &mut Vec<Span>) {
+        out.clear();
         let mut start = 0;
         // The lines, each with its newline (the last may have none).
         let last = (newlines.last().map_or(0, |&n| n + 1) < text.text.len()).then(|| text.text.len() - 1);
         for &nl in newlines.iter().chain(&last) {
             let line = &text.text[start..nl + 1];
-            let trimmed = line.trim_start();
+            let trimmed = trim_start(line);
             let byline = self.short_line_prefixes.may_begin(trimmed)
                 && trimmed.trim_end().len() < 120
                 && self.short_line_prefixes.candidates(trimmed).any(|p| {
@@ -829,8 +891,7 @@ impl GazetteerInner {
             }
             start += line.len();
         }
-        self.credits(text, credits, &mut out);
-        out
+        self.credits(text, credits, out);
     }
 
     /// Photo credits inside a line: from the parenthesis (or the word) before a credit word
@@ -882,13 +943,22 @@ impl GazetteerInner {
     }
 }
 
-/// Where `text` holds a newline. Tokens hold none, and a newline between two tokens always
-/// closes a sentence (`chronicle_core`'s splitter), so the newlines lie in the gaps between
-/// sentences (and before the first, after the last): those few gaps are searched, not every
-/// gap between tokens (a property test holds this to every newline of the text).
+/// [`newlines_into`] into a new vector.
+#[cfg(test)]
 fn newlines(text: &Text) -> Vec<usize> {
-    let bytes = text.text.as_bytes();
     let mut out = Vec::new();
+    newlines_into(text, &mut out);
+    out
+}
+
+/// Where `text` holds a newline, into `out` (cleared first). Tokens hold none, and a newline
+/// between two tokens always closes a sentence (`chronicle_core`'s splitter), so the newlines
+/// lie in the gaps between sentences (and before the first, after the last): those few gaps
+/// are searched, not every gap between tokens (a property test holds this to every newline of
+/// the text).
+fn newlines_into(text: &Text, out: &mut Vec<usize>) {
+    let bytes = text.text.as_bytes();
+    out.clear();
     let mut prev = 0;
     let gaps = text.sentences.iter().map(|s| (s.start, s.end)).chain([(bytes.len(), bytes.len())]);
     for (start, end) in gaps {
@@ -897,7 +967,6 @@ fn newlines(text: &Text) -> Vec<usize> {
         }
         prev = end.max(prev);
     }
-    out
 }
 
 /// One trie over some of the patterns (matched at word starts, see [`trie`]), with the global
@@ -948,7 +1017,7 @@ impl Matcher {
 }
 
 /// A word start whose first byte is no lower-case ASCII letter: it may hold a capitalised
-/// word token ([`persons::capitalised_words`]).
+/// word token ([`persons::capitalised_words_into`]).
 const MAYBE_CAPITAL: u8 = 1;
 /// A word start whose first byte may begin a credit word (looked for at word starts).
 const CREDIT: u8 = 2;
@@ -1023,10 +1092,33 @@ fn credit_after_slash(text: &str, span: Span) -> bool {
     text[..span.start].trim_end_matches(' ').ends_with('/') && rest_of_line_blank(text, span.end)
 }
 
+/// `line.trim_start()`: ASCII whitespace skipped byte by byte (a line nearly always begins
+/// with none, or with ASCII), the rest as chars.
+fn trim_start(line: &str) -> &str {
+    let b = line.as_bytes();
+    let skip = b.iter().position(|&c| !matches!(c, b'\t'..=b'\r' | b' ')).unwrap_or(b.len());
+    // (A position before an ASCII byte, or the end, is a char boundary.)
+    match b.get(skip) {
+        Some(&c) if c >= 128 => line[skip..].trim_start(),
+        _ => &line[skip..],
+    }
+}
+
 /// Whether only spaces stand between `at` and the end of its line (bounded: no line scan).
 fn rest_of_line_blank(text: &str, at: usize) -> bool {
     let rest = text[at..].trim_start_matches([' ', '\t', '\r']);
     rest.is_empty() || rest.starts_with('\n')
+}
+
+/// Whether an exact-case acronym that is also a word ("IS") stands as an acronym: in a
+/// sentence, not in a shouted line ("WHAT IS NEXT").
+fn acronym_stands(text: &str, span: Span) -> bool {
+    let shouting = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase);
+    let before = text[..span.start].trim_end_matches([' ', '\t']);
+    let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let after = text[span.end..].trim_start_matches([' ', '\t']);
+    let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    !(shouting(prev_word) && prev_word.len() >= 3 || shouting(next_word) && next_word.len() >= 3)
 }
 
 /// "US $13 million", "US$718 million": a currency, not the country.
@@ -1051,8 +1143,9 @@ fn agency_of_dateline(text: &str, span: Span) -> bool {
 
 /// The flat selection: leftmost first, the longest of overlapping candidates wins (ties: the
 /// lower priority), except that a leader-named coalition keeps its leader ("US-led").
+/// `keys` is a buffer for the order (cleared first).
 #[inline(never)]
-fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
+fn select_flat(text: &str, candidates: &[Candidate], keys: &mut Vec<u128>) -> Vec<Mention> {
     // The candidates' order (leftmost, longest, lowest priority, then as found), sorted as
     // small keys rather than moving the candidates themselves: one u128 each, its fields
     // packed from the most significant down (start: 48 bits, 2^40 - 1 - length: 40 bits,
@@ -1060,18 +1153,15 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
     // would. A text of 2^40 bytes or more (never seen) sorts the tuples themselves.
     const LONGEST: u128 = (1 << 40) - 1;
     if (text.len() as u128) < LONGEST && candidates.len() < u32::MAX as usize {
-        let mut keys: Vec<u128> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (c.span.start as u128) << 80
-                    | (LONGEST - c.span.len() as u128) << 40
-                    | u128::from(c.priority) << 32
-                    | i as u128
-            })
-            .collect();
+        keys.clear();
+        keys.extend(candidates.iter().enumerate().map(|(i, c)| {
+            (c.span.start as u128) << 80
+                | (LONGEST - c.span.len() as u128) << 40
+                | u128::from(c.priority) << 32
+                | i as u128
+        }));
         keys.sort_unstable();
-        return select_in_order(text, &candidates, keys.iter().map(|&k| k as u32 as usize));
+        return select_in_order(text, candidates, keys.iter().map(|&k| k as u32 as usize));
     }
     let mut order: Vec<(usize, std::cmp::Reverse<usize>, u8, u32)> = candidates
         .iter()
@@ -1079,7 +1169,7 @@ fn select_flat(text: &str, candidates: Vec<Candidate>) -> Vec<Mention> {
         .map(|(i, c)| (c.span.start, std::cmp::Reverse(c.span.len()), c.priority, i as u32))
         .collect();
     order.sort_unstable();
-    select_in_order(text, &candidates, order.iter().map(|o| o.3 as usize))
+    select_in_order(text, candidates, order.iter().map(|o| o.3 as usize))
 }
 
 /// The selection over the candidates taken in `order` (indices, leftmost and longest first):

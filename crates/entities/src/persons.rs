@@ -32,6 +32,9 @@ pub(crate) struct NameRules {
     /// name read from a text) is looked up without lower-casing it, and can only be one of
     /// these (it lower-cases to ASCII).
     known_ascii: Vec<(u64, Box<str>, Arc<str>)>,
+    /// The known ASCII names as a filter ([`SmallSet::bit`] of each): most names read are
+    /// none of them, and are turned away before they are hashed.
+    known_filter: Box<[u64; SMALL_SET_WORDS]>,
 }
 
 /// A hash of `s` with its ASCII letters folded, eight bytes at a time: the same for an ASCII
@@ -48,27 +51,64 @@ fn folded_hash(s: &[u8]) -> u64 {
     h
 }
 
+/// Whether `lower` is `w` with its ASCII capitals lower-cased (`lower` holds none), as
+/// `lower.eq_ignore_ascii_case(w)` would say: eight bytes at a time when there are eight
+/// (the last eight overlapping the ones before), else byte by byte.
+fn lower_case_of(lower: &[u8], w: &[u8]) -> bool {
+    let len = w.len();
+    if lower.len() != len {
+        return false;
+    }
+    if len < 8 {
+        return lower.iter().zip(w).all(|(&l, &c)| l == c.to_ascii_lowercase());
+    }
+    let eight = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let mut at = 0;
+    while at + 8 < len {
+        if eight(lower, at) != chronicle_core::fold8(eight(w, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    eight(lower, len - 8) == chronicle_core::fold8(eight(w, len - 8))
+}
+
 /// A short word list (titles, particles, suffixes): a word is hashed only when a word of the
-/// list has its length and its first byte, which turns most of a name's words away at once.
+/// list has its length, its first byte and its last byte (one bit of a small filter), which
+/// turns nearly all of a name's words away at once. (A filter by length and first byte apart
+/// let most words through: the list of words that start no name is long.)
 #[derive(Debug)]
 struct SmallSet {
     words: HashSet<String>,
-    /// Bit `n` set: some word has `n` bytes (the last bit: 63 or more).
-    lengths: u64,
-    /// Bit `b` set: some word begins with byte `b`.
-    firsts: [u64; 4],
+    /// Bit [`SmallSet::bit`] set for each word.
+    filter: Box<[u64; SMALL_SET_WORDS]>,
 }
+
+/// The 64-bit words of a [`SmallSet`]'s filter: 4096 bits, for lists of a few hundred words.
+const SMALL_SET_WORDS: usize = 64;
 
 impl SmallSet {
     fn new(words: impl IntoIterator<Item = String>) -> SmallSet {
         let words: HashSet<String> = words.into_iter().collect();
-        let (mut lengths, mut firsts) = (0u64, [0u64; 4]);
+        let mut filter = Box::new([0u64; SMALL_SET_WORDS]);
         for w in &words {
-            lengths |= 1 << w.len().min(63);
-            let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
-            firsts[b / 64] |= 1 << (b % 64);
+            let bit = Self::bit(w.as_bytes());
+            filter[bit / 64] |= 1 << (bit % 64);
         }
-        SmallSet { words, lengths, firsts }
+        SmallSet { words, filter }
+    }
+
+    /// The filter's bit of a word: a mix of its length, first and last bytes.
+    #[inline]
+    fn bit(w: &[u8]) -> usize {
+        Self::bit_of(w.len(), w.first().copied().unwrap_or(0), w.last().copied().unwrap_or(0))
+    }
+
+    /// The filter's bit of a word of `len` bytes that begins with `first` and ends with `last`.
+    #[inline]
+    fn bit_of(len: usize, first: u8, last: u8) -> usize {
+        let x = (len.min(255) as u32) | u32::from(first) << 8 | u32::from(last) << 16;
+        (x.wrapping_mul(0x9e37_79b1) >> (32 - 12)) as usize
     }
 
     /// Whether `w` lower-cased is in the set (lower-cased on the stack when ASCII and short).
@@ -86,16 +126,15 @@ impl SmallSet {
 
     #[inline]
     fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes().first().copied().unwrap_or(0) as usize;
-        self.lengths & (1 << w.len().min(63)) != 0
-            && self.firsts[b / 64] & (1 << (b % 64)) != 0
-            && self.words.contains(w)
+        let bit = Self::bit(w.as_bytes());
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0 && self.words.contains(w)
     }
 }
 
 /// The surnames of the persons named in full in a document ([`NameRules::coreference`]):
 /// each surname once, lower-cased, and every person each names. Two buffers a document, not
 /// two allocations a surname.
+#[derive(Default)]
 struct Surnames {
     /// Each surname: [`word_key`] of its lower-cased text, folded (the key of the text's
     /// words that may be it), and where that text stands in `lower`.
@@ -108,6 +147,12 @@ struct Surnames {
 }
 
 impl Surnames {
+    fn clear(&mut self) {
+        self.names.clear();
+        self.lower.clear();
+        self.owners.clear();
+    }
+
     /// The lower-cased text of the `i`th surname.
     fn lower(&self, i: usize) -> &str {
         let (_, start, end) = self.names[i];
@@ -121,8 +166,7 @@ impl Surnames {
 
     /// The index of the surname an ASCII word `w` of key `key` (folded) is, in any case.
     fn find_ascii(&self, key: u64, w: &str) -> Option<usize> {
-        (0..self.names.len())
-            .find(|&i| self.names[i].0 == key && self.lower(i).as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+        (0..self.names.len()).find(|&i| self.names[i].0 == key && lower_case_of(self.lower(i).as_bytes(), w.as_bytes()))
     }
 
     /// Adds `k` as the surname of `person`, named at `at`. A surname seen before is found
@@ -130,8 +174,11 @@ impl Surnames {
     /// has the same folded key).
     fn add(&mut self, k: &str, at: usize, person: &Arc<str>) {
         let i = if k.is_ascii() {
-            let key = word_key(k, true);
-            self.find_ascii(key, k).unwrap_or_else(|| {
+            // (Its text decides: the same folded text has the same folded key, which is
+            // computed only for a new surname.)
+            let seen = (0..self.names.len()).find(|&i| lower_case_of(self.lower(i).as_bytes(), k.as_bytes()));
+            seen.unwrap_or_else(|| {
+                let key = word_key(k, true);
                 let start = self.lower.len();
                 self.lower.push_str(k);
                 self.lower[start..].make_ascii_lowercase();
@@ -188,15 +235,60 @@ impl Name<'_> {
     }
 }
 
-/// A capitalised word token: its index, and the word start there (a word token starts a word
-/// unless glued to a number or an underscore: "2nd", "_Foo").
-pub(crate) struct CapWord<'t> {
+/// A capitalised word token: its index, and the index of the word start there (a word token
+/// starts a word unless glued to a number or an underscore: "2nd", "_Foo"), or [`NO_START`].
+/// (Indices, not references: a thread's buffer of them outlives each document.)
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CapWord {
     pub(crate) token: u32,
-    pub(crate) start: Option<&'t WordStart>,
+    /// Where its token starts (the headlines compare it with the lines' ends).
+    at: u32,
+    start: u32,
+    /// The folded key of the word start's word ([`WordStart::key`]), 0 without one: the
+    /// coreference turns most capitals away by it without reading their word start.
+    key: u64,
     /// False only when it cannot be a one-word given name: it is its word start's whole word
     /// and that word's key misses the given names' filter ([`NameRules::given_name_persons`]
     /// then skips it without reading its token again).
     pub(crate) may_be_given: bool,
+}
+
+/// No word start at a [`CapWord`]'s token.
+const NO_START: u32 = u32::MAX;
+
+impl CapWord {
+    /// The word start at its token, if one starts there.
+    #[inline]
+    pub(crate) fn start<'t>(&self, text: &'t Text) -> Option<&'t WordStart> {
+        if self.start == NO_START {
+            None
+        } else {
+            text.word_starts().get(self.start as usize)
+        }
+    }
+}
+
+/// The buffers of the person rules, kept from document to document ([`crate::Scratch`]).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    surnames: Surnames,
+    added: Vec<Mention>,
+    lower: String,
+    /// A name's canonical, written before it is looked up or kept.
+    canonical: String,
+}
+
+/// [`capitalised_words_into`] into new vectors.
+#[cfg(test)]
+pub(crate) fn capitalised_words(
+    text: &Text,
+    newlines: &[usize],
+    maybe: &[u32],
+    given: Option<&WordTable<()>>,
+) -> (Vec<CapWord>, Vec<Span>) {
+    let (mut caps, mut headlines) = (Vec::new(), Vec::new());
+    capitalised_words_into(text, newlines, maybe, given, &mut caps, &mut headlines);
+    (caps, headlines)
 }
 
 /// The capitalised word tokens of `text`, and its headlines: lines whose words are nearly
@@ -216,30 +308,33 @@ pub(crate) struct CapWord<'t> {
 /// `maybe` are the indices of the word starts whose first byte is no lower-case ASCII letter,
 /// in order (the alias walk collects them on its way): no capitalised word token starts in
 /// the others' words. `given`: the one-word given names, whose filter sets
-/// [`CapWord::may_be_given`] on the way (None: set on every capital).
-pub(crate) fn capitalised_words<'t>(
-    text: &'t Text,
+/// [`CapWord::may_be_given`] on the way (None: set on every capital). Into `caps` and
+/// `headlines` (cleared first).
+pub(crate) fn capitalised_words_into(
+    text: &Text,
     newlines: &[usize],
     maybe: &[u32],
     given: Option<&WordTable<()>>,
-) -> (Vec<CapWord<'t>>, Vec<Span>) {
+    caps: &mut Vec<CapWord>,
+    headlines: &mut Vec<Span>,
+) {
     let bytes = text.text.as_bytes();
     let tokens = &text.tokens;
     let starts = text.word_starts();
-    let mut caps: Vec<CapWord<'t>> = Vec::with_capacity(maybe.len());
+    caps.clear();
     for &i in maybe {
         let w = &starts[i as usize];
-        let b = bytes[w.at];
         // The token holding the word start (the first that ends past it): the token that
         // starts there, if one does.
         let k = text.start_token(i as usize);
         if w.capital {
             if let Some(t) = tokens.get(k).filter(|t| t.start as usize == w.at && t.kind == TokenKind::Word) {
                 let may_be_given = given.is_none_or(|g| w.word_len() != (t.end - t.start) as usize || g.may_hold(w));
-                caps.push(CapWord { token: k as u32, start: Some(w), may_be_given });
+                caps.push(CapWord { token: k as u32, at: t.start, start: i, key: w.key(true), may_be_given });
             }
             continue;
         }
+        let b = bytes[w.at];
         if b.is_ascii_lowercase() {
             continue;
         }
@@ -260,13 +355,12 @@ pub(crate) fn capitalised_words<'t>(
         let mut k = k + usize::from(tokens.get(k).is_some_and(|t| t.start as usize <= w.at));
         while let Some(t) = tokens.get(k).filter(|t| (t.start as usize) < w.end()) {
             if t.kind == TokenKind::Word && capitalised(t.text(text.text)) {
-                caps.push(CapWord { token: k as u32, start: None, may_be_given: true });
+                caps.push(CapWord { token: k as u32, at: t.start, start: NO_START, key: 0, may_be_given: true });
             }
             k += 1;
         }
     }
-    let headlines = headlines(text, newlines, &caps);
-    (caps, headlines)
+    find_headlines(text, newlines, caps, headlines);
 }
 
 /// The word starts that may hold a capitalised word token, for [`capitalised_words`]: those
@@ -279,24 +373,24 @@ pub(crate) fn maybe_capitals(text: &Text) -> Vec<u32> {
         .collect()
 }
 
-/// The headlines among the lines holding `caps` ([`capitalised_words`]): two word tokens or
-/// more, three in four of them capitalised.
-fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
+/// The headlines among the lines holding `caps` ([`capitalised_words_into`]): two word tokens or
+/// more, three in four of them capitalised. Into `out` (cleared first).
+fn find_headlines(text: &Text, newlines: &[usize], caps: &[CapWord], out: &mut Vec<Span>) {
     let tokens = &text.tokens;
     let len = text.text.len();
-    let mut out = Vec::new();
+    out.clear();
     let mut line = 0;
     let mut i = 0;
     while i < caps.len() {
         let first = caps[i].token as usize;
-        let start = tokens[first].start as usize;
+        let start = caps[i].at as usize;
         while newlines.get(line).is_some_and(|&n| n < start) {
             line += 1;
         }
         let line_start = if line == 0 { 0 } else { newlines[line - 1] + 1 };
         let line_end = newlines.get(line).map_or(len, |&n| n + 1);
         let mut j = i + 1;
-        while j < caps.len() && (tokens[caps[j].token as usize].start as usize) < line_end {
+        while j < caps.len() && (caps[j].at as usize) < line_end {
             j += 1;
         }
         let capitals = j - i;
@@ -306,7 +400,9 @@ fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
         }
         // The line's word tokens, counted out from its first capital until a headline's
         // share of capitals is out of reach.
-        let too_many = |words: usize| words * 3 > capitals * 4;
+        // (words * 3 > capitals * 4, for whole numbers of words.)
+        let most = capitals * 4 / 3;
+        let too_many = |words: usize| words > most;
         let mut words = 0;
         let mut t = first;
         while t > 0 && tokens[t - 1].start as usize >= line_start && !too_many(words) {
@@ -322,7 +418,6 @@ fn headlines(text: &Text, newlines: &[usize], caps: &[CapWord]) -> Vec<Span> {
             out.push(Span::new(line_start, line_end));
         }
     }
-    out
 }
 
 /// Whether `bytes[start..end]` is ASCII: a token of eight bytes or fewer in one load.
@@ -371,6 +466,14 @@ impl NameRules {
             suffixes: SmallSet::new(rules.suffixes.iter().cloned()),
             not_names: SmallSet::new(not_names),
             given_names,
+            known_filter: {
+                let mut filter = Box::new([0u64; SMALL_SET_WORDS]);
+                for k in known.keys().filter(|k| k.is_ascii()) {
+                    let bit = SmallSet::bit(k.as_bytes());
+                    filter[bit / 64] |= 1 << (bit % 64);
+                }
+                filter
+            },
             known_ascii: {
                 let mut v: Vec<(u64, Box<str>, Arc<str>)> = known
                     .iter()
@@ -384,14 +487,16 @@ impl NameRules {
         }
     }
 
-    /// [`capitalised_words`] of `text`, each marked by the given names' filter.
-    pub(crate) fn capitalised_words<'t>(
+    /// [`capitalised_words_into`] of `text`, each marked by the given names' filter, into buffers.
+    pub(crate) fn capitalised_words(
         &self,
-        text: &'t Text,
+        text: &Text,
         newlines: &[usize],
         maybe: &[u32],
-    ) -> (Vec<CapWord<'t>>, Vec<Span>) {
-        capitalised_words(text, newlines, maybe, Some(&self.given_words))
+        caps: &mut Vec<CapWord>,
+        headlines: &mut Vec<Span>,
+    ) {
+        capitalised_words_into(text, newlines, maybe, Some(&self.given_words), caps, headlines)
     }
 
     /// Whether `w` (one word token) can be part of a name.
@@ -486,6 +591,15 @@ impl NameRules {
             return None;
         }
         if name.is_ascii() {
+            // (A known name is lower-cased: the name's length and its first and last bytes
+            // lower-cased give its bit.)
+            let b = name.as_bytes();
+            let first = b.first().map_or(0, u8::to_ascii_lowercase);
+            let last = b.last().map_or(0, u8::to_ascii_lowercase);
+            let bit = SmallSet::bit_of(b.len(), first, last);
+            if self.known_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                return None;
+            }
             let hash = folded_hash(name.as_bytes());
             let at = self.known_ascii.partition_point(|k| k.0 < hash);
             return self.known_ascii[at..]
@@ -499,8 +613,8 @@ impl NameRules {
 
     /// Persons after a title: "Prime Minister Haider al-Abadi", "Gen. Joseph Dunford",
     /// "Mr Masum" (a lone surname after an honorific).
-    pub(crate) fn title_persons(&self, text: &Text, titles: &[Span], out: &mut Vec<Candidate>) {
-        let mut buf = String::new();
+    pub(crate) fn title_persons(&self, text: &Text, titles: &[Span], out: &mut Vec<Candidate>, scratch: &mut Scratch) {
+        let buf = &mut scratch.canonical;
         for title in titles {
             let gap_ok = text.text[title.end..].starts_with(' ') && !text.text[title.end..].starts_with("  ");
             if !gap_ok {
@@ -509,7 +623,7 @@ impl NameRules {
             let from = text.token_at(title.end);
             let Some(name) = self.read(text, from) else { continue };
             let honorific = self.honorifics.contains(title.of(text.text));
-            let canonical = name.canonical(&mut buf);
+            let canonical = name.canonical(buf);
             if name.words >= 2 || honorific || self.known_name(canonical).is_some() {
                 out.push(Candidate {
                     span: name.span,
@@ -563,13 +677,19 @@ impl NameRules {
     }
 
     /// Persons by a common given name and a surname: "Brett McGurk said". `caps` are the
-    /// capitalised word tokens ([`capitalised_words`]).
-    pub(crate) fn given_name_persons(&self, text: &Text, caps: &[CapWord], out: &mut Vec<Candidate>) {
+    /// capitalised word tokens ([`capitalised_words_into`]).
+    pub(crate) fn given_name_persons(
+        &self,
+        text: &Text,
+        caps: &[CapWord],
+        out: &mut Vec<Candidate>,
+        scratch: &mut Scratch,
+    ) {
         if self.given_names.is_empty() {
             return;
         }
         let mut next = 0;
-        let mut buf = String::new();
+        let buf = &mut scratch.canonical;
         for cap in caps {
             let i = cap.token as usize;
             if !cap.may_be_given || i < next {
@@ -577,7 +697,7 @@ impl NameRules {
             }
             let t = text.tokens[i];
             // By key where the token is its word start's whole word (it nearly always is).
-            let given = match cap.start {
+            let given = match cap.start(text) {
                 Some(w) if w.word_len() == (t.end - t.start) as usize => {
                     self.given_words.get(w, text.text.as_bytes()).is_some()
                 }
@@ -588,10 +708,16 @@ impl NameRules {
             }
             if let Some(name) = self.read(text, i) {
                 if name.words >= 2 {
-                    next = text.token_at(name.span.end).max(i + 1);
+                    // (The first token at or past its end, [`Text::token_at`], counted on
+                    // from its first: a name is a few tokens long.)
+                    let mut past = i + 1;
+                    while text.tokens.get(past).is_some_and(|t| (t.start as usize) < name.span.end) {
+                        past += 1;
+                    }
+                    next = past;
                     out.push(Candidate {
                         span: name.span,
-                        canonical: self.canonical(name.canonical(&mut buf)),
+                        canonical: self.canonical(name.canonical(buf)),
                         kind: EntityType::Person,
                         rule: "given_name_person",
                         priority: 2,
@@ -605,11 +731,18 @@ impl NameRules {
 
     /// Later surnames of the persons named in full: "Kerry", "Mr Masum", "Abadi", "KERRY".
     /// A lone word tagged as a city or region that is such a surname is the person ("Austin").
-    /// `caps` are the capitalised word tokens ([`capitalised_words`]).
-    pub(crate) fn coreference(&self, text: &Text, caps: &[CapWord], mentions: &mut Vec<Mention>) {
+    /// `caps` are the capitalised word tokens ([`capitalised_words_into`]).
+    pub(crate) fn coreference(
+        &self,
+        text: &Text,
+        caps: &[CapWord],
+        mentions: &mut Vec<Mention>,
+        scratch: &mut Scratch,
+    ) {
         // The surnames, lower-cased, each with its key (folded) and the persons it names.
-        let mut surnames =
-            Surnames { names: Vec::with_capacity(8), lower: String::with_capacity(64), owners: Vec::with_capacity(8) };
+        let Scratch { surnames, added, lower, .. } = scratch;
+        surnames.clear();
+        added.clear();
         for m in mentions.iter().filter(|m| m.kind == EntityType::Person) {
             let Some(space) = m.canonical.as_bytes().iter().rposition(|&b| b == b' ') else { continue };
             let last = &m.canonical[space + 1..];
@@ -637,24 +770,25 @@ impl NameRules {
             bloom[bit / 64] |= 1 << (bit % 64);
         }
         let bytes = text.text.as_bytes();
-        let mut added: Vec<Mention> = Vec::new();
-        let mut lower = String::new();
         for cap in caps {
-            let t = text.tokens[cap.token as usize];
-            if let Some(s) = cap.start {
-                let bit = (s.key(true) >> 54) as usize;
-                if bloom[bit / 64] & (1 << (bit % 64)) == 0 && ascii(bytes, t.start as usize, t.end as usize) {
-                    continue;
+            if cap.start != NO_START {
+                let bit = (cap.key >> 54) as usize;
+                if bloom[bit / 64] & (1 << (bit % 64)) == 0 {
+                    let t = text.tokens[cap.token as usize];
+                    if ascii(bytes, t.start as usize, t.end as usize) {
+                        continue;
+                    }
                 }
             }
+            let t = text.tokens[cap.token as usize];
             let w = strip_possessive(t.text(text.text));
             let ascii = w.is_ascii();
             if w.len() < 64 && ascii && lengths & (1 << w.len()) == 0 {
                 continue;
             }
-            let surname = match cap.start {
+            let surname = match cap.start(text) {
                 // An ASCII word that is its word start's whole word: by the key it has.
-                Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(s.key(true), w),
+                Some(s) if ascii && s.word_len() == w.len() => surnames.find_ascii(cap.key, w),
                 _ => {
                     lower.clear();
                     if ascii {
@@ -668,7 +802,7 @@ impl NameRules {
             };
             let span = Span::new(t.start as usize, t.start as usize + w.len());
             let Some(owner) = surname.and_then(|i| surnames.owner(i, span.start)) else { continue };
-            refer(span, owner, mentions, &mut added);
+            refer(span, owner, mentions, added);
         }
         if !added.is_empty() {
             // Both in text order, and no added span is a mention's: merged, as a stable sort
@@ -732,7 +866,7 @@ impl NameRules {
 /// [`capitalised_words`] as first written: one walk over every token, the lines found on the
 /// way; the property tests hold the walk by capitals to it.
 #[cfg(test)]
-pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]) -> (Vec<CapWord<'t>>, Vec<Span>) {
+pub(crate) fn capitalised_words_by_tokens(text: &Text, newlines: &[usize]) -> (Vec<CapWord>, Vec<Span>) {
     let bytes = text.text.as_bytes();
     // The `k`th newline (the text's length past the last).
     let newline = |k: usize| newlines.get(k).copied().unwrap_or(bytes.len());
@@ -773,7 +907,10 @@ pub(crate) fn capitalised_words_by_tokens<'t>(text: &'t Text, newlines: &[usize]
         let capital = if b < 128 { b.is_ascii_uppercase() } else { capitalised(t.text(text.text)) };
         if capital {
             capitals += 1;
-            caps.push(CapWord { token: i as u32, start: starts.at(start), may_be_given: true });
+            let at = starts.at(start).map(|w| w.at);
+            let index = at.map_or(NO_START, |at| text.word_starts().partition_point(|w| w.at < at) as u32);
+            let key = starts.at(start).map_or(0, |w| w.key(true));
+            caps.push(CapWord { token: i as u32, at: t.start, start: index, key, may_be_given: true });
         }
     }
     let end = if nl < bytes.len() { nl + 1 } else { bytes.len() };
@@ -840,11 +977,12 @@ mod tests {
         for c in &caps {
             let start = text.tokens[c.token as usize].start as usize;
             let at_start = text.word_starts().iter().find(|w| w.at == start).map(|w| w.at);
-            proptest::prop_assert_eq!(c.start.map(|w| w.at), at_start);
+            proptest::prop_assert_eq!(c.start(&text).map(|w| w.at), at_start);
         }
         let (old_caps, old_headlines) = capitalised_words_by_tokens(&text, &newlines(s));
         proptest::prop_assert_eq!(headlines, old_headlines);
-        let starts = |caps: &[CapWord]| caps.iter().map(|c| (c.token, c.start.map(|w| w.at))).collect::<Vec<_>>();
+        let starts =
+            |caps: &[CapWord]| caps.iter().map(|c| (c.token, c.start(&text).map(|w| w.at))).collect::<Vec<_>>();
         proptest::prop_assert_eq!(starts(&caps), starts(&old_caps));
         Ok(())
     }
@@ -860,6 +998,32 @@ mod tests {
             "\n",
         ] {
             agree(s).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        /// A small set holds what its words' set holds: its filter turns no word of it away.
+        #[test]
+        fn small_sets_hold_their_words_and_no_other(
+            words in proptest::collection::vec("[a-cA-Cé.\\-]{0,6}", 0..30),
+            probe in "[a-cA-Cé.\\-]{0,6}",
+        ) {
+            let set = SmallSet::new(words.iter().cloned());
+            for w in words.iter().chain([&probe]) {
+                proptest::prop_assert_eq!(set.contains(w), words.contains(w), "{:?}", w);
+            }
+        }
+
+        /// A lower-cased word is found eight bytes at a time as byte by byte.
+        #[test]
+        fn lower_case_of_is_eq_ignore_ascii_case_against_lower_case(
+            lower in "[a-cé_\\- ]{0,19}",
+            w in "[a-cA-Cé_\\- ]{0,19}",
+        ) {
+            let want = lower.as_bytes().eq_ignore_ascii_case(w.as_bytes());
+            proptest::prop_assert_eq!(lower_case_of(lower.as_bytes(), w.as_bytes()), want);
+            let same = w.to_ascii_lowercase();
+            proptest::prop_assert!(lower_case_of(same.as_bytes(), w.as_bytes()));
         }
     }
 
@@ -937,7 +1101,7 @@ mod tests {
             mentions.sort_by_key(|m| (m.span.start, m.span.end));
             let mut want = mentions.clone();
             rules.coreference_as_first_written(&text, &caps, &mut want);
-            rules.coreference(&text, &caps, &mut mentions);
+            rules.coreference(&text, &caps, &mut mentions, &mut Scratch::default());
             proptest::prop_assert_eq!(mentions, want, "{:?}", s);
         }
 

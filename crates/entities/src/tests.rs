@@ -303,6 +303,12 @@ proptest::proptest! {
 }
 
 proptest::proptest! {
+    /// A line is trimmed byte by byte as `str::trim_start` trims it.
+    #[test]
+    fn lines_are_trimmed_as_str_trims_them(s in "([ \t\n\r\u{b}\u{c}\u{a0}\u{2028}\u{3000}\u{1c}]|x|é|By )*") {
+        proptest::prop_assert_eq!(super::trim_start(&s), s.trim_start());
+    }
+
     /// The newlines found between sentences are every newline of the text.
     #[test]
     fn newlines_between_sentences_are_all_newlines(s in "(word|W|2|Mr|U\\.S|[ .,!?\"')\n\r\t]|é|\u{2019}|\u{201d}|\u{2028})*") {
@@ -521,7 +527,7 @@ proptest::proptest! {
             })
             .collect();
         proptest::prop_assert_eq!(
-            select_flat(text, candidates.clone()),
+            select_flat(text, &candidates, &mut Vec::new()),
             select_flat_as_first_written(text, candidates)
         );
     }
