@@ -16,7 +16,7 @@ pub mod lexicon;
 mod words;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordFilter, WordStart};
+use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordStart};
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
 use words::{KeySet, WordInfo, WordTable};
@@ -154,7 +154,7 @@ impl Tagger {
         let starts = text.word_starts();
         let mut k = 0;
         loop {
-            k = next_candidate(starts, k, bytes, &lex.starter_filter);
+            k = next_candidate(starts, k, bytes, &self.ix.starter_keys);
             let Some(w) = starts.get(k) else { break };
             k += 1;
             let b = bytes[w.at];
@@ -323,13 +323,13 @@ impl Tagger {
 }
 
 /// The index of the first word start from `k` on that may begin a figure: one that does not
-/// begin with an ASCII letter, or whose word passes the starter filter. Most words are turned
-/// away here, by one bit test each, in a loop of its own (not inlined into the walk, so that
-/// its few values stay in registers).
+/// begin with an ASCII letter, or whose key passes the starters' Bloom filter
+/// ([`KeySet::may_contain`]). Most words are turned away here, by one bit test each, in a loop
+/// of its own (not inlined into the walk, so that its few values stay in registers).
 #[inline(never)]
-fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], filter: &WordFilter) -> usize {
+fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], starters: &KeySet) -> usize {
     while let Some(w) = starts.get(k) {
-        if !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || filter.may_start(w) {
+        if !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || starters.may_contain(w.key(true)) {
             return k;
         }
         k += 1;
