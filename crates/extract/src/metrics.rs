@@ -824,8 +824,8 @@ impl MetricRules {
             if (t.kind == TokenKind::Punct && is_clause_break(w)) || self.is_noun_break(w) {
                 break;
             }
-            let lower = w.starts_with(|c: char| c.is_lowercase());
-            if k > v.end_tok && lower && (w.ends_with("ed") || w.ends_with("ing")) {
+            // The endings first: the first char is decoded only for a word that has one.
+            if k > v.end_tok && (w.ends_with("ed") || w.ends_with("ing")) && w.starts_with(|c: char| c.is_lowercase()) {
                 break;
             }
             k += 1;

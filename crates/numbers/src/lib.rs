@@ -326,15 +326,25 @@ impl Tagger {
 /// begin with an ASCII letter, or whose key passes the starters' Bloom filter
 /// ([`KeySet::may_contain`]). Most words are turned away here, by one bit test each, in a loop
 /// of its own (not inlined into the walk, so that its few values stay in registers).
+///
+/// The words are tested two at a time (the loop's own count and test are paid once per pair).
 #[inline(never)]
 fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], starters: &KeySet) -> usize {
-    while let Some(w) = starts.get(k) {
-        if !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || starters.may_contain(w.key(true)) {
+    let may_begin =
+        |w: &WordStart| !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || starters.may_contain(w.key(true));
+    while let Some([a, b]) = starts.get(k..k + 2).and_then(|p| <&[WordStart; 2]>::try_from(p).ok()) {
+        if may_begin(a) {
             return k;
         }
-        k += 1;
+        if may_begin(b) {
+            return k + 1;
+        }
+        k += 2;
     }
-    k
+    match starts.get(k) {
+        Some(w) if !may_begin(w) => k + 1,
+        _ => k,
+    }
 }
 
 /// `w` split at its first hyphen, if it has one (`str::split_once('-')`, with a plain byte
@@ -1288,9 +1298,9 @@ impl<'a> Cx<'a> {
         let num = if self.is(i, "a") || self.is(i, "an") { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
         if let Some(num) = num {
             if self.word(i + 1) {
-                let w1 = self.lower(i + 1);
                 if let Some(den) = self.info(i + 1).and_then(|e| e.fraction) {
-                    let plural = w1.as_str().ends_with('s');
+                    // Lower-cased only once it is a fraction word.
+                    let plural = self.lower(i + 1).as_str().ends_with('s');
                     let agrees = if num == 1.0 { !plural } else { plural };
                     let tail_ok = !self.word(i + 2) || self.is(i + 2, "of");
                     if agrees && tail_ok && den >= 2.0 && num < den {
