@@ -425,7 +425,14 @@ impl Cues {
                         Some(x) if x & c.mask != c.head => continue,
                         // The head was the whole pattern.
                         Some(_) if c.len <= 8 => {}
-                        _ => {
+                        // The head matched: the rest of the pattern, after its first eight bytes.
+                        Some(_) => {
+                            let rest = self.patterns[p].get(8..).unwrap_or(&[]);
+                            if !bytes.get(w.at + 8..end).is_some_and(|t| t.eq_ignore_ascii_case(rest)) {
+                                continue;
+                            }
+                        }
+                        None => {
                             if !bytes[w.at..end].eq_ignore_ascii_case(&self.patterns[p]) {
                                 continue;
                             }
@@ -699,12 +706,13 @@ impl MetricRules {
         let mut scratch = SCRATCH.with(|s| s.take());
         let Scratch { timexes, views, sentences, hits, flags, assigned } = &mut scratch;
         timexes.refill(ctx.timexes);
-        // The figures' units are a few interned names: the last one's rule unit is kept.
+        // The figures' units are a few names: the last one's rule unit is kept, and used again
+        // for the next figure of the same unit (the same name, interned or not).
         let mut last_unit: Option<(&str, Option<usize>)> = None;
         views.clear();
         views.extend(ctx.quantities.iter().map(|q| {
             let unit = match last_unit {
-                Some((u, k)) if std::ptr::eq(u, q.unit) => k,
+                Some((u, k)) if std::ptr::eq(u, q.unit) || u == q.unit => k,
                 _ => {
                     let k = self.units.iter().position(|u| unit_fits(u, q.unit));
                     last_unit = Some((q.unit, k));
@@ -813,19 +821,25 @@ impl MetricRules {
     /// break, another figure, a noun break, or a lower-case verb form after the first word.
     fn phrase_end(&self, ctx: &Context, v: &QView) -> usize {
         let text = ctx.text;
+        let bytes = text.text.as_bytes();
         let mut k = v.end_tok;
         while k < text.tokens.len() && k < v.end_tok + 8 {
             let t = text.tokens[k];
             if t.start as usize >= v.sentence_span.end || t.kind == TokenKind::Number {
                 break;
             }
-            let w = t.text(text.text);
+            // The token's bytes: its text, read without slicing the text as a `str` (only a
+            // punctuation mark and a word ending -ed/-ing are).
+            let b = bytes.get(t.start as usize..t.end as usize).unwrap_or(&[]);
             // Every clause break is punctuation.
-            if (t.kind == TokenKind::Punct && is_clause_break(w)) || self.is_noun_break(w) {
+            if (t.kind == TokenKind::Punct && is_clause_break(t.text(text.text))) || self.is_noun_break_bytes(b) {
                 break;
             }
             // The endings first: the first char is decoded only for a word that has one.
-            if k > v.end_tok && (w.ends_with("ed") || w.ends_with("ing")) && w.starts_with(|c: char| c.is_lowercase()) {
+            if k > v.end_tok
+                && (b.ends_with(b"ed") || b.ends_with(b"ing"))
+                && t.text(text.text).starts_with(|c: char| c.is_lowercase())
+            {
                 break;
             }
             k += 1;
@@ -835,24 +849,31 @@ impl MetricRules {
 
     /// Whether `w`, lower-cased, is a noun break. Short ASCII words (all but a few) go to the
     /// word set, which folds their case as it looks them up; the others are lower-cased in full.
+    #[cfg(test)]
     fn is_noun_break(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+        self.is_noun_break_bytes(w.as_bytes())
+    }
+
+    /// [`MetricRules::is_noun_break`] of a word given as its bytes (a token's: whole chars),
+    /// read without slicing the text as a `str`.
+    fn is_noun_break_bytes(&self, b: &[u8]) -> bool {
         // An ASCII word keeps its length lower-cased: one bit test turns away nearly all.
         if let Some(&first) = b.first() {
             if b.len() < 64
                 && first.is_ascii()
                 && self.noun_break_quick[usize::from(first.to_ascii_lowercase())] >> b.len() & 1 == 0
-                && w.is_ascii()
+                && b.is_ascii()
             {
                 return false;
             }
             // A short ASCII word: its bytes, folded, in one word, searched among the short
             // noun breaks' (a word has no zero byte, so the word determines the string).
-            if b.len() <= 8 && w.is_ascii() {
+            if b.len() <= 8 && b.is_ascii() {
                 let x = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c));
                 return self.short_noun_breaks.contains(fold8(x));
             }
         }
+        let Ok(w) = std::str::from_utf8(b) else { return false };
         if w.len() > 32 || !w.is_ascii() {
             return self.noun_breaks.contains(&w.to_lowercase());
         }

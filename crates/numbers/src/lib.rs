@@ -1125,15 +1125,18 @@ impl<'a> Cx<'a> {
         let lex = self.lex;
         // An article (a starter, the commonest) begins a figure only before a scale, a fraction
         // or a vague amount: tested first, before any lower-casing or table look-up.
-        if (self.is(i, "a") || self.is(i, "an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
-            return None;
-        }
-        if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
+        let article = self.is(i, "a") || self.is(i, "an");
+        if article && !self.has(i + 1, words::AFTER_ARTICLE) {
             return None;
         }
         // What the lexicon says of the word (looked up once, in place: the same as looking it
-        // up lower-cased).
+        // up lower-cased), and of its part before a hyphen: the word itself when it has none.
+        let hyphen = self.b(i).contains(&b'-');
         let e0 = self.info(i);
+        let head = if hyphen { self.head_info(i) } else { e0 };
+        if !head.is_some_and(|e| e.has(words::STARTER)) {
+            return None;
+        }
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
             return None;
@@ -1156,7 +1159,7 @@ impl<'a> Cx<'a> {
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
         // Fractions: "two-thirds", "a third", "three quarters", "half".
-        if let Some(c) = self.fraction(i, e0, blank) {
+        if let Some(c) = self.fraction(i, e0, article, hyphen, blank) {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
@@ -1177,7 +1180,7 @@ impl<'a> Cx<'a> {
         // ASCII case (no other letter lower-cases to theirs), and a word is lower-cased only
         // when it has a hyphen (its parts are looked up).
         while j < self.n() && self.word(j) {
-            if j == i && (self.is(j, "a") || self.is(j, "an")) {
+            if j == i && article {
                 if !self.word(j + 1) || self.info(j + 1).is_none_or(|e| e.scale.is_none()) {
                     return None;
                 }
@@ -1279,13 +1282,14 @@ impl<'a> Cx<'a> {
         Some(Core { end: j, value, scaled, word_modifier, ..blank })
     }
 
-    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token. The token
-    /// is lower-cased only when it has a hyphen; "a", "an" and "half" are compared in any ASCII
-    /// case (no other letter lower-cases to theirs).
-    fn fraction(&self, i: usize, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
+    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token, `article`
+    /// whether it is "a" or "an" and `hyphen` whether it has a hyphen (the word's test found
+    /// them). The token is lower-cased only when it has a hyphen; "a", "an" and "half" are
+    /// compared in any ASCII case (no other letter lower-cases to theirs).
+    fn fraction(&self, i: usize, e0: Option<&WordInfo>, article: bool, hyphen: bool, blank: Core) -> Option<Core> {
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
         let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
-        let w0 = if self.b(i).contains(&b'-') { Some(self.lower(i)) } else { None };
+        let w0 = if hyphen { Some(self.lower(i)) } else { None };
         if let Some((a, b)) = w0.as_ref().and_then(|w| split_hyphen(w.as_str())) {
             let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
             if let (Some(num), Some(den)) = (num, den) {
@@ -1295,7 +1299,7 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        let num = if self.is(i, "a") || self.is(i, "an") { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
+        let num = if article { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
         if let Some(num) = num {
             if self.word(i + 1) {
                 if let Some(den) = self.info(i + 1).and_then(|e| e.fraction) {
