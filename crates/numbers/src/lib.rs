@@ -19,6 +19,7 @@ use chronicle_core::num::{serialize_number, serialize_opt_number};
 use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordStart};
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
+use std::cell::Cell;
 use words::{KeySet, WordInfo, WordTable};
 
 pub use lexicon::LexiconError;
@@ -196,8 +197,15 @@ impl Tagger {
                 if g < sa || g >= sb {
                     continue; // in no sentence
                 }
-                let cx =
-                    Cx { text: text.text, toks: &all[sa..sb], base: sa, sentence: sentence_index, lex, ix: &self.ix };
+                let cx = Cx {
+                    text: text.text,
+                    toks: &all[sa..sb],
+                    base: sa,
+                    sentence: sentence_index,
+                    lex,
+                    ix: &self.ix,
+                    memo: no_memo(),
+                };
                 let i = g - sa;
                 match cx.quantity_at(i) {
                     Some((q, next)) => {
@@ -258,7 +266,15 @@ impl Tagger {
             }
             let b = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
             let toks = &all[a..b];
-            let cx = Cx { text: text.text, toks, base: a, sentence: sentence_index, lex: self.lex(), ix: &self.ix };
+            let cx = Cx {
+                text: text.text,
+                toks,
+                base: a,
+                sentence: sentence_index,
+                lex: self.lex(),
+                ix: &self.ix,
+                memo: no_memo(),
+            };
             a = b;
             let mut i = 0;
             while i < toks.len() {
@@ -383,6 +399,15 @@ struct Cx<'a> {
     sentence: usize,
     lex: &'a Lexicon,
     ix: &'a CueIndex,
+    /// The last look-ups of tokens' words ([`Cx::info`]), direct-mapped by token index (an
+    /// empty entry has index `usize::MAX`): the test of a figure asks of its neighbours
+    /// several times (the word after it: a month? a scale? a stop word of the counted noun?).
+    memo: [Cell<(usize, Option<&'a WordInfo>)>; 4],
+}
+
+/// An empty [`Cx::memo`].
+fn no_memo<'a>() -> [Cell<(usize, Option<&'a WordInfo>)>; 4] {
+    std::array::from_fn(|_| Cell::new((usize::MAX, None)))
 }
 
 /// The cues of one list grouped by a byte (the first byte of their first token, for cues read
@@ -616,11 +641,21 @@ impl<'a> Cx<'a> {
         Lower::new(self.s(i))
     }
 
-    /// What the lexicon says of token `i`, lower-cased.
+    /// What the lexicon says of token `i`, lower-cased (looked up once while it stays in
+    /// [`Cx::memo`]).
     #[inline]
     fn info(&self, i: usize) -> Option<&'a WordInfo> {
         match self.toks.get(i) {
-            Some(t) => self.ix.words.get_in(self.text, t.start as usize, t.end as usize),
+            Some(t) => {
+                let slot = &self.memo[i % 4];
+                let (k, e) = slot.get();
+                if k == i {
+                    return e;
+                }
+                let e = self.ix.words.get_in(self.text, t.start as usize, t.end as usize);
+                slot.set((i, e));
+                e
+            }
             None => self.ix.words.get(""),
         }
     }
