@@ -245,7 +245,8 @@ const SETTING_CUE: u8 = 2;
 /// A cue can only match where its first word is the text's word: the core computes each word
 /// start's key once per document ([`chronicle_core::WordStart::key`]), so a word start costs
 /// one bit test of a filter of the cues' first-word keys (then, when it passes, a probe of
-/// their table), and the few cues that begin with that word are compared eight bytes at once,
+/// their table; a word that begins only cues of more words passes only before the second word
+/// of one of them), and the few cues that begin with that word are compared eight bytes at once,
 /// then byte by byte (ASCII case folded, as the phrase sets match) and kept
 /// when they end on a word boundary. This finds what [`chronicle_core::PhraseSet::find_all`] over
 /// the same cues finds (a proptest holds it to that) without walking an automaton at each of
@@ -253,21 +254,10 @@ const SETTING_CUE: u8 = 2;
 struct Cues {
     /// The lower-cased patterns.
     patterns: Vec<Box<[u8]>>,
-    /// One-hash Bloom filters of the first-word keys (bit `key >> filter_shift`), of the rules'
-    /// cues and of the settings' (indexed by kind - 1): nearly every word of a sentence is
-    /// tested, and most begin no cue of the kind searched, so a word costs one bit test.
-    filters: [Box<[u64]>; 2],
-    filter_shift: u32,
-    /// Per kind, the same filter of the first words that begin a one-word cue, and a filter of
-    /// the pairs of first and second words of the cues of more words (bit `pair_hash(first,
-    /// second) >> filter_shift`): a word that passes the first filter but begins no
-    /// one-word cue ("the", "to", "in", which begin only cues of more words) is a candidate
-    /// only when the next word is the second word of one of its cues. A cue of more words can
-    /// only match where the text's next word start holds its second word (the text has the
-    /// cue's bytes, so the cue's word starts, and the cue ends on a word boundary, so its last
-    /// word is the text's whole word).
-    single: [Box<[u64]>; 2],
-    pairs: [Box<[u64]>; 2],
+    /// Per kind (indexed by kind - 1: the rules' cues, the settings'), the filters of the
+    /// first words of its cues ([`FirstWords`]): nearly every word of a sentence is tested, and
+    /// most begin no cue of the kind searched.
+    first_words: [FirstWords; 2],
     /// Open addressing over the distinct first-word keys: group index + 1 per slot, 0 empty.
     slots: Box<[u32]>,
     shift: u32,
@@ -321,31 +311,20 @@ impl Cues {
             }
             slots[s] = g as u32 + 1;
         }
-        // About 32 bits per first word: one word in 32 that begins no cue gets past the filter.
-        let filter_bits = (groups.len() * 32).next_power_of_two().max(1 << 12);
-        let filter_shift = 64 - filter_bits.trailing_zeros();
-        let mut filters =
-            [vec![0u64; filter_bits / 64].into_boxed_slice(), vec![0u64; filter_bits / 64].into_boxed_slice()];
-        let mut single = filters.clone();
-        let mut pairs = filters.clone();
-        let set = |f: &mut [u64], b: usize| f[b / 64] |= 1 << (b % 64);
+        let mut first_words = [FirstWords::new(), FirstWords::new()];
         for (key, ps) in &groups {
-            let b = (key >> filter_shift) as usize;
             for (k, kind) in [RULE_CUE, SETTING_CUE].into_iter().enumerate() {
-                if ps.iter().any(|&p| kinds[p as usize] & kind != 0) {
-                    set(&mut filters[k], b);
-                }
+                let f = &mut first_words[k];
                 for &p in ps.iter().filter(|&&p| kinds[p as usize] & kind != 0) {
+                    f.any.set(*key);
                     // A pattern of ASCII letters, digits and underscores is one word; another
                     // is split into words as the text is.
                     let pattern = &patterns[p as usize];
                     let one_word = pattern.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
                     let words = if one_word { None } else { Some(Text::new(pattern)) };
                     match words.as_ref().and_then(|t| t.word_starts().get(1)) {
-                        None => set(&mut single[k], b),
-                        Some(second) => {
-                            set(&mut pairs[k], (pair_hash(*key, second.key(true)) >> filter_shift) as usize)
-                        }
+                        None => f.single.set(*key),
+                        Some(second) => f.pairs.set(pair_hash(*key, second.key(true))),
                     }
                 }
             }
@@ -375,7 +354,7 @@ impl Cues {
             })
             .collect();
         let patterns = patterns.iter().map(|p| p.as_bytes().into()).collect();
-        Ok(Cues { patterns, filters, filter_shift, single, pairs, slots, shift, groups })
+        Ok(Cues { patterns, first_words, slots, shift, groups })
     }
 
     /// The patterns of kind `kind - 1` ([`RULE_CUE`] 0, [`SETTING_CUE`] 1) whose first word has
@@ -414,27 +393,15 @@ impl Cues {
         let starts = text.word_starts();
         let toks = &text.tokens;
         let kind_index = usize::from(kind == SETTING_CUE);
-        let filter = &self.filters[kind_index];
-        let (single, pairs) = (&self.single[kind_index], &self.pairs[kind_index]);
-        let bit = |f: &[u64], key: u64| {
-            let b = (key >> self.filter_shift) as usize;
-            f.get(b / 64).is_some_and(|x| x & (1 << (b % 64)) != 0)
-        };
+        let first_words = &self.first_words[kind_index];
         // The sentences come in text order: each search starts where the previous one ended.
         // `k` walks the word starts.
         let mut k = 0usize;
         for sentence in sentences {
             k = partition_from(starts, k, |w| w.at < sentence.start);
             loop {
-                k = next_cue_start(starts, k, sentence.end, filter, self.filter_shift);
+                k = next_cue_start(starts, k, sentence.end, first_words);
                 let Some(w) = starts.get(k).filter(|w| w.at < sentence.end) else { break };
-                // A word that begins no one-word cue is passed over unless the next word is
-                // the second word of one of its cues (see `Cues::pairs`).
-                let key = w.key(true);
-                if !bit(single, key) && !starts.get(k + 1).is_some_and(|n| bit(pairs, pair_hash(key, n.key(true)))) {
-                    k += 1;
-                    continue;
-                }
                 // The token a hit at `w` starts at (found at the first hit): the first token
                 // starting at or after it (a cue lies inside its sentence, whose tokens end at
                 // its end). The token holding the word start is it, unless the word is joined
@@ -458,7 +425,14 @@ impl Cues {
                         Some(x) if x & c.mask != c.head => continue,
                         // The head was the whole pattern.
                         Some(_) if c.len <= 8 => {}
-                        _ => {
+                        // The head matched: the rest of the pattern, after its first eight bytes.
+                        Some(_) => {
+                            let rest = self.patterns[p].get(8..).unwrap_or(&[]);
+                            if !bytes.get(w.at + 8..end).is_some_and(|t| t.eq_ignore_ascii_case(rest)) {
+                                continue;
+                            }
+                        }
+                        None => {
                             if !bytes[w.at..end].eq_ignore_ascii_case(&self.patterns[p]) {
                                 continue;
                             }
@@ -487,24 +461,68 @@ impl Cues {
     }
 }
 
-/// The hash of a pair of word keys (a cue's first and second words) for [`Cues::pairs`].
+/// One-hash Bloom filters of 2^15 bits over word keys (bit `key >> 49`): the test is a shift,
+/// a load and a bit test, with no bounds check (the index is below the size by its shift).
+struct KeyBits(Box<[u64; 512]>);
+
+impl KeyBits {
+    fn new() -> KeyBits {
+        KeyBits(Box::new([0; 512]))
+    }
+
+    fn set(&mut self, key: u64) {
+        let i = (key >> 49) as usize;
+        self.0[i >> 6] |= 1 << (i & 63);
+    }
+
+    #[inline]
+    fn test(&self, key: u64) -> bool {
+        let i = (key >> 49) as usize;
+        self.0[i >> 6] >> (i & 63) & 1 != 0
+    }
+}
+
+/// The first words of the cues of one kind, as filters of their keys: `any` holds every
+/// cue's first word, `single` the first words of the one-word cues, and `pairs` the pairs of
+/// first and second words of the cues of more words (bit of `pair_hash(first, second)`). A
+/// word that passes `any` but begins no one-word cue ("the", "to", "in", which begin only cues
+/// of more words) is a candidate only when the next word is the second word of one of its
+/// cues. A cue of more words can only match where the text's next word start holds its second
+/// word (the text has the cue's bytes, so the cue's word starts, and the cue ends on a word
+/// boundary, so its last word is the text's whole word).
+struct FirstWords {
+    any: KeyBits,
+    single: KeyBits,
+    pairs: KeyBits,
+}
+
+impl FirstWords {
+    fn new() -> FirstWords {
+        FirstWords { any: KeyBits::new(), single: KeyBits::new(), pairs: KeyBits::new() }
+    }
+}
+
+/// The hash of a pair of word keys (a cue's first and second words) for [`FirstWords::pairs`].
 #[inline]
 fn pair_hash(first: u64, second: u64) -> u64 {
     (first.rotate_left(23) ^ second).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// The index of the first word start from `k` on, before byte `end`, whose first-word key
-/// passes `filter` (a one-hash Bloom filter of the cues' first words, bit `key >> shift`), or
-/// the index of the first word start at or after `end`. Most words of a sentence begin no cue
-/// and are turned away here by one bit test each, in a loop of its own.
+/// The index of the first word start from `k` on, before byte `end`, that may begin a cue of
+/// `f` (its first word passes `f.any`, and either begins a one-word cue or comes before the
+/// second word of one of its cues: [`FirstWords`]), or the index of the first word start at
+/// or after `end`. Most words of a sentence begin no cue and are turned away here by one bit
+/// test each, in a loop of its own.
 #[inline(never)]
-fn next_cue_start(starts: &[chronicle_core::WordStart], mut k: usize, end: usize, filter: &[u64], shift: u32) -> usize {
+fn next_cue_start(starts: &[chronicle_core::WordStart], mut k: usize, end: usize, f: &FirstWords) -> usize {
     while let Some(w) = starts.get(k) {
         if w.at >= end {
             break;
         }
-        let b = (w.key(true) >> shift) as usize;
-        if filter.get(b / 64).is_some_and(|x| x & (1 << (b % 64)) != 0) {
+        let key = w.key(true);
+        if f.any.test(key)
+            && (f.single.test(key) || starts.get(k + 1).is_some_and(|n| f.pairs.test(pair_hash(key, n.key(true)))))
+        {
             break;
         }
         k += 1;
@@ -688,12 +706,13 @@ impl MetricRules {
         let mut scratch = SCRATCH.with(|s| s.take());
         let Scratch { timexes, views, sentences, hits, flags, assigned } = &mut scratch;
         timexes.refill(ctx.timexes);
-        // The figures' units are a few interned names: the last one's rule unit is kept.
+        // The figures' units are a few names: the last one's rule unit is kept, and used again
+        // for the next figure of the same unit (the same name, interned or not).
         let mut last_unit: Option<(&str, Option<usize>)> = None;
         views.clear();
         views.extend(ctx.quantities.iter().map(|q| {
             let unit = match last_unit {
-                Some((u, k)) if std::ptr::eq(u, q.unit) => k,
+                Some((u, k)) if std::ptr::eq(u, q.unit) || u == q.unit => k,
                 _ => {
                     let k = self.units.iter().position(|u| unit_fits(u, q.unit));
                     last_unit = Some((q.unit, k));
@@ -802,19 +821,25 @@ impl MetricRules {
     /// break, another figure, a noun break, or a lower-case verb form after the first word.
     fn phrase_end(&self, ctx: &Context, v: &QView) -> usize {
         let text = ctx.text;
+        let bytes = text.text.as_bytes();
         let mut k = v.end_tok;
         while k < text.tokens.len() && k < v.end_tok + 8 {
             let t = text.tokens[k];
             if t.start as usize >= v.sentence_span.end || t.kind == TokenKind::Number {
                 break;
             }
-            let w = t.text(text.text);
+            // The token's bytes: its text, read without slicing the text as a `str` (only a
+            // punctuation mark and a word ending -ed/-ing are).
+            let b = bytes.get(t.start as usize..t.end as usize).unwrap_or(&[]);
             // Every clause break is punctuation.
-            if (t.kind == TokenKind::Punct && is_clause_break(w)) || self.is_noun_break(w) {
+            if (t.kind == TokenKind::Punct && is_clause_break(t.text(text.text))) || self.is_noun_break_bytes(b) {
                 break;
             }
-            let lower = w.starts_with(|c: char| c.is_lowercase());
-            if k > v.end_tok && lower && (w.ends_with("ed") || w.ends_with("ing")) {
+            // The endings first: the first char is decoded only for a word that has one.
+            if k > v.end_tok
+                && (b.ends_with(b"ed") || b.ends_with(b"ing"))
+                && t.text(text.text).starts_with(|c: char| c.is_lowercase())
+            {
                 break;
             }
             k += 1;
@@ -824,24 +849,31 @@ impl MetricRules {
 
     /// Whether `w`, lower-cased, is a noun break. Short ASCII words (all but a few) go to the
     /// word set, which folds their case as it looks them up; the others are lower-cased in full.
+    #[cfg(test)]
     fn is_noun_break(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+        self.is_noun_break_bytes(w.as_bytes())
+    }
+
+    /// [`MetricRules::is_noun_break`] of a word given as its bytes (a token's: whole chars),
+    /// read without slicing the text as a `str`.
+    fn is_noun_break_bytes(&self, b: &[u8]) -> bool {
         // An ASCII word keeps its length lower-cased: one bit test turns away nearly all.
         if let Some(&first) = b.first() {
             if b.len() < 64
                 && first.is_ascii()
                 && self.noun_break_quick[usize::from(first.to_ascii_lowercase())] >> b.len() & 1 == 0
-                && w.is_ascii()
+                && b.is_ascii()
             {
                 return false;
             }
             // A short ASCII word: its bytes, folded, in one word, searched among the short
             // noun breaks' (a word has no zero byte, so the word determines the string).
-            if b.len() <= 8 && w.is_ascii() {
+            if b.len() <= 8 && b.is_ascii() {
                 let x = b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c));
                 return self.short_noun_breaks.contains(fold8(x));
             }
         }
+        let Ok(w) = std::str::from_utf8(b) else { return false };
         if w.len() > 32 || !w.is_ascii() {
             return self.noun_breaks.contains(&w.to_lowercase());
         }

@@ -16,9 +16,10 @@ pub mod lexicon;
 mod words;
 
 use chronicle_core::num::{serialize_number, serialize_opt_number};
-use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordFilter, WordStart};
+use chronicle_core::{Qualifier, Span, Text, Token, TokenKind, WordStart};
 use lexicon::{Cue, Lexicon};
 use serde::Serialize;
+use std::cell::Cell;
 use words::{KeySet, WordInfo, WordTable};
 
 pub use lexicon::LexiconError;
@@ -154,7 +155,7 @@ impl Tagger {
         let starts = text.word_starts();
         let mut k = 0;
         loop {
-            k = next_candidate(starts, k, bytes, &lex.starter_filter);
+            k = next_candidate(starts, k, bytes, &self.ix.starter_keys);
             let Some(w) = starts.get(k) else { break };
             k += 1;
             let b = bytes[w.at];
@@ -196,8 +197,15 @@ impl Tagger {
                 if g < sa || g >= sb {
                     continue; // in no sentence
                 }
-                let cx =
-                    Cx { text: text.text, toks: &all[sa..sb], base: sa, sentence: sentence_index, lex, ix: &self.ix };
+                let cx = Cx {
+                    text: text.text,
+                    toks: &all[sa..sb],
+                    base: sa,
+                    sentence: sentence_index,
+                    lex,
+                    ix: &self.ix,
+                    memo: no_memo(),
+                };
                 let i = g - sa;
                 match cx.quantity_at(i) {
                     Some((q, next)) => {
@@ -239,7 +247,10 @@ impl Tagger {
         article
             && bytes.get(w.end()).is_some_and(u8::is_ascii_whitespace)
             && next.is_none_or(|n| {
-                !self.ix.after_article_keys.contains(n) && bytes.get(n.at..n.end()).is_some_and(<[u8]>::is_ascii)
+                let keys = &self.ix.after_article_keys;
+                // The filter turns away nearly every next word; the few it lets by are probed.
+                !(keys.may_contain(n.key(true)) && keys.contains(n))
+                    && bytes.get(n.at..n.end()).is_some_and(<[u8]>::is_ascii)
             })
     }
 
@@ -258,7 +269,15 @@ impl Tagger {
             }
             let b = a + all[a..].partition_point(|t| (t.end as usize) <= sentence.end);
             let toks = &all[a..b];
-            let cx = Cx { text: text.text, toks, base: a, sentence: sentence_index, lex: self.lex(), ix: &self.ix };
+            let cx = Cx {
+                text: text.text,
+                toks,
+                base: a,
+                sentence: sentence_index,
+                lex: self.lex(),
+                ix: &self.ix,
+                memo: no_memo(),
+            };
             a = b;
             let mut i = 0;
             while i < toks.len() {
@@ -323,18 +342,28 @@ impl Tagger {
 }
 
 /// The index of the first word start from `k` on that may begin a figure: one that does not
-/// begin with an ASCII letter, or whose word passes the starter filter. Most words are turned
-/// away here, by one bit test each, in a loop of its own (not inlined into the walk, so that
-/// its few values stay in registers).
+/// begin with an ASCII letter, or whose key passes the starters' Bloom filter
+/// ([`KeySet::may_contain`]). Most words are turned away here, by one bit test each, in a loop
+/// of its own (not inlined into the walk, so that its few values stay in registers).
+///
+/// The words are tested two at a time (the loop's own count and test are paid once per pair).
 #[inline(never)]
-fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], filter: &WordFilter) -> usize {
-    while let Some(w) = starts.get(k) {
-        if !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || filter.may_start(w) {
+fn next_candidate(starts: &[WordStart], mut k: usize, bytes: &[u8], starters: &KeySet) -> usize {
+    let may_begin =
+        |w: &WordStart| !bytes.get(w.at).is_some_and(u8::is_ascii_alphabetic) || starters.may_contain(w.key(true));
+    while let Some([a, b]) = starts.get(k..k + 2).and_then(|p| <&[WordStart; 2]>::try_from(p).ok()) {
+        if may_begin(a) {
             return k;
         }
-        k += 1;
+        if may_begin(b) {
+            return k + 1;
+        }
+        k += 2;
     }
-    k
+    match starts.get(k) {
+        Some(w) if !may_begin(w) => k + 1,
+        _ => k,
+    }
 }
 
 /// `w` split at its first hyphen, if it has one (`str::split_once('-')`, with a plain byte
@@ -373,6 +402,15 @@ struct Cx<'a> {
     sentence: usize,
     lex: &'a Lexicon,
     ix: &'a CueIndex,
+    /// The last look-ups of tokens' words ([`Cx::info`]), direct-mapped by token index (an
+    /// empty entry has index `usize::MAX`): the test of a figure asks of its neighbours
+    /// several times (the word after it: a month? a scale? a stop word of the counted noun?).
+    memo: [Cell<(usize, Option<&'a WordInfo>)>; 4],
+}
+
+/// An empty [`Cx::memo`].
+fn no_memo<'a>() -> [Cell<(usize, Option<&'a WordInfo>)>; 4] {
+    std::array::from_fn(|_| Cell::new((usize::MAX, None)))
 }
 
 /// The cues of one list grouped by a byte (the first byte of their first token, for cues read
@@ -606,11 +644,21 @@ impl<'a> Cx<'a> {
         Lower::new(self.s(i))
     }
 
-    /// What the lexicon says of token `i`, lower-cased.
+    /// What the lexicon says of token `i`, lower-cased (looked up once while it stays in
+    /// [`Cx::memo`]).
     #[inline]
     fn info(&self, i: usize) -> Option<&'a WordInfo> {
         match self.toks.get(i) {
-            Some(t) => self.ix.words.get_in(self.text, t.start as usize, t.end as usize),
+            Some(t) => {
+                let slot = &self.memo[i % 4];
+                let (k, e) = slot.get();
+                if k == i {
+                    return e;
+                }
+                let e = self.ix.words.get_in(self.text, t.start as usize, t.end as usize);
+                slot.set((i, e));
+                e
+            }
             None => self.ix.words.get(""),
         }
     }
@@ -1115,15 +1163,18 @@ impl<'a> Cx<'a> {
         let lex = self.lex;
         // An article (a starter, the commonest) begins a figure only before a scale, a fraction
         // or a vague amount: tested first, before any lower-casing or table look-up.
-        if (self.is(i, "a") || self.is(i, "an")) && !self.has(i + 1, words::AFTER_ARTICLE) {
-            return None;
-        }
-        if !self.head_info(i).is_some_and(|e| e.has(words::STARTER)) {
+        let article = self.is(i, "a") || self.is(i, "an");
+        if article && !self.has(i + 1, words::AFTER_ARTICLE) {
             return None;
         }
         // What the lexicon says of the word (looked up once, in place: the same as looking it
-        // up lower-cased).
+        // up lower-cased), and of its part before a hyphen: the word itself when it has none.
+        let hyphen = self.b(i).contains(&b'-');
         let e0 = self.info(i);
+        let head = if hyphen { self.head_info(i) } else { e0 };
+        if !head.is_some_and(|e| e.has(words::STARTER)) {
+            return None;
+        }
         // "Number two", "Phase one": a name, not a figure.
         if i > 0 && self.has(i - 1, words::NEGATIVE_BEFORE) {
             return None;
@@ -1146,7 +1197,7 @@ impl<'a> Cx<'a> {
             return Some(Core { end: i + v.tokens.len(), value, kind: Kind::Vague, qualifier: Some(q), ..blank });
         }
         // Fractions: "two-thirds", "a third", "three quarters", "half".
-        if let Some(c) = self.fraction(i, e0, blank) {
+        if let Some(c) = self.fraction(i, e0, article, hyphen, blank) {
             return Some(c);
         }
         // Ordinals that count: "the fifth country to join".
@@ -1167,7 +1218,7 @@ impl<'a> Cx<'a> {
         // ASCII case (no other letter lower-cases to theirs), and a word is lower-cased only
         // when it has a hyphen (its parts are looked up).
         while j < self.n() && self.word(j) {
-            if j == i && (self.is(j, "a") || self.is(j, "an")) {
+            if j == i && article {
                 if !self.word(j + 1) || self.info(j + 1).is_none_or(|e| e.scale.is_none()) {
                     return None;
                 }
@@ -1269,13 +1320,14 @@ impl<'a> Cx<'a> {
         Some(Core { end: j, value, scaled, word_modifier, ..blank })
     }
 
-    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token. The token
-    /// is lower-cased only when it has a hyphen; "a", "an" and "half" are compared in any ASCII
-    /// case (no other letter lower-cases to theirs).
-    fn fraction(&self, i: usize, e0: Option<&WordInfo>, blank: Core) -> Option<Core> {
+    /// A fraction starting at token `i`: `e0` is what the lexicon says of the token, `article`
+    /// whether it is "a" or "an" and `hyphen` whether it has a hyphen (the word's test found
+    /// them). The token is lower-cased only when it has a hyphen; "a", "an" and "half" are
+    /// compared in any ASCII case (no other letter lower-cases to theirs).
+    fn fraction(&self, i: usize, e0: Option<&WordInfo>, article: bool, hyphen: bool, blank: Core) -> Option<Core> {
         let frac = |num: f64, den: f64| ((num / den) * 10000.0).round() / 100.0;
         let ok_after = |k: usize| !self.word(k) || self.is(k, "of") || !self.has(k, words::TIME_UNIT);
-        let w0 = if self.b(i).contains(&b'-') { Some(self.lower(i)) } else { None };
+        let w0 = if hyphen { Some(self.lower(i)) } else { None };
         if let Some((a, b)) = w0.as_ref().and_then(|w| split_hyphen(w.as_str())) {
             let (num, den) = (self.lookup(a).and_then(|e| e.cardinal), self.lookup(b).and_then(|e| e.fraction));
             if let (Some(num), Some(den)) = (num, den) {
@@ -1285,12 +1337,12 @@ impl<'a> Cx<'a> {
             }
             return None;
         }
-        let num = if self.is(i, "a") || self.is(i, "an") { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
+        let num = if article { Some(1.0) } else { e0.and_then(|e| e.cardinal) };
         if let Some(num) = num {
             if self.word(i + 1) {
-                let w1 = self.lower(i + 1);
                 if let Some(den) = self.info(i + 1).and_then(|e| e.fraction) {
-                    let plural = w1.as_str().ends_with('s');
+                    // Lower-cased only once it is a fraction word.
+                    let plural = self.lower(i + 1).as_str().ends_with('s');
                     let agrees = if num == 1.0 { !plural } else { plural };
                     let tail_ok = !self.word(i + 2) || self.is(i + 2, "of");
                     if agrees && tail_ok && den >= 2.0 && num < den {
