@@ -496,6 +496,7 @@ impl<'d, 'c> Doc<'d, 'c> {
         self.ctx.text.word(i)
     }
 
+    #[inline]
     fn is_quote(&self, i: usize) -> bool {
         // A quote mark's first byte is '"' or the lead byte of the curly marks.
         let Some(t) = self.ctx.text.tokens.get(i) else { return false };
