@@ -99,6 +99,39 @@ impl Line {
         }
     }
 
+    /// [`Line::push_short`] and then a closing quote, in the same fixed-size copies: the last
+    /// bytes and the quote go as one.
+    #[inline(always)]
+    pub(crate) fn push_short_quoted(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let at = self.buf.len();
+        let n = b.len();
+        if n > 16 {
+            self.buf.extend_from_slice(b);
+            self.buf.push(b'"');
+        } else if n >= 8 {
+            if let (Some(first), Some(&[l0, l1, l2, l3, l4, l5, l6, l7])) = (b.first_chunk::<8>(), b.last_chunk::<8>())
+            {
+                self.buf.extend_from_slice(first);
+                self.buf.truncate(at + n - 8);
+                self.buf.extend_from_slice(&[l0, l1, l2, l3, l4, l5, l6, l7, b'"']);
+            }
+        } else if n >= 4 {
+            if let (Some(first), Some(&[l0, l1, l2, l3])) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+                self.buf.extend_from_slice(first);
+                self.buf.truncate(at + n - 4);
+                self.buf.extend_from_slice(&[l0, l1, l2, l3, b'"']);
+            }
+        } else if n > 0 {
+            // One to three bytes: the first, middle and last, cut back, then the quote.
+            self.buf.extend_from_slice(&[b[0], b[n / 2], b[n - 1], b'"']);
+            self.buf.truncate(at + n);
+            self.buf.push(b'"');
+        } else {
+            self.buf.push(b'"');
+        }
+    }
+
     /// Appends one ASCII byte.
     #[inline(always)]
     pub(crate) fn push(&mut self, c: char) {
@@ -134,6 +167,21 @@ impl Line {
             self.push('-');
         }
         self.uint(n.unsigned_abs());
+    }
+
+    /// Appends a figure as [`chronicle_core::num::serialize_number`] has serde_json write it:
+    /// an integer when it is one below 9e15, else the shortest round-trip form, `null` when not
+    /// finite. "Is an integer" is asked as "survives the trip through `i64`" (exact in that
+    /// range, and the same answer as `fract() == 0`, which is a call to `trunc` here).
+    #[inline]
+    pub(crate) fn figure(&mut self, v: f64) {
+        if v.abs() < 9.0e15 && (v as i64) as f64 == v {
+            self.int(v as i64);
+        } else if v.is_finite() {
+            self.push_str(zmij::Buffer::new().format_finite(v));
+        } else {
+            self.push_str("null");
+        }
     }
 
     /// The line as a `String`.
@@ -206,8 +254,7 @@ impl Fields<'_> {
     pub(crate) fn str(&mut self, open: &'static str, v: &str) {
         debug_assert!(open.ends_with(":\""));
         self.out.push_str(open);
-        write_str_body(self.out, v);
-        self.out.push('"');
+        write_str_body_quoted(self.out, v);
     }
 
     /// A string field whose value needs no escape (a unit variant's name: a Rust identifier
@@ -216,8 +263,7 @@ impl Fields<'_> {
     pub(crate) fn plain(&mut self, open: &'static str, v: &'static str) {
         debug_assert!(open.ends_with(":\"") && !needs_escape(v.as_bytes()));
         self.out.push_str(open);
-        self.out.push_short(v);
-        self.out.push('"');
+        self.out.push_short_quoted(v);
     }
 
     /// An optional string field: `null` when absent.
@@ -241,14 +287,17 @@ impl Fields<'_> {
     #[inline]
     pub(crate) fn number(&mut self, key: &'static str, v: f64) {
         self.out.push_str(key);
-        let _ = chronicle_core::num::serialize_number(&v, &mut Json { out: self.out });
+        self.out.figure(v);
     }
 
     /// An optional figure, as [`chronicle_core::num::serialize_opt_number`] writes it.
     #[inline]
     pub(crate) fn opt_number(&mut self, key: &'static str, v: Option<f64>) {
         self.out.push_str(key);
-        let _ = chronicle_core::num::serialize_opt_number(&v, &mut Json { out: self.out });
+        match v {
+            Some(v) => self.out.figure(v),
+            None => self.out.push_str("null"),
+        }
     }
 
     /// A list of strings.
@@ -292,8 +341,19 @@ pub(crate) fn write_value<T: Serialize + ?Sized>(out: &mut Line, v: &T) {
 #[inline(always)]
 pub(crate) fn write_str(out: &mut Line, s: &str) {
     out.push('"');
-    write_str_body(out, s);
-    out.push('"');
+    write_str_body_quoted(out, s);
+}
+
+/// Writes `s` as the inside of a JSON string and its closing quote (the opening one is the
+/// caller's).
+#[inline(always)]
+pub(crate) fn write_str_body_quoted(out: &mut Line, s: &str) {
+    if needs_escape(s.as_bytes()) {
+        write_escaped(out, s);
+        out.push('"');
+    } else {
+        out.push_short_quoted(s);
+    }
 }
 
 /// Writes `s` as the inside of a JSON string (its quotes are the caller's).
@@ -734,6 +794,15 @@ mod tests {
             case("huge figure", &|f| f.number(key!("k"), 1e20), json(serde_json::json!(1e20)));
             case("no figure", &|f| f.opt_number(key!("k"), None), json(serde_json::Value::Null));
             case("some figure", &|f| f.opt_number(key!("k"), Some(-3.0)), json((-3).into()));
+            case("negative zero", &|f| f.number(key!("k"), -0.0), json(0.into()));
+            case("not a number", &|f| f.number(key!("k"), f64::NAN), json(serde_json::Value::Null));
+            case("infinite", &|f| f.opt_number(key!("k"), Some(f64::NEG_INFINITY)), json(serde_json::Value::Null));
+            case(
+                "last integer",
+                &|f| f.number(key!("k"), 8_999_999_999_999_998.0),
+                json(8_999_999_999_999_998i64.into()),
+            );
+            case("past the integers", &|f| f.number(key!("k"), 9.0e15), json(serde_json::json!(9.0e15)));
             case("strings", &|f| f.strs(key!("k"), &["a".into(), "b\"".into()]), json(serde_json::json!(["a", "b\""])));
             case("no strings", &|f| f.strs(key!("k"), &[]), json(serde_json::json!([])));
             case("integers", &|f| f.uints(key!("k"), &[0, 7, 12]), json(serde_json::json!([0, 7, 12])));
@@ -763,8 +832,11 @@ mod tests {
             for s in [s.clone(), s.replace('c', "\u{e9}")] {
                 out.push_short(&s);
                 out.push('|');
+                out.push_short_quoted(&s);
                 want.push_str(&s);
                 want.push('|');
+                want.push_str(&s);
+                want.push('"');
             }
         }
         assert_eq!(out.into_string(), want);
@@ -816,6 +888,18 @@ mod tests {
             let mut out = Line::with_capacity(0);
             write_str(&mut out, &s);
             proptest::prop_assert_eq!(out.into_string(), serde_json::to_string(&s).unwrap());
+        }
+
+        /// Any figure is written as serde_json writes it through its serializer.
+        #[test]
+        fn figures_match_serde_json(bits in proptest::num::u64::ANY, whole in -1e16f64..1e16, frac in proptest::num::f64::ANY) {
+            #[derive(serde::Serialize)]
+            struct F(#[serde(serialize_with = "chronicle_core::num::serialize_number")] f64);
+            for v in [f64::from_bits(bits), whole.trunc(), whole, frac] {
+                let mut out = Line::with_capacity(0);
+                out.figure(v);
+                proptest::prop_assert_eq!(out.into_string(), serde_json::to_string(&F(v)).unwrap(), "{}", v);
+            }
         }
 
         /// Any integer is written as itoa writes it, whatever stands before it.
