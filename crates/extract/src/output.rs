@@ -183,11 +183,6 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    #[inline(always)]
-    fn number(&mut self, n: usize) {
-        self.out.uint(n as u64);
-    }
-
     /// The index of the sentence holding byte `pos`: the last one starting at or before it
     /// (the first when none does), walked to from the last fact's, or searched for when the
     /// fact stands before that one's.
@@ -228,16 +223,11 @@ impl Writer<'_> {
         let sentence = self.sentence_of(span.start);
         self.out.push_str(open);
         json::write_str_body(&mut self.out, span.of(self.text));
-        self.out.push_str(concat!("\"", key!("start")));
         let (start, end) = match &self.offsets {
             None => (span.start, span.end),
             Some(o) => (o.get(span.start), o.get(span.end)),
         };
-        self.number(start);
-        self.out.push_str(key!("end"));
-        self.number(end);
-        self.out.push_str(key!("sentence"));
-        self.number(sentence);
+        self.out.located(start as u64, end as u64, sentence as u64);
         fact.fields(&mut Fields { out: &mut self.out });
         self.out.push('}');
     }
