@@ -200,10 +200,12 @@ impl ClaimRules {
         let mut out: Vec<Claim> = Vec::with_capacity(cues.len());
         // The token range of the last cue's sentence: cues share sentences.
         let mut last: Option<(usize, Option<usize>, usize)> = None;
+        // How many mentions start at or before the last cue ([`Doc::inside_mention`]).
+        let mut seen = 0;
         for m in cues {
             let span = m.span;
             let doc = doc.get_or_insert_with(|| Doc::new(ctx, index));
-            if doc.quote_around(span).is_some() || doc.inside_mention(span) {
+            if doc.quote_around(span).is_some() || doc.inside_mention(span, &mut seen) {
                 continue; // the quoted speaker's own words
             }
             let kind = self.kinds[m.pattern];
@@ -496,6 +498,7 @@ impl<'d, 'c> Doc<'d, 'c> {
         self.ctx.text.word(i)
     }
 
+    #[inline]
     fn is_quote(&self, i: usize) -> bool {
         // A quote mark's first byte is '"' or the lead byte of the curly marks.
         let Some(t) = self.ctx.text.tokens.get(i) else { return false };
@@ -534,9 +537,20 @@ impl<'d, 'c> Doc<'d, 'c> {
             .find(|m| m.span.end == end || (m.span.end > start && m.span.end < end))
     }
 
-    /// Whether `span` lies inside a mention ("States" of "United States").
-    fn inside_mention(&self, span: Span) -> bool {
-        let k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start <= span.start);
+    /// Whether `span` lies inside a mention ("States" of "United States"). `seen` is how many
+    /// mentions start at or before the span asked about last: the cues come in text order, so
+    /// it is walked on from there (a step or none) rather than searched for again; a span
+    /// before the last one is searched for.
+    fn inside_mention(&self, span: Span, seen: &mut usize) -> bool {
+        let start = |k: usize| self.ctx.mentions[self.mentions[k]].span.start;
+        let mut k = (*seen).min(self.mentions.len());
+        if k > 0 && start(k - 1) > span.start {
+            k = self.mentions.partition_point(|&m| self.ctx.mentions[m].span.start <= span.start);
+        }
+        while k < self.mentions.len() && start(k) <= span.start {
+            k += 1;
+        }
+        *seen = k;
         self.mentions[..k].iter().rev().take(8).any(|&m| self.ctx.mentions[m].span.contains(span))
     }
 

@@ -184,6 +184,11 @@ impl Marks {
     /// Whether a mention ends at some byte in `lo..hi`.
     #[inline]
     pub(crate) fn ends_in(&self, lo: usize, hi: usize) -> bool {
+        // A token's bytes most often lie in one word of the bits: one mask.
+        if lo < hi && lo / 64 == (hi - 1) / 64 && lo / 64 < self.words {
+            let mask = (u64::MAX >> (64 - (hi - lo))) << (lo % 64);
+            return self.bits[self.words + lo / 64] & mask != 0;
+        }
         let mut p = lo;
         while p < hi && p / 64 < self.words {
             let off = p % 64;
@@ -538,6 +543,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Marks answer as the spans they were built from, for ranges within a word of their
+        /// bits and across words.
+        #[test]
+        fn marks_answer_as_the_spans(
+            spans in proptest::collection::vec((0usize..300, 0usize..40), 0..12),
+            lo in 0usize..330,
+            width in 0usize..150,
+        ) {
+            let spans: Vec<Span> = spans.iter().map(|&(s, l)| Span::new(s, s + l)).collect();
+            let marks = Marks::new(300, spans.iter().copied());
+            let hi = lo + width;
+            let ends = spans.iter().any(|s| (lo..hi).contains(&s.end) && s.end / 64 <= 300 / 64);
+            proptest::prop_assert_eq!(marks.ends_in(lo, hi), ends);
+            let starts = spans.iter().any(|s| s.start == lo && s.start / 64 <= 300 / 64);
+            proptest::prop_assert_eq!(marks.starts_at(lo), starts);
+        }
+
         /// The cue table finds what the phrase set it replaced finds, whatever the text.
         #[test]
         fn cue_tables_agree_with_phrase_sets(text in "[a-zA-Z_ .,'\\-éÉ\n]{0,80}") {

@@ -29,10 +29,10 @@ mod json;
 use crate::{Claim, Event, Extraction, Metric};
 use chronicle_core::doc::CharOffsets;
 use chronicle_core::{Document, Span};
-use chronicle_entities::Mention;
+use chronicle_entities::{EntityType, Mention};
 use chronicle_numbers::Quantity;
-use chronicle_time::Timex;
-use json::{key, str_key, Fields};
+use chronicle_time::{Timex, TimexType};
+use json::{key, str_key, Fields, Line};
 
 /// A fact of the line: where it stands, and its own fields after the located ones.
 ///
@@ -52,7 +52,7 @@ impl Fact for Timex {
     }
 
     fn fields(&self, f: &mut Fields) {
-        f.value(key!("type"), &self.kind);
+        f.plain(str_key!("type"), timex_type(self.kind));
         f.str(str_key!("value"), &self.value);
         if let Some(m) = self.modifier {
             f.str(str_key!("mod"), m);
@@ -104,7 +104,7 @@ impl Fact for Mention {
 
     fn fields(&self, f: &mut Fields) {
         f.str(str_key!("canonical"), &self.canonical);
-        f.value(key!("type"), &self.kind);
+        f.plain(str_key!("type"), entity_type(self.kind));
         f.str(str_key!("rule"), self.rule);
     }
 }
@@ -146,11 +146,36 @@ impl Fact for Claim {
     }
 }
 
+/// A timex type as its `Serialize` names it (a test holds every type to it): a copy where
+/// the serializer went through its unit-variant path.
+fn timex_type(t: TimexType) -> &'static str {
+    match t {
+        TimexType::Date => "DATE",
+        TimexType::Time => "TIME",
+        TimexType::Duration => "DURATION",
+        TimexType::Set => "SET",
+    }
+}
+
+/// An entity type as its `Serialize` names it (a test holds every type to it).
+fn entity_type(t: EntityType) -> &'static str {
+    match t {
+        EntityType::Country => "country",
+        EntityType::Organization => "organization",
+        EntityType::ArmedGroup => "armed_group",
+        EntityType::Person => "person",
+        EntityType::City => "city",
+        EntityType::Region => "region",
+    }
+}
+
 /// Writes the line straight into one buffer, reserved once from an estimate of its length.
 struct Writer<'a> {
-    out: String,
+    out: Line,
     text: &'a str,
-    offsets: CharOffsets,
+    /// The character offsets of the text's bytes; `None` for an ASCII text (most reports),
+    /// whose offsets are its byte offsets, so that a fact's offsets cost no call.
+    offsets: Option<CharOffsets>,
     sentences: &'a [Span],
     /// The sentence of the last fact written: facts come in text order, kind by kind, so the
     /// next one's sentence is most often this one or a few after it.
@@ -158,10 +183,6 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn number(&mut self, n: usize) {
-        self.out.push_str(itoa::Buffer::new().format(n));
-    }
-
     /// The index of the sentence holding byte `pos`: the last one starting at or before it
     /// (the first when none does), walked to from the last fact's, or searched for when the
     /// fact stands before that one's.
@@ -183,29 +204,30 @@ impl Writer<'_> {
     }
 
     /// `,"key":[...]`, each fact located by its span.
-    fn facts<T: Fact>(&mut self, key: &str, facts: &[T]) {
-        self.out.push_str(key);
-        self.out.push('[');
-        for (i, fact) in facts.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
+    /// `open` is the list's key and its opening bracket, as one literal.
+    fn facts<T: Fact>(&mut self, open: &'static str, facts: &[T]) {
+        self.out.push_str(open);
+        if let Some((first, rest)) = facts.split_first() {
+            self.fact(first, "{\"text\":\"");
+            for fact in rest {
+                self.fact(fact, ",{\"text\":\"");
             }
-            self.fact(fact);
         }
         self.out.push(']');
     }
 
-    fn fact<T: Fact>(&mut self, fact: &T) {
+    /// `open` is the fact's opening up to its text, with the comma before it if any.
+    #[inline(always)]
+    fn fact<T: Fact>(&mut self, fact: &T, open: &'static str) {
         let span = fact.span();
         let sentence = self.sentence_of(span.start);
-        self.out.push_str("{\"text\":\"");
+        self.out.push_str(open);
         json::write_str_body(&mut self.out, span.of(self.text));
-        self.out.push_str(concat!("\"", key!("start")));
-        self.number(self.offsets.get(span.start));
-        self.out.push_str(key!("end"));
-        self.number(self.offsets.get(span.end));
-        self.out.push_str(key!("sentence"));
-        self.number(sentence);
+        let (start, end) = match &self.offsets {
+            None => (span.start, span.end),
+            Some(o) => (o.get(span.start), o.get(span.end)),
+        };
+        self.out.located(start as u64, end as u64, sentence as u64);
         fact.fields(&mut Fields { out: &mut self.out });
         self.out.push('}');
     }
@@ -228,9 +250,9 @@ pub fn to_json_line(doc: &Document, ex: &Extraction) -> String {
     .iter()
     .sum();
     let mut w = Writer {
-        out: String::with_capacity(256 + doc.id.len() + texts + FACT_BYTES * ex.fact_count()),
+        out: Line::with_capacity(256 + doc.id.len() + texts + FACT_BYTES * ex.fact_count()),
         text: &doc.text,
-        offsets: CharOffsets::new(&doc.text),
+        offsets: (!doc.text.is_ascii()).then(|| CharOffsets::new(&doc.text)),
         sentences: &ex.sentences,
         sentence: 0,
     };
@@ -240,14 +262,14 @@ pub fn to_json_line(doc: &Document, ex: &Extraction) -> String {
     json::write_value(&mut w.out, &ex.dct.date.map(|d| d.to_string()));
     w.out.push_str(key!("published_source"));
     json::write_value(&mut w.out, &ex.dct.source);
-    w.facts(key!("timexes"), &ex.timexes);
-    w.facts(key!("events"), &ex.events);
-    w.facts(key!("metrics"), &ex.metrics);
-    w.facts(key!("entities"), &ex.mentions);
-    w.facts(key!("quantities"), &ex.quantities);
-    w.facts(key!("claims"), &ex.claims);
+    w.facts(concat!(key!("timexes"), "["), &ex.timexes);
+    w.facts(concat!(key!("events"), "["), &ex.events);
+    w.facts(concat!(key!("metrics"), "["), &ex.metrics);
+    w.facts(concat!(key!("entities"), "["), &ex.mentions);
+    w.facts(concat!(key!("quantities"), "["), &ex.quantities);
+    w.facts(concat!(key!("claims"), "["), &ex.claims);
     w.out.push('}');
-    w.out
+    w.out.into_string()
 }
 
 #[cfg(test)]
@@ -255,8 +277,6 @@ mod tests {
     use super::*;
     use crate::Extractor;
     use chronicle_core::Qualifier;
-    use chronicle_entities::EntityType;
-    use chronicle_time::TimexType;
     use serde::Serialize;
     use std::sync::OnceLock;
 
@@ -311,6 +331,24 @@ mod tests {
         facts(&mut out, "claims", &ex.claims, |f| f.span, ctx);
         out.push('}');
         out
+    }
+
+    /// The kinds' names are the ones their `Serialize` writes.
+    #[test]
+    fn kinds_are_named_as_serialized() {
+        for t in [TimexType::Date, TimexType::Time, TimexType::Duration, TimexType::Set] {
+            assert_eq!(serde_json::to_value(t).unwrap(), timex_type(t), "{t:?}");
+        }
+        for t in [
+            EntityType::Country,
+            EntityType::Organization,
+            EntityType::ArmedGroup,
+            EntityType::Person,
+            EntityType::City,
+            EntityType::Region,
+        ] {
+            assert_eq!(serde_json::to_value(t).unwrap(), entity_type(t), "{t:?}");
+        }
     }
 
     /// Facts of every type, with every optional field present and absent, written by hand as
