@@ -3,7 +3,7 @@
 //! Every fact chronicle extracts is tied to the sentence that states it, and every stage
 //! reasons over words (word boundaries belong here, not in each stage's automaton). The
 //! analysis reads the text's bytes once, in blocks of bit masks, for the word starts and the
-//! tokens together (and the token holding each word start, [`scan`]), then takes the
+//! tokens together (and the token holding each word start, `scan`), then takes the
 //! sentences off the tokens; it allocates four vectors per document, nothing per token.
 //!
 //! Sentences end at a newline (reports put titles, datelines and paragraphs on lines of their
