@@ -29,6 +29,8 @@ use std::cell::OnceCell;
 
 /// How many tokens either side of an expression may hold the tense cue of its clause.
 const TENSE_WINDOW: usize = 8;
+/// How far back a modal of the future ("will") is looked for when no cue stands nearer.
+const FAR_MODAL_WINDOW: usize = 30;
 
 /// What a mention means, with the anchor it still needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -987,6 +989,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         if a >= 3 && self.is(a - 3, "as") && self.lexw(a - 2).future_as && self.is(a - 1, "as") {
             return Tense::Future;
         }
+        // "Wednesday's ruling", "Friday's close": a day named as the owner of a happening
+        // names one that has happened, whatever the clause around it says ("they would look
+        // for ways to get around Wednesday's ruling"); only "ahead of" or "before" looks on.
+        if b > a && self.t(b - 1).is_some_and(|t| t.cut > 0) {
+            let ahead =
+                (a >= 2 && self.is(a - 2, "ahead") && self.is(a - 1, "of")) || (a >= 1 && self.is(a - 1, "before"));
+            if !ahead {
+                return Tense::Past;
+            }
+        }
         let mut best: Option<(usize, Tense)> = None;
         // The window: the sentence's tokens up to TENSE_WINDOW either side, found by walking
         // out from the expression (a search of all the tokens cost more).
@@ -1045,6 +1057,18 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             if let Some(t) = cue(i) {
                 best = Some((i + 1 - b, t));
                 break;
+            }
+        }
+        if best.is_none() {
+            // No cue near: a modal of the future further back in the same sentence still
+            // rules the clause ("Collins will be named commander of the shuttle for a mission
+            // in December"); a far past verb does not (it often heads another clause).
+            let mut i = lo;
+            while i > a.saturating_sub(FAR_MODAL_WINDOW) && tokens[i - 1].start as usize >= span.start {
+                i -= 1;
+                if self.is(i, "will") || self.is(i, "shall") || self.is(i, "won't") {
+                    return Tense::Future;
+                }
             }
         }
         best.map(|(_, t)| t).unwrap_or(Tense::Neutral)

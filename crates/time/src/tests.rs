@@ -142,6 +142,22 @@ fn tense_cues() {
             ("The council adopted the plan on Tuesday.", &[("Tuesday", "DATE", "2015-01-20")]),
             ("The reduced dividend is payable March 2.", &[("March 2", "DATE", "2015-03-02")]),
             ("The appeal is heard in March.", &[("March", "DATE", "2015-03")]),
+            // a modal far back still rules the clause when no cue stands nearer
+            (
+                "The general will be named commander of the northern task force for an operation in May.",
+                &[("May", "DATE", "2015-05")],
+            ),
+            (
+                "The envoy was named head of the mission of the old commission for talks in May.",
+                &[("May", "DATE", "2014-05")],
+            ),
+            // a weekday that owns a happening names one that has happened
+            (
+                "The rebels said they would look for ways to overturn Monday's ruling.",
+                &[("Monday", "DATE", "2015-01-19")],
+            ),
+            ("They will protest Tuesday’s vote.", &[("Tuesday", "DATE", "2015-01-20")]),
+            ("The envoys will meet ahead of Monday's vote.", &[("Monday", "DATE", "2015-01-26")]),
         ],
     );
 }
