@@ -519,27 +519,10 @@ pub(crate) fn capital_only(w: &Word, l: &str) -> bool {
         && begins_nothing_else(&rest, l)
         && !word_core_word(l)
         && prefix_needs(l) == PrefixNeeds::Never
-        && !matches!(
-            l,
-            "full"
-                | "current"
-                | "fiscal"
-                | "calendar"
-                | "whole"
-                | "entire"
-                | "beginning"
-                | "start"
-                | "end"
-                | "middle"
-                | "turn"
-                | "close"
-                | "rest"
-                | "remainder"
-                | "first"
-                | "latest"
-                | "final"
-                | "little"
-        )
+        // the words `Run::prefix` reads, and "little" ("a little"), each begin a pattern of
+        // their own
+        && !prefix_word(l)
+        && l != "little"
 }
 
 /// Whether a word is a month's or a weekday's name or abbreviation, which is an expression

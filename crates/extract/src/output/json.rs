@@ -75,61 +75,37 @@ impl Line {
     #[inline(always)]
     pub(crate) fn push_short(&mut self, s: &str) {
         let b = s.as_bytes();
-        let at = self.buf.len();
         let n = b.len();
         if n > 16 {
             self.buf.extend_from_slice(b);
         } else if n >= 8 {
-            let (first, last) = (b.first_chunk::<8>(), b.last_chunk::<8>());
-            if let (Some(first), Some(last)) = (first, last) {
-                self.buf.extend_from_slice(first);
-                self.buf.truncate(at + n - 8);
-                self.buf.extend_from_slice(last);
-            }
+            self.push_overlapping::<8>(b);
         } else if n >= 4 {
-            let (first, last) = (b.first_chunk::<4>(), b.last_chunk::<4>());
-            if let (Some(first), Some(last)) = (first, last) {
-                self.buf.extend_from_slice(first);
-                self.buf.truncate(at + n - 4);
-                self.buf.extend_from_slice(last);
-            }
+            self.push_overlapping::<4>(b);
         } else if n > 0 {
+            let at = self.buf.len();
             self.buf.extend_from_slice(&[b[0], b[n / 2], b[n - 1]]);
             self.buf.truncate(at + n);
         }
     }
 
-    /// [`Line::push_short`] and then a closing quote, in the same fixed-size copies: the last
-    /// bytes and the quote go as one.
+    /// Appends the bytes `b` (`K` to `2K` of them) as a copy of the first `K` and one of the
+    /// last `K`, the line cut back between the two where they overlap.
+    #[inline(always)]
+    fn push_overlapping<const K: usize>(&mut self, b: &[u8]) {
+        let at = self.buf.len();
+        if let (Some(first), Some(last)) = (b.first_chunk::<K>(), b.last_chunk::<K>()) {
+            self.buf.extend_from_slice(first);
+            self.buf.truncate(at + b.len() - K);
+            self.buf.extend_from_slice(last);
+        }
+    }
+
+    /// [`Line::push_short`] and then a closing quote.
     #[inline(always)]
     pub(crate) fn push_short_quoted(&mut self, s: &str) {
-        let b = s.as_bytes();
-        let at = self.buf.len();
-        let n = b.len();
-        if n > 16 {
-            self.buf.extend_from_slice(b);
-            self.buf.push(b'"');
-        } else if n >= 8 {
-            if let (Some(first), Some(&[l0, l1, l2, l3, l4, l5, l6, l7])) = (b.first_chunk::<8>(), b.last_chunk::<8>())
-            {
-                self.buf.extend_from_slice(first);
-                self.buf.truncate(at + n - 8);
-                self.buf.extend_from_slice(&[l0, l1, l2, l3, l4, l5, l6, l7, b'"']);
-            }
-        } else if n >= 4 {
-            if let (Some(first), Some(&[l0, l1, l2, l3])) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
-                self.buf.extend_from_slice(first);
-                self.buf.truncate(at + n - 4);
-                self.buf.extend_from_slice(&[l0, l1, l2, l3, b'"']);
-            }
-        } else if n > 0 {
-            // One to three bytes: the first, middle and last, cut back, then the quote.
-            self.buf.extend_from_slice(&[b[0], b[n / 2], b[n - 1], b'"']);
-            self.buf.truncate(at + n);
-            self.buf.push(b'"');
-        } else {
-            self.buf.push(b'"');
-        }
+        self.push_short(s);
+        self.buf.push(b'"');
     }
 
     /// Appends one ASCII byte.
