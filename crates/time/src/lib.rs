@@ -318,6 +318,19 @@ impl Tagger {
                     None => Some((format!("XXXX-WXX-{weekday}{sep}{part}"), None)),
                 }
             }
+            Sem::WeekdayFrom { weekday, sign } => {
+                let from = match (anchor, dct) {
+                    (Some(Point::Day(d)), _) | (_, Some(d)) => d,
+                    (_, None) => return Some((format!("XXXX-WXX-{weekday}"), None)),
+                };
+                // the weekday strictly before (or after) the day counted from
+                let past = if *sign < 0 { Tense::Past } else { Tense::Future };
+                let mut date = norm::date_for_weekday(from, *weekday, past)?;
+                if date == from {
+                    date = norm::shift_date(date, Unit::Week, *sign)?;
+                }
+                pt(Point::Day(date))
+            }
             Sem::Deictic { days, part } => match dct {
                 Some(d) => {
                     let date = norm::shift_date(d, Unit::Day, *days)?;

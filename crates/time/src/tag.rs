@@ -48,6 +48,10 @@ pub enum Sem {
     /// A weekday, maybe with a part of the day ("MO", "12:00"); `shift` -1 for "last Friday"
     /// (strictly before the DCT), 1 for "next Friday", `None` to follow the tense.
     Weekday { weekday: i8, part: Option<&'static str>, shift: Option<i64> },
+    /// "the previous Friday" (`sign` -1), "the following Monday" (1): the weekday before or
+    /// after the day last named, as a reader counts in a narrative; from the DCT when no day
+    /// was named.
+    WeekdayFrom { weekday: i8, sign: i64 },
     /// today (0), yesterday (-1), tomorrow (1); with a part of the day it is a TIME.
     Deictic { days: i64, part: Option<&'static str> },
     /// last (-1) / this (0) / next (1) unit ("last week").
@@ -112,6 +116,7 @@ impl Sem {
             | Sem::DateTime(..)
             | Sem::Point(Point::Day(_)) => true,
             Sem::Weekday { shift, .. } => shift.is_none(),
+            Sem::WeekdayFrom { .. } => false,
             Sem::RelativeMonth { shift, .. } | Sem::RelativeSeason { shift, .. } => *shift == 0,
             Sem::Value(_)
             | Sem::Point(_)
@@ -2089,9 +2094,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 e = j + 1;
             }
         }
-        let sem = Sem::Weekday { weekday: wd, part, shift: p.rel.filter(|r| *r != 0) };
+        let sem = match p.rel {
+            Some(sign @ (-1 | 1)) if p.the_rel && part.is_none() => Sem::WeekdayFrom { weekday: wd, sign },
+            _ => Sem::Weekday { weekday: wd, part, shift: p.rel.filter(|r| *r != 0) },
+        };
         let kind = if part.is_some() { TimexType::Time } else { TimexType::Date };
-        let mut c = cand(a, e, kind, sem, "date.weekday");
+        let rule = if matches!(sem, Sem::WeekdayFrom { .. }) { "date.weekday_from" } else { "date.weekday" };
+        let mut c = cand(a, e, kind, sem, rule);
         c.modifier = None;
         Some(c)
     }

@@ -99,6 +99,17 @@ fn relative_past() {
                 "He left in June 2012 and came back later that year.",
                 &[("June 2012", "DATE", "2012-06"), ("later that year", "DATE", "2012")],
             ),
+            // "the previous Friday" counts from the day last named, not from the DCT
+            (
+                "Shares closed on Nov. 7, 2014, down 3% from the previous Friday.",
+                &[("Nov. 7, 2014", "DATE", "2014-11-07"), ("the previous Friday", "DATE", "2014-10-31")],
+            ),
+            (
+                "The town fell on Tuesday, May 12, 2015; the following Monday the army came back.",
+                &[("Tuesday, May 12, 2015", "DATE", "2015-05-12"), ("the following Monday", "DATE", "2015-05-18")],
+            ),
+            ("Prices fell from the previous Friday.", &[("the previous Friday", "DATE", "2015-01-16")]),
+            ("Troops arrived last Friday.", &[("last Friday", "DATE", "2015-01-16")]),
         ],
     );
 }
@@ -427,6 +438,7 @@ fn no_dct_never_borrows_the_clock() {
             ("Troops arrived last week.", &[("last week", "DATE", "PAST_REF")]),
             ("The town fell on November 5.", &[("November 5", "DATE", "XXXX-11-05")]),
             ("Strikes continued on Monday.", &[("Monday", "DATE", "XXXX-WXX-1")]),
+            ("Prices fell from the previous Friday.", &[("the previous Friday", "DATE", "XXXX-WXX-5")]),
             ("It lasted four years.", &[("four years", "DURATION", "P4Y")]),
         ],
     );
