@@ -999,8 +999,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let hi = if b > 0 && tokens.get(b - 1).is_some_and(|t| t.end as usize > span.end) {
             tokens.partition_point(|t| (t.end as usize) <= span.end).min(n)
         } else {
+            // An expression that opens its sentence and is set off by a comma ("In January,
+            // a week after the anniversary of the ruling, a bomb exploded") is dated by the
+            // main clause after it, however long the aside before its verb.
+            let first = self.text.token_at(span.start);
+            let opens = a == first
+                || (a == first + 1
+                    && self.t(first).is_some_and(|t| matches!(t.l, "in" | "on" | "at" | "during" | "by" | "since")));
+            let reach = if opens && self.is(b, ",") { FAR_MODAL_WINDOW } else { TENSE_WINDOW };
             let mut hi = b.min(n);
-            while hi < (b + TENSE_WINDOW).min(n) && tokens[hi].end as usize <= span.end {
+            while hi < (b + reach).min(n) && tokens[hi].end as usize <= span.end {
                 hi += 1;
             }
             hi

@@ -169,6 +169,15 @@ fn tense_cues() {
             ),
             ("They will protest Tuesday’s vote.", &[("Tuesday", "DATE", "2015-01-20")]),
             ("The envoys will meet ahead of Monday's vote.", &[("Monday", "DATE", "2015-01-26")]),
+            // an opening date set off by a comma is dated by the main clause after it
+            (
+                "In March, a week after the second anniversary of the fall of the old city, a car bomb exploded.",
+                &[("March", "DATE", "2014-03"), ("a week", "DURATION", "P1W")],
+            ),
+            (
+                "In March, a week after the second anniversary of the fall of the old city, the envoys will return.",
+                &[("March", "DATE", "2015-03"), ("a week", "DURATION", "P1W")],
+            ),
         ],
     );
 }
