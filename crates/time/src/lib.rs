@@ -304,15 +304,10 @@ impl Tagger {
                 let (sep, part) = part.map_or(("", ""), |p| ("T", p));
                 match dct {
                     Some(d) => {
-                        let t = match shift {
-                            Some(s) if *s < 0 => Tense::Past,
-                            Some(_) => Tense::Future,
-                            None => tense,
+                        let date = match shift {
+                            Some(s) => norm::weekday_beside(d, *weekday, *s)?,
+                            None => norm::date_for_weekday(d, *weekday, tense)?,
                         };
-                        let mut date = norm::date_for_weekday(d, *weekday, t)?;
-                        if shift.is_some() && date == d {
-                            date = norm::shift_date(date, Unit::Week, shift.unwrap_or(0))?;
-                        }
                         Some((joined(Point::Day(date), sep, part), Some(Point::Day(date))))
                     }
                     None => Some((format!("XXXX-WXX-{weekday}{sep}{part}"), None)),
@@ -323,13 +318,7 @@ impl Tagger {
                     (Some(Point::Day(d)), _) | (_, Some(d)) => d,
                     (_, None) => return Some((format!("XXXX-WXX-{weekday}"), None)),
                 };
-                // the weekday strictly before (or after) the day counted from
-                let past = if *sign < 0 { Tense::Past } else { Tense::Future };
-                let mut date = norm::date_for_weekday(from, *weekday, past)?;
-                if date == from {
-                    date = norm::shift_date(date, Unit::Week, *sign)?;
-                }
-                pt(Point::Day(date))
+                pt(Point::Day(norm::weekday_beside(from, *weekday, *sign)?))
             }
             Sem::Deictic { days, part } => match dct {
                 Some(d) => {

@@ -274,6 +274,18 @@ pub fn year_for_month(dct: Date, month: i8, tense: Tense) -> i16 {
     }
 }
 
+/// The weekday strictly before `from` (`sign` < 0: "last Friday", "the previous Friday") or
+/// strictly after it ("next Friday", "the following Monday").
+pub fn weekday_beside(from: Date, weekday: i8, sign: i64) -> Option<Date> {
+    let tense = if sign < 0 { Tense::Past } else { Tense::Future };
+    let date = date_for_weekday(from, weekday, tense)?;
+    if date == from {
+        shift_date(date, Unit::Week, sign.signum())
+    } else {
+        Some(date)
+    }
+}
+
 /// The date of a weekday named alone: past tense, the last one on or before the DCT; future,
 /// the next one on or after it; no tense, the past one unless the coming one is less than a third
 /// as far.

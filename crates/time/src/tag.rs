@@ -29,8 +29,9 @@ use std::cell::OnceCell;
 
 /// How many tokens either side of an expression may hold the tense cue of its clause.
 const TENSE_WINDOW: usize = 8;
-/// How far back a modal of the future ("will") is looked for when no cue stands nearer.
-const FAR_MODAL_WINDOW: usize = 30;
+/// How far a tense cue is looked for beyond `TENSE_WINDOW`: back, for a modal of the future
+/// when no cue stands nearer; on, after a date that opens its sentence.
+const FAR_WINDOW: usize = 30;
 
 /// What a mention means, with the anchor it still needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -1002,11 +1003,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             // An expression that opens its sentence and is set off by a comma ("In January,
             // a week after the anniversary of the ruling, a bomb exploded") is dated by the
             // main clause after it, however long the aside before its verb.
-            let first = self.text.token_at(span.start);
-            let opens = a == first
-                || (a == first + 1
-                    && self.t(first).is_some_and(|t| matches!(t.l, "in" | "on" | "at" | "during" | "by" | "since")));
-            let reach = if opens && self.is(b, ",") { FAR_MODAL_WINDOW } else { TENSE_WINDOW };
+            // (the comma first: the sentence's first token is looked up only after one)
+            let opens = self.is(b, ",") && {
+                let first = self.text.token_at(span.start);
+                a == first
+                    || (a == first + 1
+                        && self.t(first).is_some_and(|t| matches!(t.l, "in" | "on" | "at" | "during" | "by" | "since")))
+            };
+            let reach = if opens { FAR_WINDOW } else { TENSE_WINDOW };
             let mut hi = b.min(n);
             while hi < (b + reach).min(n) && tokens[hi].end as usize <= span.end {
                 hi += 1;
@@ -1060,7 +1064,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             // rules the clause ("Collins will be named commander of the shuttle for a mission
             // in December"); a far past verb does not (it often heads another clause).
             let mut i = lo;
-            while i > a.saturating_sub(FAR_MODAL_WINDOW) && tokens[i - 1].start as usize >= span.start {
+            while i > a.saturating_sub(FAR_WINDOW) && tokens[i - 1].start as usize >= span.start {
                 i -= 1;
                 if self.is(i, "will") || self.is(i, "shall") || self.is(i, "won't") {
                     return Tense::Future;
