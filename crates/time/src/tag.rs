@@ -1050,6 +1050,20 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Tense::Future;
             }
         }
+        if best.is_none() {
+            // No cue before it in the window: a modal of the future further back in the same
+            // sentence rules the clause ("Collins will be named commander of the shuttle for a
+            // mission in December"), before any word after it ("Qantas will double its flights
+            // by August in the search for markets untouched by the crisis"); a far past verb
+            // does not (it often heads another clause).
+            let mut i = lo;
+            while i > a.saturating_sub(FAR_WINDOW) && tokens[i - 1].start as usize >= span.start {
+                i -= 1;
+                if self.is(i, "will") || self.is(i, "shall") || self.is(i, "won't") {
+                    return Tense::Future;
+                }
+            }
+        }
         for i in b..hi {
             if best.is_some() {
                 break;
@@ -1057,18 +1071,6 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             if let Some(t) = cue(i) {
                 best = Some((i + 1 - b, t));
                 break;
-            }
-        }
-        if best.is_none() {
-            // No cue near: a modal of the future further back in the same sentence still
-            // rules the clause ("Collins will be named commander of the shuttle for a mission
-            // in December"); a far past verb does not (it often heads another clause).
-            let mut i = lo;
-            while i > a.saturating_sub(FAR_WINDOW) && tokens[i - 1].start as usize >= span.start {
-                i -= 1;
-                if self.is(i, "will") || self.is(i, "shall") || self.is(i, "won't") {
-                    return Tense::Future;
-                }
             }
         }
         best.map(|(_, t)| t).unwrap_or(Tense::Neutral)

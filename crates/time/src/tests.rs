@@ -158,6 +158,11 @@ fn tense_cues() {
                 "The general will be named commander of the northern task force for an operation in May.",
                 &[("May", "DATE", "2015-05")],
             ),
+            // ... and it rules before any word after the expression
+            (
+                "The coalition will nearly double its flights to the region by August in a push untouched by the crisis.",
+                &[("August", "DATE", "2015-08")],
+            ),
             (
                 "The envoy was named head of the mission of the old commission for talks in May.",
                 &[("May", "DATE", "2014-05")],
