@@ -1474,7 +1474,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     "first" | "latest"
                         if p.the
                             && p.rel.is_none()
-                            && self.num_at(k + 1).is_some_and(|(_, j)| self.unit_at(j) == Some(Unit::Month)) =>
+                            && self
+                                .num_at(k + 1)
+                                .is_some_and(|(_, j)| matches!(self.unit_at(j), Some(Unit::Month | Unit::Quarter))) =>
                     {
                         k += 1
                     }
@@ -1555,9 +1557,16 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         } else if self.is(j, "and") && self.is(j + 1, "a") && self.is(j + 2, "half") {
             v += 0.5;
             j += 3;
-        } else if self.is(j, "hundred") {
-            v *= 100.0;
-            j += 1;
+        } else if self.is(j, "hundred") || self.is(j, "thousand") {
+            // "three hundred days", "two thousand years", "two hundred thousand years"
+            if self.is(j, "hundred") {
+                v *= 100.0;
+                j += 1;
+            }
+            if self.is(j, "thousand") {
+                v *= 1000.0;
+                j += 1;
+            }
         } else if self.is(j, "dozen") {
             v *= 12.0;
             j += 1;
@@ -2967,6 +2976,18 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return Some(c);
             }
             if let Some((y, e2)) = self.year_at(end + 1) {
+                // "the first two quarters of 1990" is the year's first half
+                if unit == Unit::Quarter && nn == 2 && k > 0 {
+                    let half = match self.tok(k - 1).l {
+                        "first" => Some(1),
+                        "last" | "final" | "latter" => Some(2),
+                        _ => None,
+                    };
+                    if let Some(half) = half {
+                        let sem = Sem::Point(Point::Half { year: y, half });
+                        return Some(cand(a, e2, TimexType::Date, sem, "date.stretch_of_date"));
+                    }
+                }
                 return Some(cand(a, e2, TimexType::Date, Sem::Point(Point::Year(y)), "date.stretch_of_date"));
             }
         }

@@ -262,6 +262,16 @@ fn stretches_of_the_year() {
                 ],
             ),
             ("The ruling follows six months of talks.", &[("six months", "DURATION", "P6M")]),
+            // two quarters at a year's start or end are its half; three are a stretch of it
+            (
+                "The slump will last through the first two quarters of 2016.",
+                &[("the first two quarters of 2016", "DATE", "2016-H1")],
+            ),
+            ("Sales fell in the last two quarters of 2014.", &[("the last two quarters of 2014", "DATE", "2014-H2")]),
+            (
+                "Sales fell in the first three quarters of 2014.",
+                &[("the first three quarters of 2014", "DATE", "2014")],
+            ),
         ],
     );
 }
@@ -358,6 +368,8 @@ fn durations() {
             ("It may take several more years.", &[("several more years", "DURATION", "PXY")]),
             ("It was a days-long battle.", &[("days-long", "DURATION", "PXD")]),
             ("The blackout lasted three hours.", &[("three hours", "DURATION", "PT3H")]),
+            ("The city has stood for two thousand years.", &[("two thousand years", "DURATION", "P2000Y")]),
+            ("The siege lasted three hundred days.", &[("three hundred days", "DURATION", "P300D")]),
             ("The 10-year plan was shelved.", &[("10-year", "DURATION", "P10Y")]),
         ],
     );
