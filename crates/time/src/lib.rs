@@ -461,6 +461,29 @@ impl Tagger {
                 }
                 None => reference(if tense == Tense::Future { 1 } else { -1 }),
             },
+            Sem::DayFrom { inner, days } => {
+                let mut named = Mention { sem: (**inner).clone(), ..m.clone() };
+                let (value, point) = self.resolve(&mut named, dct, anchor, last_quarter, period)?;
+                match point {
+                    Some(Point::Day(d)) => pt(Point::Day(norm::shift_date(d, Unit::Day, *days)?)),
+                    // no DCT: the day of the month or of the week still moves ("XXXX-06-06")
+                    _ => match **inner {
+                        Sem::MonthDay { month, day, .. } => {
+                            // (counted in a leap year, so that February 29 has its neighbours;
+                            // the day next to it is February 29 only in a leap year: unknown)
+                            let d = norm::shift_date(Date::new(2000, month, day).ok()?, Unit::Day, *days)?;
+                            if (d.month(), d.day()) == (2, 29) {
+                                return Some(("XXXX-XX-XX".into(), None));
+                            }
+                            Some((format!("XXXX-{:02}-{:02}", d.month(), d.day()), None))
+                        }
+                        Sem::Weekday { weekday, .. } => {
+                            Some((format!("XXXX-WXX-{}", (weekday as i64 - 1 + days).rem_euclid(7) + 1), None))
+                        }
+                        _ => Some((value, None)),
+                    },
+                }
+            }
             Sem::After { n, unit, sign } => match anchor.or(dct.map(Point::Day)) {
                 Some(a) => {
                     let moved = norm::shift_point(a, *unit, n * sign)?;

@@ -94,6 +94,9 @@ pub enum Sem {
     HolidayIn(usize, i16),
     /// A clock time on an unnamed day ("7:30 PM", "midday").
     Clock(String),
+    /// The day before (-1) or after (1) the day another expression names ("the day before last
+    /// Tuesday's hearing", "the day after June 5").
+    DayFrom { inner: Box<Sem>, days: i64 },
 }
 
 impl Sem {
@@ -118,6 +121,7 @@ impl Sem {
             | Sem::Point(Point::Day(_)) => true,
             Sem::Weekday { shift, .. } => shift.is_none(),
             Sem::WeekdayFrom { .. } => false,
+            Sem::DayFrom { inner, .. } => inner.reads_tense(),
             Sem::RelativeMonth { shift, .. } | Sem::RelativeSeason { shift, .. } => *shift == 0,
             Sem::Value(_)
             | Sem::Point(_)
@@ -199,6 +203,17 @@ struct Cand {
     rule: &'static str,
     /// A second timex the same pattern found (the end of "November 12-21, 2014").
     extra: Option<Box<Cand>>,
+}
+
+/// Whether a meaning names one whole day (that "the day before" can count from).
+fn names_a_day(sem: &Sem) -> bool {
+    matches!(
+        sem,
+        Sem::Point(Point::Day(_))
+            | Sem::MonthDay { clock: None, .. }
+            | Sem::Weekday { part: None, .. }
+            | Sem::Deictic { part: None, .. }
+    )
 }
 
 fn cand(a: usize, b: usize, kind: TimexType, sem: Sem, rule: &'static str) -> Cand {
@@ -2169,6 +2184,21 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 {
                     return Some(cand(from, k + 1, TimexType::Date, Sem::Relative { unit, shift: 0 }, "date.the_year"));
                 }
+            }
+        }
+        // "the day before last Tuesday", "the day after June 5": a day counted from a named one
+        if unit == Unit::Day
+            && !plural
+            && p.the
+            && p.rel.is_none()
+            && !p.part
+            && !p.every
+            && (self.is(k + 1, "before") || self.is(k + 1, "after"))
+        {
+            if let Some(c) = self.at(k + 2).filter(|c| c.extra.is_none() && names_a_day(&c.sem)) {
+                let days = if self.is(k + 1, "before") { -1 } else { 1 };
+                let sem = Sem::DayFrom { inner: Box::new(c.sem), days };
+                return Some(cand(a, c.b, TimexType::Date, sem, "date.day_from"));
             }
         }
         // "the week of March 6": the week that holds the day

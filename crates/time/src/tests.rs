@@ -110,6 +110,13 @@ fn relative_past() {
             ),
             ("Prices fell from the previous Friday.", &[("the previous Friday", "DATE", "2015-01-16")]),
             ("Troops arrived last Friday.", &[("last Friday", "DATE", "2015-01-16")]),
+            // a day counted from a named one is one timex
+            (
+                "The day before last Tuesday's hearing, the envoy left.",
+                &[("The day before last Tuesday", "DATE", "2015-01-19")],
+            ),
+            ("The envoys met the day after November 5.", &[("the day after November 5", "DATE", "2014-11-06")]),
+            ("The town fell the day before yesterday.", &[("the day before yesterday", "DATE", "2015-01-20")]),
         ],
     );
 }
@@ -465,6 +472,10 @@ fn no_dct_never_borrows_the_clock() {
             ("The town fell on November 5.", &[("November 5", "DATE", "XXXX-11-05")]),
             ("Strikes continued on Monday.", &[("Monday", "DATE", "XXXX-WXX-1")]),
             ("Prices fell from the previous Friday.", &[("the previous Friday", "DATE", "XXXX-WXX-5")]),
+            ("The envoys met the day after June 5.", &[("the day after June 5", "DATE", "XXXX-06-06")]),
+            ("The envoys met the day after February 28.", &[("the day after February 28", "DATE", "XXXX-XX-XX")]),
+            ("The envoys met the day after February 29.", &[("the day after February 29", "DATE", "XXXX-03-01")]),
+            ("They left the day before Monday.", &[("the day before Monday", "DATE", "XXXX-WXX-7")]),
             ("It lasted four years.", &[("four years", "DURATION", "P4Y")]),
         ],
     );
@@ -649,6 +660,9 @@ fn values_that_read_no_tense_do_not_move_with_it() {
         Sem::Holiday(0),
         Sem::HolidayIn(0, 2014),
         Sem::Clock("07:30".into()),
+        Sem::DayFrom { inner: Box::new(Sem::Deictic { days: -1, part: None }), days: -1 },
+        Sem::DayFrom { inner: Box::new(Sem::MonthDay { month: 6, day: 5, clock: None }), days: 1 },
+        Sem::DayFrom { inner: Box::new(Sem::Weekday { weekday: 2, part: None, shift: Some(-1) }), days: -1 },
     ];
     let dcts = [None, Some(date(2015, 1, 22)), Some(date(2014, 6, 30)), Some(date(2016, 11, 5))];
     let points =
