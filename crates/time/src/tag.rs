@@ -2325,12 +2325,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         let k = p.k;
         let t = self.t(k)?;
         let season = t.lex?.season?;
-        // "the fall of Mosul" is no season; "the fall of 2014", "last fall", "in the fall" are
+        // "the fall of Mosul" is no season; "the fall of 2014", "last fall", "in the fall" and
+        // "scheduled for the fall" are
+        let cue_before = a > 0 && (self.g.month_cue(self.tok(a - 1).l) || self.is(a - 1, "for"));
         if t.is("fall")
             && !t.cap
             && p.rel.is_none()
             && !(self.is(k + 1, "of") && self.year_at(k + 2).is_some())
-            && (!p.the || self.is(k + 1, "of") || !(a > 0 && self.g.month_cue(self.tok(a - 1).l)))
+            && (!p.the || self.is(k + 1, "of") || !cue_before)
         {
             return None;
         }

@@ -133,6 +133,7 @@ fn relative_future() {
             ("A review is scheduled for next year.", &[("next year", "DATE", "2016")]),
             ("The donors will gather on Saturday.", &[("Saturday", "DATE", "2015-01-24")]),
             ("Aid will flow in the coming months.", &[("the coming months", "DATE", "FUTURE_REF")]),
+            ("The next meeting is scheduled for the fall.", &[("the fall", "DATE", "2015-FA")]),
             ("The report is due three weeks from now.", &[("three weeks from now", "DATE", "2015-W07")]),
         ],
     );
@@ -458,6 +459,7 @@ fn negatives() {
             ("Iraq Hails Liberation after Month-Long Battle", &[]),
             ("Sales fell at Acme Co. Recently, analysts cut forecasts.", &[("Recently", "DATE", "PAST_REF")]),
             ("The recent gains are fragile.", &[]),
+            ("Officials blamed the general for the fall of Mosul.", &[]),
         ],
     );
 }
