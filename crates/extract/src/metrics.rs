@@ -1106,7 +1106,11 @@ impl MetricRules {
             while j > s_first && first - j < 10 {
                 j -= 1;
                 let w = word(j);
-                if is_clause_break(w) {
+                // "from January to March 2018": the start cue is the first date's; the second
+                // ends the period
+                if is_clause_break(w)
+                    || ["to", "through", "and", "-", "\u{2013}"].iter().any(|c| w.eq_ignore_ascii_case(c))
+                {
                     break;
                 }
                 if ["since", "from", "after", "began", "begun", "started", "peak", "beginning", "until", "before"]

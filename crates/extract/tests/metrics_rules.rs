@@ -147,6 +147,11 @@ fn as_of() {
                 "The coalition has flown more than 11,000 strikes since its campaign began in August 2014.",
                 &[("airstrikes", 11000.0, None, M, None, D)],
             ),
+            // the start cue "from" is the first date's; the period ends with the second
+            (
+                "From January to March 2016, coalition partners trained 5,000 police officers.",
+                &[("forces_trained", 5000.0, None, E, None, "2016-03")],
+            ),
         ],
     );
 }

@@ -1454,7 +1454,13 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                         p.this_earlier = true;
                         k += 1;
                     }
-                    "last" | "past" | "previous" | "preceding" if p.rel.is_none() && self.rel_target(k + 1) => {
+                    // ("the last quarter of 2018", "the last week of March" name a stretch of a
+                    // date: `stretch_core` and `quarter_core` read them)
+                    "last" | "past" | "previous" | "preceding"
+                        if p.rel.is_none()
+                            && self.rel_target(k + 1)
+                            && !(t.l == "last" && p.the && self.stretch_of_named(k + 1)) =>
+                    {
                         p.rel = Some(-1);
                         p.the_rel = p.the && !p.part;
                         k += 1;
@@ -1855,6 +1861,24 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
 
     fn day_month_year(&self, a: usize, i: usize) -> Option<Cand> {
         let (d, j) = self.day_at(i)?;
+        // a range "26-27 March 2018", "from 26 to 28 March": "26" and "27 March 2018", as
+        // "November 12-21, 2014" is "November 12" and "21, 2014" (the first takes the second's
+        // month and year)
+        let dash = (self.is(j, "-") || self.is(j, "\u{2013}")) && self.touch(j - 1) && self.touch(j);
+        if dash || self.is(j, "to") || self.is(j, "and") || self.is(j, "through") {
+            if let Some(c2) =
+                self.day_at(j + 1).filter(|(d2, _)| *d2 > d).and_then(|_| self.day_month_year(j + 1, j + 1))
+            {
+                let sem = match &c2.sem {
+                    Sem::Point(Point::Day(e)) => Sem::Point(Point::Day(Date::new(e.year(), e.month(), d).ok()?)),
+                    Sem::MonthDay { month, .. } => Sem::MonthDay { month: *month, day: d, clock: None },
+                    _ => return None,
+                };
+                let mut c = cand(a, j, TimexType::Date, sem, "date.range_start");
+                c.extra = Some(Box::new(c2));
+                return Some(c);
+            }
+        }
         let j = if self.is(j, "of") { j + 1 } else { j };
         let (m, k, _) = self.month_at(j)?;
         let y_at = self.skip_comma(k);
@@ -1977,6 +2001,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     || matches!(t.l, "current" | "latest" | "quarter" | "period" | "last" | "final"),
             ) {
                 consider(self.quarter_core(a, p));
+                consider(self.stretch_core(a, p));
             }
             // The words `word_core` reads, a part of the day, or a hyphenated form.
             if gate(t.hyphen || w.day_part.is_some() || w.reference.is_some() || word_core_word(t.l)) {
@@ -2025,6 +2050,21 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             let mut c = cand(a, e, TimexType::Date, Sem::Point(Point::Month { year: y, month: m }), "date.month_year");
             c.modifier = p.modifier;
             return Some(c);
+        }
+        // a range "January to March 2018", "between December and February 2016": the first
+        // month takes the year of the second, or the year before when it comes later in the
+        // calendar; a list "in January and March 2018" is of one year
+        if let Some((m2, j2, _)) = self.month_at(j + 1).filter(|_| {
+            matches!(self.t(j).map(|t| t.l), Some("to" | "through" | "until" | "till" | "and" | "-" | "\u{2013}"))
+        }) {
+            if let Some((y, _)) = self.year_at(self.skip_comma(j2)) {
+                let range = !self.is(j, "and") || (a > 0 && self.is(a - 1, "between"));
+                let year = if m > m2 && range { y - 1 } else { y };
+                let mut c =
+                    cand(a, j, TimexType::Date, Sem::Point(Point::Month { year, month: m }), "date.range_start");
+                c.modifier = p.modifier;
+                return Some(c);
+            }
         }
         let rel_year = if self.is(j, "of") { j + 1 } else { j };
         if (self.is(rel_year, "last") || self.is(rel_year, "this") || self.is(rel_year, "next"))
@@ -2479,6 +2519,51 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             return Some(cand(a, j + 3, TimexType::Date, sem, "date.part_of_relative_year"));
         }
         Some(cand(a, j, TimexType::Date, Sem::PartOfYear { quarter: is_quarter, n }, "date.part_of_year"))
+    }
+
+    /// Whether a unit or "half" at j is the stretch of a named year or month ("week of March",
+    /// "quarter of 2018", "half of 2015").
+    fn stretch_of_named(&self, j: usize) -> bool {
+        (self.unit_at(j).is_some() || self.is(j, "half"))
+            && self.is(j + 1, "of")
+            && (self.year_at(j + 2).is_some() || self.month_at(j + 2).is_some())
+    }
+
+    /// "the first week of March", "the last month of 2017", "the last day of 2017": one unit at
+    /// the start or end of a named year or month. A month or a day of a year is exact; a
+    /// shorter stretch is the named date itself, as "the last three weeks of December" is.
+    /// (Quarters and halves are `quarter_core`'s.)
+    fn stretch_core(&self, a: usize, p: &Prefix) -> Option<Cand> {
+        let k = p.k;
+        let last = match self.t(k)?.l {
+            "first" => false,
+            "last" | "final" => true,
+            _ => return None,
+        };
+        let j = k + 1;
+        let unit = self.unit_at(j)?;
+        if !p.the
+            || self.tok(j).l.ends_with('s')
+            || !matches!(unit, Unit::Day | Unit::Week | Unit::Weekend | Unit::Month)
+        {
+            return None;
+        }
+        if !self.is(j + 1, "of") {
+            return None;
+        }
+        if let Some((y, e)) = self.year_at(j + 2) {
+            let (month, day) = if last { (12, 31) } else { (1, 1) };
+            let pt = match unit {
+                Unit::Month => Point::Month { year: y, month },
+                Unit::Day => Point::Day(Date::new(y, month, day).ok()?),
+                _ => Point::Year(y),
+            };
+            return Some(cand(a, e, TimexType::Date, Sem::Point(pt), "date.stretch_of_date"));
+        }
+        let mut c = self.month_core(j + 2, &Prefix { k: j + 2, ..Prefix::default() })?;
+        c.a = a;
+        c.rule = "date.stretch_of_date";
+        Some(c)
     }
 
     /// "last year", "a year ago", "a year earlier", "of last year", "the previous year" at i:

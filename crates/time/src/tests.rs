@@ -71,6 +71,32 @@ fn absolute_dates() {
             ),
             ("Talks on April 24 and 25 other issues failed.", &[("April 24", "DATE", "2014-04-24")]),
             ("Since the beginning of 2014 prices rose.", &[("the beginning of 2014", "DATE", "2014")]),
+            // ranges: the first date takes the month and year of the second
+            (
+                "The conference, held on 26-27 March 2018 in Kuwait, raised funds.",
+                &[("26", "DATE", "2018-03-26"), ("27 March 2018", "DATE", "2018-03-27")],
+            ),
+            ("They met from 26 to 28 March.", &[("26", "DATE", "2014-03-26"), ("28 March", "DATE", "2014-03-28")]),
+            (
+                "From January to March 2018, partners trained police.",
+                &[("January", "DATE", "2018-01"), ("March 2018", "DATE", "2018-03")],
+            ),
+            (
+                "Between December and February 2016 they met.",
+                &[("December", "DATE", "2015-12"), ("February 2016", "DATE", "2016-02")],
+            ),
+            (
+                "In January and March 2018 they met.",
+                &[("January", "DATE", "2018-01"), ("March 2018", "DATE", "2018-03")],
+            ),
+            ("He was 26 to 27 years old.", &[]),
+            // one unit at the start or end of a named year or month
+            ("In the last quarter of 2018, strikes fell.", &[("the last quarter of 2018", "DATE", "2018-Q4")]),
+            ("The last half of 2015 was hard.", &[("The last half of 2015", "DATE", "2015-H2")]),
+            ("The last month of 2017 was calm.", &[("The last month of 2017", "DATE", "2017-12")]),
+            ("On the last day of 2017 they met.", &[("the last day of 2017", "DATE", "2017-12-31")]),
+            ("The first week of March was calm.", &[("The first week of March", "DATE", "2014-03")]),
+            ("In the last week, strikes rose.", &[("the last week", "DURATION", "P1W")]),
         ],
     );
 }
