@@ -8,7 +8,10 @@
 //! - a verb of saying ("said", "told", "stressed") takes the actor named just before it
 //!   ("Kerry said", "U.S. officials said", "the ministry said" with its country), or, when the
 //!   verb follows a quotation or a comma, the actor just after it ("...," said Secretary
-//!   Tillerson); "he"/"she" is the last person named;
+//!   Tillerson); "he"/"she" is the last person named; after a verb in its place only a
+//!   person speaks ("Pompeo said the coalition would stay" is not the coalition's claim), and
+//!   two or three capitalised words no list knows right before the verb are kept as the
+//!   speaker's words, with no canonical name;
 //! - "according to" takes the actor after it;
 //! - "reportedly" and "is said to" make a claim without a speaker;
 //! - cues inside a quotation are the quoted speaker's words, not an attribution.
@@ -233,18 +236,26 @@ impl ClaimRules {
                 }
             };
             let speaker = match kind {
-                CueKind::Unattributed => Some(Speaker { name: None, text: None }),
+                CueKind::Unattributed => Some(Speaker { name: None, text: None, person: false }),
                 CueKind::According => self.speaker_after(doc, t1, s1),
                 CueKind::Verb => {
                     let inverted = t0 > s0 && (doc.is_quote(t0 - 1) || doc.word(t0 - 1) == ",");
-                    let before = if inverted { None } else { self.speaker_before(doc, s0, t0) };
-                    before.or_else(|| self.speaker_after(doc, t1, s1)).or_else(|| {
-                        if inverted {
-                            self.speaker_before(doc, s0, t0)
-                        } else {
-                            None
-                        }
-                    })
+                    if inverted {
+                        self.speaker_after(doc, t1, s1).or_else(|| self.speaker_before(doc, s0, t0))
+                    } else {
+                        // "Mike Pompeo said the coalition would stay": after a verb in its
+                        // place, the words are what was said; only a person named right there
+                        // speaks ("and said Kerry"), and a name no list knows is kept as words
+                        self.speaker_before(doc, s0, t0)
+                            .or_else(|| self.speaker_after(doc, t1, s1).filter(|s| s.person))
+                            .or_else(|| {
+                                doc.unknown_name_before(s0, t0).map(|text| Speaker {
+                                    name: None,
+                                    text: Some(text),
+                                    person: false,
+                                })
+                            })
+                    }
                 }
             };
             let Some(speaker) = speaker else { continue };
@@ -346,11 +357,19 @@ impl ClaimRules {
             }
             if self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&m.canonical), text: Some(w) });
+                return doc.last_person_before(pos).map(|m| Speaker {
+                    name: Some(&m.canonical),
+                    text: Some(w),
+                    person: true,
+                });
             }
             if let Some(m) = doc.mention_ending_at(i) {
                 if speaks(m) {
-                    return Some(Speaker { name: Some(&m.canonical), text: Some(m.span.of(doc.ctx.text.text)) });
+                    return Some(Speaker {
+                        name: Some(&m.canonical),
+                        text: Some(m.span.of(doc.ctx.text.text)),
+                        person: m.kind == EntityType::Person,
+                    });
                 }
             }
             if self.bodies.contains(w) {
@@ -368,7 +387,7 @@ impl ClaimRules {
                 }
                 let actor = (from..i).rev().find_map(|k| doc.mention_ending_at(k).filter(|m| speaks(m)));
                 let phrase = Span::new(doc.tok_span(from).start, doc.tok_span(i).end).of(doc.ctx.text.text);
-                return Some(Speaker { name: actor.map(|m| &m.canonical), text: Some(phrase) });
+                return Some(Speaker { name: actor.map(|m| &m.canonical), text: Some(phrase), person: false });
             }
             // A verb or conjunction between ends the subject ("the forces that Kerry praised said").
             if i + 1 < t0 && self.clause_links.contains(w) {
@@ -388,7 +407,11 @@ impl ClaimRules {
         } else {
             actors.find(|m| m.kind == EntityType::Person).unwrap_or(first)
         };
-        Some(Speaker { name: Some(&m.canonical), text: Some(m.span.of(doc.ctx.text.text)) })
+        Some(Speaker {
+            name: Some(&m.canonical),
+            text: Some(m.span.of(doc.ctx.text.text)),
+            person: m.kind == EntityType::Person,
+        })
     }
 
     /// The speaker named just after a cue ("said Secretary Tillerson", "according to officials").
@@ -402,7 +425,11 @@ impl ClaimRules {
             }
             if i == t1 && self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker { name: Some(&m.canonical), text: Some(w) });
+                return doc.last_person_before(pos).map(|m| Speaker {
+                    name: Some(&m.canonical),
+                    text: Some(w),
+                    person: true,
+                });
             }
             if let Some(m) = doc.mention_at(i) {
                 if speaks(m) {
@@ -410,11 +437,15 @@ impl ClaimRules {
                     let end = doc.token_end(m.span.end);
                     let body = (end..(end + 3).min(hi)).find(|&k| self.bodies.contains(doc.word(k)));
                     let span = body.map_or(m.span, |k| Span::new(m.span.start, doc.tok_span(k).end));
-                    return Some(Speaker { name: Some(&m.canonical), text: Some(span.of(doc.ctx.text.text)) });
+                    return Some(Speaker {
+                        name: Some(&m.canonical),
+                        text: Some(span.of(doc.ctx.text.text)),
+                        person: m.kind == EntityType::Person,
+                    });
                 }
             }
             if self.bodies.contains(w) {
-                return Some(Speaker { name: None, text: Some(w) });
+                return Some(Speaker { name: None, text: Some(w), person: false });
             }
             if w == "," && i > t1 {
                 return None;
@@ -437,6 +468,8 @@ impl ClaimRules {
 struct Speaker<'a> {
     name: Option<&'a Arc<str>>,
     text: Option<&'a str>,
+    /// Whether the speaker is a person named by a mention.
+    person: bool,
 }
 
 /// Whether a mention can speak: people and bodies, not places.
@@ -508,6 +541,22 @@ impl<'d, 'c> Doc<'d, 'c> {
 
     fn is_name_like(&self, i: usize) -> bool {
         self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Two or three capitalised words right before token `t0` that no list knows, opening the
+    /// sentence or set off by a comma ("Mike Pompeo said", "On Monday, Mike Pompeo said"):
+    /// the words of a speaker with no canonical name.
+    fn unknown_name_before(&self, s0: usize, t0: usize) -> Option<&'d str> {
+        let mut from = t0;
+        while from > s0 && t0 - from < 3 && self.is_name_like(from - 1) && self.word(from - 1).chars().count() > 1 {
+            from -= 1;
+        }
+        let words = t0 - from;
+        let opens = from == s0 || self.word(from - 1) == ",";
+        if words < 2 || !opens || (from..t0).any(|i| self.mention_at(i).is_some()) {
+            return None;
+        }
+        Some(Span::new(self.tok_span(from).start, self.tok_span(t0 - 1).end).of(self.ctx.text.text))
     }
 
     fn mention_at(&self, i: usize) -> Option<&'c Mention> {

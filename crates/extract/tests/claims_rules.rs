@@ -123,7 +123,36 @@ fn speaker_before_the_verb() {
             "[Jen Psaki|person] spoke first. She said {60|meeting_participants} ambassadors came.",
             &["Jen Psaki | said | [0]"],
         ),
+        (
+            "an actor after a verb in its place is what was said, not the speaker",
+            "Mike Pompeo said the [coalition|organization|Global Coalition] would stay.",
+            &["- | said | []"],
+        ),
     ]);
+}
+
+/// A name no list knows, right before the verb, is kept as the speaker's words.
+#[test]
+fn unknown_names_are_kept_as_words() {
+    for (markup, want) in [
+        ("Mike Pompeo said the [coalition|organization|Global Coalition] would stay.", Some("Mike Pompeo")),
+        ("On Monday, Mike Pompeo said the group was beaten.", Some("Mike Pompeo")),
+        ("The group said it was beaten.", None),
+    ] {
+        let m = parse(markup);
+        let analysis = Text::new(&m.text);
+        let ctx = Context {
+            text: &analysis,
+            dct: Dct { date: None, source: DctSource::None },
+            timexes: &[],
+            quantities: &[],
+            mentions: &m.mentions,
+        };
+        let claims = ClaimRules::new(&Pack::coalition()).unwrap().apply(&ctx, &m.metrics);
+        let got = claims.first().and_then(|c| c.speaker_text.as_deref());
+        assert_eq!(got, want, "{markup}");
+        assert!(claims.iter().all(|c| c.speaker.is_none()), "{markup}");
+    }
 }
 
 #[test]
