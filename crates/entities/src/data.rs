@@ -14,6 +14,8 @@ pub const COUNTRIES_TSV: &str = include_str!("../../../data/countries.tsv");
 pub const PLACES_TSV: &str = include_str!("../../../data/places.tsv");
 /// Common given names, one a line.
 pub const GIVEN_NAMES_TXT: &str = include_str!("../../../data/given_names.txt");
+/// Hand-kept given names that are also English words ("Mike", "Mark"), one a line.
+pub const GIVEN_NAME_OVERRIDES_TXT: &str = include_str!("../../../data/given_name_overrides.txt");
 /// The language rules.
 pub const RULES_TOML: &str = include_str!("../data/rules.toml");
 
@@ -228,6 +230,7 @@ mod tests {
         let places = parse_places("places.tsv", PLACES_TSV).unwrap();
         assert!(places.len() > 1000);
         assert!(parse_given_names(GIVEN_NAMES_TXT).count() > 1000);
+        assert!(parse_given_names(GIVEN_NAME_OVERRIDES_TXT).any(|n| n == "Mike"));
         let rules = Rules::builtin();
         assert!(!rules.demonym.heads.is_empty() && !rules.person.titles.is_empty());
     }

@@ -211,6 +211,7 @@ impl GazetteerBuilder {
         self.add_countries("data/countries.tsv", data::COUNTRIES_TSV)?;
         self.add_places("data/places.tsv", data::PLACES_TSV)?;
         self.add_given_names(data::GIVEN_NAMES_TXT);
+        self.add_given_names(data::GIVEN_NAME_OVERRIDES_TXT);
         Ok(())
     }
 

@@ -226,6 +226,17 @@ fn persons_with_titles_and_their_later_surnames() {
     }
 }
 
+/// Short given names that are also English words ("Mike", "Mark"; data/given_name_overrides.txt)
+/// still open a person's name.
+#[test]
+fn short_given_names_that_are_words() {
+    assert_has(
+        "Mike Ward said the talks went well. Ward added more.",
+        &[("Mike Ward", "Mike Ward"), ("Ward", "Mike Ward")],
+    );
+    assert_has("On Monday, Mark Henley said the talks went well.", &[("Mark Henley", "Mark Henley")]);
+}
+
 #[test]
 fn a_surname_takes_the_nearest_full_name_before_it() {
     let s = "Minister Jane Trudeau spoke first. Trudeau left. President Paul Trudeau spoke next. Trudeau stayed.";
