@@ -788,10 +788,13 @@ impl MetricRules {
         let text = ctx.text;
         let v = views[qi].as_ref()?;
         let q = &ctx.quantities[qi];
-        // Before it: "..., and 30 percent", ", around 100".
+        // Before it: "..., and 30 percent", ", around 100"; a breakdown by place ("20,419
+        // strikes ..., with 12,346 in Iraq and 8,074 in Syria").
         if v.first > 0 {
             let joiner = text.tokens[v.first - 1].text(text.text);
-            if joiner.eq_ignore_ascii_case("and") || joiner == "," {
+            let by_place = ["with", "including"].iter().any(|w| joiner.eq_ignore_ascii_case(w))
+                && text.tokens.get(v.end_tok).is_some_and(|t| t.text(text.text) == "in");
+            if joiner.eq_ignore_ascii_case("and") || joiner == "," || by_place {
                 for pi in (0..qi).rev() {
                     let (Some(pv), Some(_)) = (&views[pi], assigned[pi]) else { continue };
                     if pv.sentence != v.sentence {

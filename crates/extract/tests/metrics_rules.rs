@@ -134,6 +134,15 @@ fn scope() {
                 "The militants once held some 20,000 square miles in Syria.",
                 &[("enemy_territory_km2", 51800.0, None, A, Some("Syria"), D)],
             ),
+            // a breakdown by place shares the total's metric
+            (
+                "The coalition has conducted a total of 20,419 strikes since the start of operations, with 12,346 in Iraq and 8,074 in Syria.",
+                &[
+                    ("airstrikes", 20419.0, None, E, None, D),
+                    ("airstrikes", 12346.0, None, E, Some("Iraq"), D),
+                    ("airstrikes", 8074.0, None, E, Some("Syria"), D),
+                ],
+            ),
         ],
     );
 }

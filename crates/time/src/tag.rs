@@ -1628,10 +1628,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         None
     }
 
-    /// A day of the month at i ("22", "22nd"), with the token after it.
+    /// A day of the month at i ("22", "22nd"), with the token after it; not the tail of an
+    /// identifier ("Release No. 20170503-01").
     fn day_at(&self, i: usize) -> Option<(i8, usize)> {
         let t = self.t(i)?;
         let n = t.num.filter(|n| (1..=31).contains(n) && t.digits <= 2)?;
+        if i >= 2 && self.is(i - 1, "-") && self.touch(i - 1) && self.touch(i - 2) && self.tok(i - 2).digits > 2 {
+            return None;
+        }
         let j = if self.t(i + 1).is_some_and(|x| matches!(x.l, "st" | "nd" | "rd" | "th")) && self.touch(i) {
             i + 2
         } else {
@@ -1801,6 +1805,9 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
     fn month_day_year(&self, a: usize, i: usize) -> Option<Cand> {
         let (m, j, _) = self.month_at(i)?;
         let (d, mut k) = self.day_at(j)?;
+        if self.line_break_between(i, j) {
+            return None;
+        }
         if self.t(j).is_some_and(|t| t.digits == 0) {
             return None;
         }
@@ -1859,8 +1866,20 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
         cand(a, k, TimexType::Date, Sem::MonthDay { month: m, day: d, clock: None }, "date.month_day")
     }
 
+    /// Whether a line break stands between tokens i and j ("01" at the end of one line and
+    /// "May" at the start of the next are no date).
+    fn line_break_between(&self, i: usize, j: usize) -> bool {
+        match (self.t(i), self.t(j)) {
+            (Some(a), Some(b)) if a.end < b.start => self.text.text.as_bytes()[a.end..b.start].contains(&b'\n'),
+            _ => false,
+        }
+    }
+
     fn day_month_year(&self, a: usize, i: usize) -> Option<Cand> {
         let (d, j) = self.day_at(i)?;
+        if self.line_break_between(i, j) {
+            return None;
+        }
         // a range "26-27 March 2018", "from 26 to 28 March": "26" and "27 March 2018", as
         // "November 12-21, 2014" is "November 12" and "21, 2014" (the first takes the second's
         // month and year)

@@ -473,6 +473,9 @@ fn negatives() {
             ("Thousands joined the march on the capital.", &[]),
             ("The March was peaceful.", &[]),
             ("Release No. 20151228-04 was issued.", &[]),
+            // the tail of a release number at a line's end is no day of the month on the next
+            ("Release No. 20170503-01\nMay 3, 2017\nStrikes went on.", &[("May 3, 2017", "DATE", "2017-05-03")]),
+            ("The total was 01\nMay brought more.", &[]),
             ("3 min read", &[]),
             ("Good morning, everyone.", &[]),
             ("Now, I think we should go.", &[]),
