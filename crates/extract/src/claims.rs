@@ -11,7 +11,9 @@
 //!   Tillerson); "he"/"she" is the last person named; after a verb in its place only a
 //!   person speaks ("Pompeo said the coalition would stay" is not the coalition's claim), and
 //!   two or three capitalised words no list knows right before the verb are kept as the
-//!   speaker's words, with no canonical name;
+//!   speaker's words, with no canonical name; the actor before an appositive ("Col. Steve
+//!   Warren, the spokesman for the task force, said") speaks, and who follows "told" is the
+//!   listener;
 //! - "according to" takes the actor after it;
 //! - "reportedly" and "is said to" make a claim without a speaker;
 //! - cues inside a quotation are the quoted speaker's words, not an attribution.
@@ -240,7 +242,12 @@ impl ClaimRules {
                 CueKind::According => self.speaker_after(doc, t1, s1),
                 CueKind::Verb => {
                     let inverted = t0 > s0 && (doc.is_quote(t0 - 1) || doc.word(t0 - 1) == ",");
-                    if inverted {
+                    // "told Pentagon reporters": who follows "told" is the listener
+                    let listener_after = span.of(text).get(..4).is_some_and(|w| w.eq_ignore_ascii_case("told"))
+                        || span.of(text).get(..5).is_some_and(|w| w.eq_ignore_ascii_case("tells"));
+                    if listener_after {
+                        self.speaker_before(doc, s0, t0)
+                    } else if inverted {
                         self.speaker_after(doc, t1, s1).or_else(|| self.speaker_before(doc, s0, t0))
                     } else {
                         // "Mike Pompeo said the coalition would stay": after a verb in its
@@ -343,6 +350,23 @@ impl ClaimRules {
 
     /// The speaker named just before a verb: an actor, a body ("U.S. officials"), a pronoun.
     fn speaker_before<'c>(&self, doc: &Doc<'_, 'c>, s0: usize, t0: usize) -> Option<Speaker<'c>> {
+        // "Col. Steve Warren, the spokesman for the task force, told reporters": the actor
+        // before an appositive set off by commas speaks, not the body the appositive names.
+        if t0 > s0 + 2 && doc.word(t0 - 1) == "," {
+            let lo = s0.max(t0.saturating_sub(16));
+            if let Some(k) = (lo..t0 - 1).rev().find(|&k| doc.word(k) == ",") {
+                let det = ["the", "a", "an"].iter().any(|d| doc.word(k + 1).eq_ignore_ascii_case(d));
+                if det && k > s0 {
+                    if let Some(m) = doc.mention_ending_at(k - 1).filter(|m| speaks(m)) {
+                        return Some(Speaker {
+                            name: Some(&m.canonical),
+                            text: Some(m.span.of(doc.ctx.text.text)),
+                            person: m.kind == EntityType::Person,
+                        });
+                    }
+                }
+            }
+        }
         // "Kerry commended the UN ... and said": the subject of the sentence speaks.
         if t0 > s0 && self.subject_links.contains(doc.word(t0 - 1)) {
             return self.subject(doc, s0, t0);

@@ -838,10 +838,12 @@ impl MetricRules {
             if (t.kind == TokenKind::Punct && is_clause_break(t.text(text.text))) || self.is_noun_break_bytes(b) {
                 break;
             }
-            // The endings first: the first char is decoded only for a word that has one.
+            // The endings first: the first char is decoded only for a word that has one. Right
+            // after a determiner such a word is an adjective ("of the populated areas").
             if k > v.end_tok
                 && (b.ends_with(b"ed") || b.ends_with(b"ing"))
                 && t.text(text.text).starts_with(|c: char| c.is_lowercase())
+                && !["the", "its", "their"].iter().any(|d| text.tokens[k - 1].text(text.text).eq_ignore_ascii_case(d))
             {
                 break;
             }

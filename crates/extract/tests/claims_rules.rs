@@ -124,6 +124,11 @@ fn speaker_before_the_verb() {
             &["Jen Psaki | said | [0]"],
         ),
         (
+            "the actor before an appositive speaks, not the body it names",
+            "The group lost {40 percent|territory_liberated_pct} of its land, Col. [Steve Warren|person], the spokesman for the [task force|organization|CJTF-OIR], told [Pentagon|organization|U.S. Department of Defense] reporters.",
+            &["Steve Warren | told | [0]"],
+        ),
+        (
             "an actor after a verb in its place is what was said, not the speaker",
             "Mike Pompeo said the [coalition|organization|Global Coalition] would stay.",
             &["- | said | []"],

@@ -143,6 +143,11 @@ fn scope() {
                     ("airstrikes", 8074.0, None, E, Some("Syria"), D),
                 ],
             ),
+            // an -ed word right after a determiner is an adjective of the counted noun
+            (
+                "The group has lost about 40 percent of the populated areas it once controlled in Iraq.",
+                &[("territory_liberated_pct", 40.0, None, A, Some("Iraq"), D)],
+            ),
         ],
     );
 }
