@@ -944,9 +944,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return near.then_some(Tense::Past);
             }
             let prev = || i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
-            // "set to resume", "set for April"
-            if w.future_with_to && (self.is(i + 1, "to") || self.is(i + 1, "for")) {
+            // "set to resume", "set for April"; not "agreed to the plan", "due to the storm"
+            let to_verb = self.is(i + 1, "to") && !self.lexw(i + 2).determiner;
+            if w.future_with_to && (to_verb || self.is(i + 1, "for")) {
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
+            }
+            // "due to the storm" gives a cause, not a plan
+            if t.is("due") && self.is(i + 1, "to") {
+                return None;
             }
             // "is to resume trading Tuesday"
             if t.is("to") && prev().present_be {
@@ -1075,6 +1080,14 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             while i > a.saturating_sub(FAR_WINDOW) && tokens[i - 1].start as usize >= span.start {
                 i -= 1;
                 if self.is(i, "will") || self.is(i, "shall") || self.is(i, "won't") {
+                    return Tense::Future;
+                }
+                // "agreed to meet again in the coming months, likely in June"
+                if self.lexw(i).future_with_to
+                    && self.is(i + 1, "to")
+                    && !self.lexw(i + 2).determiner
+                    && !self.perfect_before(i)
+                {
                     return Tense::Future;
                 }
             }

@@ -201,6 +201,15 @@ fn tense_cues() {
                 "The envoy was named head of the mission of the old commission for talks in May.",
                 &[("May", "DATE", "2014-05")],
             ),
+            // "agreed to meet" plans ahead, however far back; "agreed to the plan" and "due to
+            // the storm" do not
+            (
+                "Ministers agreed to meet again in the coming months, likely in June.",
+                &[("the coming months", "DATE", "FUTURE_REF"), ("June", "DATE", "2015-06")],
+            ),
+            ("The ministers agreed to the plan in June.", &[("June", "DATE", "2014-06")]),
+            ("Flights were cancelled due to the storm in June.", &[("June", "DATE", "2014-06")]),
+            ("The loan is due to expire in June.", &[("June", "DATE", "2015-06")]),
             // a weekday that owns a happening names one that has happened
             (
                 "The rebels said they would look for ways to overturn Monday's ruling.",
