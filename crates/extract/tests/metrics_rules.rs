@@ -64,6 +64,10 @@ fn metric_assignment() {
             ),
             ("Donors pledged $450 million for stabilization.", &[("funding_usd", 450e6, None, E, None, D)]),
             (
+                "Coalition warplanes carried out more than 630 airstrikes in support of the offensive.",
+                &[("airstrikes_period", 630.0, None, M, None, D)],
+            ),
+            (
                 "The coalition has liberated all of the land the group held in Iraq and Syria, freeing nearly 8 million people.",
                 &[("people_freed", 8e6, None, A, None, D)],
             ),
