@@ -6,7 +6,7 @@
 
 use chronicle_core::{Qualifier, Span, Text};
 use chronicle_entities::{EntityType, Mention};
-use chronicle_extract::claims::ClaimRules;
+use chronicle_extract::claims::{Claim, ClaimRules};
 use chronicle_extract::metrics::Metric;
 use chronicle_extract::{Context, Pack};
 use chronicle_time::{Dct, DctSource};
@@ -57,8 +57,8 @@ fn parse(markup: &str) -> Marked {
     Marked { text, mentions, metrics }
 }
 
-/// The claims of a marked-up document as `speaker | cue | metric indices` strings.
-fn claims(markup: &str) -> Vec<String> {
+/// The claims of a marked-up document.
+fn apply(markup: &str) -> Vec<Claim> {
     let m = parse(markup);
     let analysis = Text::new(&m.text);
     let ctx = Context {
@@ -68,9 +68,12 @@ fn claims(markup: &str) -> Vec<String> {
         quantities: &[],
         mentions: &m.mentions,
     };
-    ClaimRules::new(&Pack::coalition())
-        .unwrap()
-        .apply(&ctx, &m.metrics)
+    ClaimRules::new(&Pack::coalition()).unwrap().apply(&ctx, &m.metrics)
+}
+
+/// The claims of a marked-up document as `speaker | cue | metric indices` strings.
+fn claims(markup: &str) -> Vec<String> {
+    apply(markup)
         .iter()
         .map(|c| format!("{} | {} | {:?}", c.speaker.as_deref().unwrap_or("-"), c.cue, c.metrics))
         .collect()
@@ -144,16 +147,7 @@ fn unknown_names_are_kept_as_words() {
         ("On Monday, Mike Pompeo said the group was beaten.", Some("Mike Pompeo")),
         ("The group said it was beaten.", None),
     ] {
-        let m = parse(markup);
-        let analysis = Text::new(&m.text);
-        let ctx = Context {
-            text: &analysis,
-            dct: Dct { date: None, source: DctSource::None },
-            timexes: &[],
-            quantities: &[],
-            mentions: &m.mentions,
-        };
-        let claims = ClaimRules::new(&Pack::coalition()).unwrap().apply(&ctx, &m.metrics);
+        let claims = apply(markup);
         let got = claims.first().and_then(|c| c.speaker_text.as_deref());
         assert_eq!(got, want, "{markup}");
         assert!(claims.iter().all(|c| c.speaker.is_none()), "{markup}");
