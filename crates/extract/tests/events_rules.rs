@@ -186,6 +186,11 @@ fn liberations() {
             &["liberation 2015-01-26 Kobani"],
         ),
         (
+            "the center of a city is its liberation; large portions of it are not",
+            "Iraqi forces retook the center of [Ramadi|city] on <Monday|2015-12-28>. On <Sunday|2015-12-27> they retook large portions of [Fallujah|city].",
+            &["liberation 2015-12-28 Ramadi"],
+        ),
+        (
             "passive subject",
             "The fighters stated on <Monday|2015-01-26> that [Kobani|city] had been completely liberated from [ISIS|armed_group].",
             &["liberation 2015-01-26 Kobani"],
