@@ -62,6 +62,10 @@ pub struct ClaimCues {
     /// Words between a verb and a following speaker that are no speaker ("on", "Monday").
     #[serde(default)]
     pub not_speakers: Vec<String>,
+    /// Verbs whose object is the listener ("told Pentagon reporters"): the speaker is never
+    /// read after them.
+    #[serde(default)]
+    pub listener_verbs: Vec<String>,
 }
 
 impl ClaimCues {
@@ -72,6 +76,7 @@ impl ClaimCues {
         self.bodies.extend(other.bodies);
         self.pronouns.extend(other.pronouns);
         self.not_speakers.extend(other.not_speakers);
+        self.listener_verbs.extend(other.listener_verbs);
     }
 }
 
@@ -121,6 +126,7 @@ pub struct ClaimRules {
     bodies: Words,
     pronouns: Words,
     not_speakers: Words,
+    listener_verbs: Words,
     /// [`SUBJECT_LINKS`], compared in any ASCII case.
     subject_links: Words,
     /// [`CLAUSE_LINKS`], compared in any ASCII case.
@@ -174,6 +180,7 @@ impl ClaimRules {
             bodies: Words::new(&c.bodies),
             pronouns: Words::new(&c.pronouns),
             not_speakers: Words::new(&c.not_speakers),
+            listener_verbs: Words::new(&c.listener_verbs),
             subject_links: Words::ascii(&SUBJECT_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
             clause_links: Words::ascii(&CLAUSE_LINKS.iter().map(|w| w.to_string()).collect::<Vec<_>>()),
         })
@@ -243,9 +250,7 @@ impl ClaimRules {
                 CueKind::Verb => {
                     let inverted = t0 > s0 && (doc.is_quote(t0 - 1) || doc.word(t0 - 1) == ",");
                     // "told Pentagon reporters": who follows "told" is the listener
-                    let listener_after = span.of(text).get(..4).is_some_and(|w| w.eq_ignore_ascii_case("told"))
-                        || span.of(text).get(..5).is_some_and(|w| w.eq_ignore_ascii_case("tells"));
-                    if listener_after {
+                    if self.listener_verbs.contains(doc.word(t0)) {
                         self.speaker_before(doc, s0, t0)
                     } else if inverted {
                         self.speaker_after(doc, t1, s1).or_else(|| self.speaker_before(doc, s0, t0))
@@ -358,11 +363,7 @@ impl ClaimRules {
                 let det = ["the", "a", "an"].iter().any(|d| doc.word(k + 1).eq_ignore_ascii_case(d));
                 if det && k > s0 {
                     if let Some(m) = doc.mention_ending_at(k - 1).filter(|m| speaks(m)) {
-                        return Some(Speaker {
-                            name: Some(&m.canonical),
-                            text: Some(m.span.of(doc.ctx.text.text)),
-                            person: m.kind == EntityType::Person,
-                        });
+                        return Some(Speaker::of(m, m.span.of(doc.ctx.text.text)));
                     }
                 }
             }
@@ -381,19 +382,11 @@ impl ClaimRules {
             }
             if self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker {
-                    name: Some(&m.canonical),
-                    text: Some(w),
-                    person: true,
-                });
+                return doc.last_person_before(pos).map(|m| Speaker::of(m, w));
             }
             if let Some(m) = doc.mention_ending_at(i) {
                 if speaks(m) {
-                    return Some(Speaker {
-                        name: Some(&m.canonical),
-                        text: Some(m.span.of(doc.ctx.text.text)),
-                        person: m.kind == EntityType::Person,
-                    });
+                    return Some(Speaker::of(m, m.span.of(doc.ctx.text.text)));
                 }
             }
             if self.bodies.contains(w) {
@@ -431,11 +424,7 @@ impl ClaimRules {
         } else {
             actors.find(|m| m.kind == EntityType::Person).unwrap_or(first)
         };
-        Some(Speaker {
-            name: Some(&m.canonical),
-            text: Some(m.span.of(doc.ctx.text.text)),
-            person: m.kind == EntityType::Person,
-        })
+        Some(Speaker::of(m, m.span.of(doc.ctx.text.text)))
     }
 
     /// The speaker named just after a cue ("said Secretary Tillerson", "according to officials").
@@ -449,11 +438,7 @@ impl ClaimRules {
             }
             if i == t1 && self.pronouns.contains(w) {
                 let pos = doc.tok_span(i).start;
-                return doc.last_person_before(pos).map(|m| Speaker {
-                    name: Some(&m.canonical),
-                    text: Some(w),
-                    person: true,
-                });
+                return doc.last_person_before(pos).map(|m| Speaker::of(m, w));
             }
             if let Some(m) = doc.mention_at(i) {
                 if speaks(m) {
@@ -461,11 +446,7 @@ impl ClaimRules {
                     let end = doc.token_end(m.span.end);
                     let body = (end..(end + 3).min(hi)).find(|&k| self.bodies.contains(doc.word(k)));
                     let span = body.map_or(m.span, |k| Span::new(m.span.start, doc.tok_span(k).end));
-                    return Some(Speaker {
-                        name: Some(&m.canonical),
-                        text: Some(span.of(doc.ctx.text.text)),
-                        person: m.kind == EntityType::Person,
-                    });
+                    return Some(Speaker::of(m, span.of(doc.ctx.text.text)));
                 }
             }
             if self.bodies.contains(w) {
@@ -494,6 +475,13 @@ struct Speaker<'a> {
     text: Option<&'a str>,
     /// Whether the speaker is a person named by a mention.
     person: bool,
+}
+
+impl<'a> Speaker<'a> {
+    /// The actor a mention names, in the words `text` (the mention's own, or wider).
+    fn of(m: &'a Mention, text: &'a str) -> Self {
+        Speaker { name: Some(&m.canonical), text: Some(text), person: m.kind == EntityType::Person }
+    }
 }
 
 /// Whether a mention can speak: people and bodies, not places.

@@ -944,13 +944,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                 return near.then_some(Tense::Past);
             }
             let prev = || i.checked_sub(1).map_or(&Word::EMPTY, |p| self.lexw(p));
-            // "set to resume", "set for April"; not "agreed to the plan", "due to the storm"
-            let to_verb = self.is(i + 1, "to") && !self.lexw(i + 2).determiner;
-            if w.future_with_to && (to_verb || self.is(i + 1, "for")) {
+            // "set to resume", "set for April"; but "agreed to the plan" and "due to the storm"
+            // plan nothing (and "due", a word of the future too, gives a cause there)
+            if w.future_with_to && (self.to_verb_after(i) || self.is(i + 1, "for")) {
                 return Some(if self.perfect_before(i) { Tense::Past } else { Tense::Future });
             }
-            // "due to the storm" gives a cause, not a plan
-            if t.is("due") && self.is(i + 1, "to") {
+            if w.future_with_to && w.future && self.is(i + 1, "to") {
                 return None;
             }
             // "is to resume trading Tuesday"
@@ -1083,11 +1082,7 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
                     return Tense::Future;
                 }
                 // "agreed to meet again in the coming months, likely in June"
-                if self.lexw(i).future_with_to
-                    && self.is(i + 1, "to")
-                    && !self.lexw(i + 2).determiner
-                    && !self.perfect_before(i)
-                {
+                if self.lexw(i).future_with_to && self.to_verb_after(i) && !self.perfect_before(i) {
                     return Tense::Future;
                 }
             }
@@ -1102,6 +1097,12 @@ impl<'a, 'l> Run<'_, 'a, 'l> {
             }
         }
         best.map(|(_, t)| t).unwrap_or(Tense::Neutral)
+    }
+
+    /// Whether "to" and a verb follow token i ("agreed to meet"), not "to" and a noun phrase
+    /// ("agreed to the plan").
+    fn to_verb_after(&self, i: usize) -> bool {
+        self.is(i + 1, "to") && !self.lexw(i + 2).determiner
     }
 
     /// Whether "had" or "had been" stands right before token i ("had been scheduled").
